@@ -1,0 +1,6 @@
+// Every migration, in order. Listed by hand (not globbed) so ts-node, jest and the compiled build
+// load the same set; `npm run migration:generate` prints a reminder to add the new class here.
+
+import { Foundation1795628515648 } from './1795628515648-Foundation';
+
+export const migrations: Function[] = [Foundation1795628515648];

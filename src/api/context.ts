@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { GraphQLError } from 'graphql';
+import type { RequestContext } from '../core/context';
+import type { Logger } from '../core/logger';
+import type { AccountsService } from '../modules/accounts/accounts.service';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
+
+/** The caller's X-Request-Id when it is sane, else a new one; echoed back in the response. */
+export function requestIdOf(req: Request): string {
+  const given = req.header('x-request-id');
+  return given && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** The GraphQL context: what resolvers see, plus the HTTP response for the API's own plugins. */
+export interface ApiContext extends RequestContext {
+  res: Response;
+}
+
+function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+/**
+ * Builds the per-request context. Credentials that are present but wrong are refused outright
+ * (401), rather than quietly treated as anonymous, so a client learns its token expired.
+ */
+export async function buildContext(req: Request, res: Response, log: Logger, accounts: AccountsService): Promise<ApiContext> {
+  const requestId = String(res.locals.requestId ?? requestIdOf(req));
+  const authorization = req.header('authorization');
+  const apiKey = req.header('x-api-key');
+  if (authorization !== undefined && apiKey !== undefined) {
+    throw new GraphQLError('Send either Authorization or X-Api-Key, not both', {
+      extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+    });
+  }
+  let bearer: string | undefined;
+  if (authorization !== undefined) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>"');
+    bearer = match[1];
+  }
+  const result = await accounts.authenticate({ bearer, apiKey: apiKey?.trim() });
+  if (result === 'expired') throw unauthenticated('Your token has expired: log in again');
+  if (result === 'invalid')
+    throw unauthenticated(bearer !== undefined ? 'The token is not valid: log in again' : 'The API key is not valid or was revoked');
+  return { requestId, log: log.child({ requestId }), principal: result, res };
+}

@@ -1,0 +1,74 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { PUBLIC_ERROR_CODES } from '../core/errors';
+import type { ApiContext } from './context';
+
+interface ValidationFailure {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: ValidationFailure[];
+}
+
+/** class-validator's errors reduced to what a client can act on: the field path and the messages. */
+function fieldErrors(failures: ValidationFailure[], parent = ''): Array<{ field: string; messages: string[] }> {
+  return failures.flatMap((f) => {
+    const field = parent ? `${parent}.${f.property}` : f.property;
+    const own = f.constraints ? [{ field, messages: Object.values(f.constraints) }] : [];
+    return [...own, ...fieldErrors(f.children ?? [], field)];
+  });
+}
+
+function isPublic(error: unknown): error is GraphQLError {
+  return error instanceof GraphQLError && PUBLIC_ERROR_CODES.has(String(error.extensions?.code));
+}
+
+/**
+ * Errors a client may see keep their message and code; everything else (database, ORM, bugs)
+ * becomes a bare INTERNAL_SERVER_ERROR. Stack traces never leave the process.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  // Parse and validation errors arrive as GraphQLErrors themselves; resolver errors are unwrapped.
+  const original = unwrapResolverError(error);
+  if (!isPublic(original)) {
+    return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  }
+  const extensions: Record<string, unknown> = { code: original.extensions.code };
+  const validationErrors = original.extensions.validationErrors;
+  if (Array.isArray(validationErrors)) {
+    const fields = fieldErrors(validationErrors as ValidationFailure[]);
+    extensions.fields = fields;
+    return {
+      message: `Invalid input: ${fields.map((f) => f.messages.join('; ')).join('; ')}`,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions,
+    };
+  }
+  const field = original.extensions.field;
+  if (typeof field === 'string') extensions.field = field;
+  return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
+}
+
+/**
+ * Hands the operation name to the request log line, and logs every unexpected error with its
+ * request id and stack: the client only sees the masked one.
+ */
+export function operationLoggingPlugin(): ApolloServerPlugin<ApiContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, operationName }) {
+          if (operationName) contextValue.res.locals.operationName = operationName;
+        },
+        async didEncounterErrors({ contextValue, errors, operationName }) {
+          for (const error of errors) {
+            const original = unwrapResolverError(error);
+            if (isPublic(original)) continue;
+            contextValue?.log?.error({ err: original, operationName, path: error.path }, 'unexpected error');
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema, type ContainerType } from 'type-graphql';
+import { ErrorResult } from '../core/errors';
+import { OrganizationResolver, UserResolver } from '../modules/accounts/accounts.resolver';
+import { ApiKeyResolver } from '../modules/accounts/api-key.resolver';
+import { InfluencerResolver, UserInfluencerResolver } from '../modules/influencers/influencers.resolver';
+import type { Services } from '../modules/services';
+import { TopicResolver } from '../modules/topics/topics.resolver';
+import { authChecker } from './auth-checker';
+
+/** Resolvers are constructed here with their services: a tiny container, no DI framework. */
+function resolverInstances(services: Services) {
+  return [
+    new UserResolver(services.accounts),
+    new OrganizationResolver(services.accounts),
+    new ApiKeyResolver(services.accounts),
+    new InfluencerResolver(services.influencers),
+    new UserInfluencerResolver(services.influencers),
+    new TopicResolver(services.topics),
+  ];
+}
+
+export async function buildApiSchema(services: Services): Promise<GraphQLSchema> {
+  const instances = resolverInstances(services);
+  const byClass = new Map<Function, object>(instances.map((r) => [r.constructor, r]));
+  const container: ContainerType = {
+    get: (someClass) => {
+      const instance = byClass.get(someClass as Function);
+      if (!instance) throw new Error(`No instance registered for ${(someClass as Function).name}`);
+      return instance;
+    },
+  };
+  return buildSchema({
+    resolvers: instances.map((r) => r.constructor) as [Function, ...Function[]],
+    orphanedTypes: [ErrorResult],
+    container,
+    authChecker,
+    validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
+  });
+}
+
+/** The SDL as committed in schema/schema.graphql: sorted, so diffs show real changes only. */
+export function printSortedSchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,128 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import type { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+import type { Env } from '../core/env';
+import { checkDependencies } from '../core/health';
+import type { Logger } from '../core/logger';
+import type { Services } from '../modules/services';
+import { buildContext, requestIdOf, type ApiContext } from './context';
+import { formatError, operationLoggingPlugin } from './errors';
+import { buildApiSchema } from './schema';
+
+export interface ApiDeps {
+  env: Env;
+  log: Logger;
+  dataSource: DataSource;
+  redis: Redis;
+  services: Services;
+}
+
+export interface ApiServer {
+  httpServer: http.Server;
+  /** Listens on the port (0 picks a free one) and resolves with the base URL. */
+  listen(port: number, host?: string): Promise<string>;
+  /** Stops taking requests, lets those in flight finish, then returns; closing pools is the caller's. */
+  stop(): Promise<void>;
+}
+
+/** Request id, response header and one log line per request (operation name, status, duration). */
+function requestLogging(log: Logger): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    const requestId = requestIdOf(req);
+    res.locals.requestId = requestId;
+    res.setHeader('x-request-id', requestId);
+    res.on('finish', () => {
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const operationName: unknown = res.locals.operationName;
+      log.info(
+        {
+          requestId,
+          method: req.method,
+          path: req.originalUrl.split('?')[0],
+          operationName,
+          status: res.statusCode,
+          durationMs: Math.round(durationMs * 10) / 10,
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}
+
+/** Body-parser and routing failures answered in GraphQL's error shape, never with a stack. */
+function httpErrors(log: Logger): ErrorRequestHandler {
+  return (error, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    const status: number = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+    const [code, message] =
+      status === 413
+        ? ['PAYLOAD_TOO_LARGE', 'The request body is too large']
+        : status === 400
+          ? ['BAD_REQUEST', 'The request body is not valid JSON']
+          : status < 500
+            ? ['BAD_REQUEST', 'The request could not be read']
+            : ['INTERNAL_SERVER_ERROR', 'Internal server error'];
+    if (status >= 500) log.error({ err: error, requestId: res.locals.requestId }, 'unexpected HTTP error');
+    res.status(status).json({ errors: [{ message, extensions: { code } }] });
+  };
+}
+
+export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
+  const { env, log, dataSource, redis, services } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  const httpServer = http.createServer(app);
+  let draining = false;
+
+  const apollo = new ApolloServer<ApiContext>({
+    schema: await buildApiSchema(services),
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    // Shutdown is ours (core/lifecycle): Apollo's own signal handlers would race it and re-kill the process.
+    stopOnTerminationSignals: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), operationLoggingPlugin()],
+  });
+  await apollo.start();
+
+  app.use(requestLogging(log));
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const dependencies = await checkDependencies(dataSource, redis);
+    const ready = !draining && dependencies.postgres && dependencies.redis;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : draining ? 'draining' : 'unavailable', ...dependencies });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: env.BODY_LIMIT }),
+    expressMiddleware(apollo, { context: async ({ req, res }) => buildContext(req, res, log, services.accounts) }),
+  );
+  app.use(httpErrors(log));
+
+  return {
+    httpServer,
+    listen(port, host = env.HOST) {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          const { port: bound } = httpServer.address() as AddressInfo;
+          resolve(`http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${bound}`);
+        });
+      });
+    },
+    async stop() {
+      draining = true;
+      // The drain plugin closes the listener and waits for requests in flight.
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { Client } from 'pg';
+import { DefaultNamingStrategy, type DataSource, type Table } from 'typeorm';
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
+
+/** The database name in a Postgres URL. */
+export function databaseName(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
+}
+
+/** The same server's maintenance database, for CREATE/DROP DATABASE. */
+export function maintenanceUrl(url: string): string {
+  const u = new URL(url);
+  u.pathname = '/postgres';
+  return u.toString();
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Creates the database named in `url` when it does not exist yet. Returns true when it created it. */
+export async function ensureDatabase(url: string): Promise<boolean> {
+  const name = databaseName(url);
+  const client = new Client({ connectionString: maintenanceUrl(url) });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount) return false;
+    try {
+      await client.query(`CREATE DATABASE ${quoteIdent(name)}`);
+    } catch (error) {
+      // Another process created it between our check and our CREATE.
+      if ((error as { code?: string }).code !== '42P04') throw error;
+      return false;
+    }
+    return true;
+  } finally {
+    await client.end();
+  }
+}
+
+export async function dropDatabase(url: string): Promise<void> {
+  const client = new Client({ connectionString: maintenanceUrl(url) });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(databaseName(url))} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Readable constraint names (users_pkey, api_keys_organization_id_fkey) instead of hashes. */
+export class ConstraintNamingStrategy extends DefaultNamingStrategy {
+  private static tableName(tableOrName: Table | string): string {
+    const name = typeof tableOrName === 'string' ? tableOrName : tableOrName.name;
+    return name.split('.').pop()!;
+  }
+
+  override primaryKeyName(tableOrName: Table | string): string {
+    return `${ConstraintNamingStrategy.tableName(tableOrName)}_pkey`;
+  }
+
+  override foreignKeyName(tableOrName: Table | string, columnNames: string[]): string {
+    return `${ConstraintNamingStrategy.tableName(tableOrName)}_${columnNames.join('_')}_fkey`;
+  }
+
+  override relationConstraintName(tableOrName: Table | string, columnNames: string[]): string {
+    return `${ConstraintNamingStrategy.tableName(tableOrName)}_${columnNames.join('_')}_key`;
+  }
+}
+
+export function postgresOptions(url: string, poolSize: number): PostgresConnectionOptions {
+  return {
+    type: 'postgres',
+    url,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTableName: 'migrations',
+    namingStrategy: new ConstraintNamingStrategy(),
+    // gen_random_uuid() is built into Postgres 13+, so no extension has to be installed.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis: 5_000,
+      // A statement that runs longer than this is a bug or an attack; bulk jobs raise it per session.
+      statement_timeout: 30_000,
+      application_name: 'perks',
+    },
+  };
+}
+
+/** Refuses to serve on a database whose migrations have not all run. */
+export async function assertMigrated(dataSource: DataSource): Promise<void> {
+  if (await dataSource.showMigrations()) {
+    throw new Error('The database has pending migrations: run `npm run migration:run` (or `npm start`) first');
+  }
+}

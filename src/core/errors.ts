@@ -1,0 +1,69 @@
+import { GraphQLError } from 'graphql';
+import { Field, InterfaceType, registerEnumType } from 'type-graphql';
+
+/**
+ * Expected business failures, returned as data in `...Result` unions (Vendure's ErrorResult
+ * pattern). One enum for the whole API so clients can switch on a single type.
+ */
+export enum ErrorCode {
+  EMAIL_TAKEN = 'EMAIL_TAKEN',
+  INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
+  SCOPE_NOT_ALLOWED = 'SCOPE_NOT_ALLOWED',
+  NOT_AN_AGENCY = 'NOT_AN_AGENCY',
+  ALREADY_AGENCY_CLIENT = 'ALREADY_AGENCY_CLIENT',
+  HANDLE_TAKEN = 'HANDLE_TAKEN',
+}
+registerEnumType(ErrorCode, { name: 'ErrorCode', description: 'Codes of expected business failures' });
+
+@InterfaceType({ description: 'An expected business failure, returned as data' })
+export abstract class ErrorResult {
+  @Field(() => ErrorCode)
+  errorCode: ErrorCode;
+
+  @Field(() => String, { description: 'A sentence a person can act on' })
+  message: string;
+
+  constructor(errorCode: ErrorCode, message: string) {
+    this.errorCode = errorCode;
+    this.message = message;
+  }
+}
+
+/** Codes of thrown errors whose message is safe to show a client; every other error is masked. */
+export const PUBLIC_ERROR_CODES = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+export function unauthenticated(message = 'Sign in first: send a valid Authorization: Bearer token or X-Api-Key'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED' } });
+}
+
+export function forbidden(message = 'You are not allowed to do this'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+}
+
+/** Also used for things that exist but belong to someone else, so ids cannot be probed. */
+export function notFound(what: string): GraphQLError {
+  return new GraphQLError(`${what} not found`, { extensions: { code: 'NOT_FOUND' } });
+}
+
+export function badInput(message: string, field?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) } });
+}
+
+/** True for a Postgres unique violation, optionally on a named constraint. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const e = error as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
+  const code = e?.code ?? e?.driverError?.code;
+  const name = e?.constraint ?? e?.driverError?.constraint;
+  return code === '23505' && (constraint === undefined || name === constraint);
+}

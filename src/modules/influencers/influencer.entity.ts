@@ -1,0 +1,44 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { User } from '../accounts/user.entity';
+
+@ObjectType({ description: 'A person who opted in to be scored and offered perks' })
+@Entity('influencers')
+@Index('influencers_user_id_key', ['userId'], { unique: true })
+export class Influencer {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** Null for profiles that exist without a login (synthetic and imported data). */
+  @Column({ name: 'user_id', type: 'uuid', nullable: true })
+  userId: string | null;
+
+  @Field(() => String)
+  @Column({ name: 'display_name', type: 'text' })
+  displayName: string;
+
+  @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2, upper case' })
+  @Column({ type: 'char', length: 2, nullable: true })
+  country: string | null;
+
+  @Field(() => String, { nullable: true, description: 'ISO 639-1, lower case' })
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  language: string | null;
+
+  /** Only opted-in influencers are profiled and scored. */
+  @Field(() => Date, { nullable: true })
+  @Column({ name: 'opted_in_at', type: 'timestamptz', nullable: true })
+  optedInAt: Date | null;
+
+  @Field(() => Date)
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id' })
+  user?: User;
+}

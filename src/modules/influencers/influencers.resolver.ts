@@ -1,0 +1,37 @@
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Role, requireUser, type RequestContext } from '../../core/context';
+import { User } from '../accounts/user.entity';
+import { ConnectSocialAccountResult } from './influencers.errors';
+import { InfluencersService } from './influencers.service';
+import { ConnectSocialAccountInput } from './influencers.types';
+import { Influencer } from './influencer.entity';
+import { SocialAccount } from './social-account.entity';
+
+@Resolver(() => Influencer)
+export class InfluencerResolver {
+  constructor(private readonly influencers: InfluencersService) {}
+
+  @FieldResolver(() => [SocialAccount])
+  socialAccounts(@Root() influencer: Influencer): Promise<SocialAccount[]> {
+    return this.influencers.socialAccounts(influencer.id);
+  }
+
+  @Authorized(Role.INFLUENCER)
+  @Mutation(() => ConnectSocialAccountResult, { description: 'Connects an account to your profile, or refreshes its snapshot' })
+  connectSocialAccount(
+    @Arg('input', () => ConnectSocialAccountInput) input: ConnectSocialAccountInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<typeof ConnectSocialAccountResult> {
+    return this.influencers.connectSocialAccount(requireUser(ctx).userId, input);
+  }
+}
+
+@Resolver(() => User)
+export class UserInfluencerResolver {
+  constructor(private readonly influencers: InfluencersService) {}
+
+  @FieldResolver(() => Influencer, { nullable: true, description: 'Your influencer profile, if you signed up as one' })
+  influencer(@Root() user: User): Promise<Influencer | null> {
+    return this.influencers.profileOfUser(user.id);
+  }
+}

@@ -1,0 +1,73 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { notFound } from '../../core/errors';
+import { HandleTakenError } from './influencers.errors';
+import type { ConnectSocialAccountInput } from './influencers.types';
+import { Influencer } from './influencer.entity';
+import { SocialAccount } from './social-account.entity';
+
+export interface NewInfluencerProfile {
+  userId: string | null;
+  displayName: string;
+  country?: string;
+  language?: string;
+}
+
+export function normalizeHandle(handle: string): string {
+  return handle.trim().replace(/^@/, '').toLowerCase();
+}
+
+export class InfluencersService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Signing up as an influencer is the opt-in: profiling starts from this moment. */
+  async createProfile(manager: EntityManager, profile: NewInfluencerProfile): Promise<Influencer> {
+    return manager.save(
+      manager.create(Influencer, {
+        userId: profile.userId,
+        displayName: profile.displayName,
+        country: profile.country?.toUpperCase() ?? null,
+        language: profile.language?.toLowerCase() ?? null,
+        optedInAt: new Date(),
+      }),
+    );
+  }
+
+  async profileOfUser(userId: string): Promise<Influencer | null> {
+    return this.dataSource.getRepository(Influencer).findOneBy({ userId });
+  }
+
+  async socialAccounts(influencerId: string): Promise<SocialAccount[]> {
+    return this.dataSource.getRepository(SocialAccount).find({ where: { influencerId }, order: { network: 'ASC', handle: 'ASC' } });
+  }
+
+  /**
+   * Connects an account to the user's influencer profile, or refreshes its snapshot when it is
+   * already theirs. A handle connected to someone else is refused by the unique (network, handle).
+   */
+  async connectSocialAccount(userId: string, input: ConnectSocialAccountInput): Promise<SocialAccount | HandleTakenError> {
+    const influencer = await this.profileOfUser(userId);
+    if (!influencer) throw notFound('Influencer profile');
+    // One statement: insert, or refresh the snapshot only when the existing row is this influencer's.
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `INSERT INTO social_accounts (influencer_id, network, handle, followers, following, account_created_at, verified)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (network, handle) DO UPDATE
+         SET followers = EXCLUDED.followers, following = EXCLUDED.following,
+             account_created_at = EXCLUDED.account_created_at, verified = EXCLUDED.verified, updated_at = now()
+         WHERE social_accounts.influencer_id = EXCLUDED.influencer_id
+       RETURNING id`,
+      [
+        influencer.id,
+        input.network,
+        normalizeHandle(input.handle),
+        input.followers,
+        input.following,
+        input.accountCreatedAt,
+        input.verified ?? false,
+      ],
+    );
+    // No row back: the handle belongs to another influencer, and nothing was changed.
+    if (!rows.length) return new HandleTakenError();
+    return this.dataSource.getRepository(SocialAccount).findOneByOrFail({ id: rows[0].id });
+  }
+}

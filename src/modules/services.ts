@@ -1,0 +1,21 @@
+import type { DataSource } from 'typeorm';
+import type { Env } from '../core/env';
+import { AccountsService } from './accounts/accounts.service';
+import { InfluencersService } from './influencers/influencers.service';
+import { TopicsService } from './topics/topics.service';
+
+/** Every module's service, built once per process; the API and the worker share this wiring. */
+export interface Services {
+  accounts: AccountsService;
+  influencers: InfluencersService;
+  topics: TopicsService;
+}
+
+export function createServices(dataSource: DataSource, env: Env): Services {
+  const influencers = new InfluencersService(dataSource);
+  const accounts = new AccountsService(dataSource, influencers, {
+    tokens: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, ttlSeconds: env.JWT_TTL_SECONDS },
+    scryptCost: env.SCRYPT_COST,
+  });
+  return { accounts, influencers, topics: new TopicsService(dataSource) };
+}

@@ -1,0 +1,58 @@
+import type { DataSource } from 'typeorm';
+import { Role } from '../core/context';
+import type { Logger } from '../core/logger';
+import { SignUpRole, type SignUpInput } from '../modules/accounts/accounts.types';
+import { User } from '../modules/accounts/user.entity';
+import { Network } from '../modules/influencers/social-account.entity';
+import type { Services } from '../modules/services';
+
+/** The password of every demo account (documented in the README; demo data only). */
+export const DEMO_PASSWORD = 'demo-password-2026';
+
+const PEOPLE: Array<Omit<SignUpInput, 'password'>> = [
+  { email: 'brand@demo.perks', role: SignUpRole.BRAND, name: 'Bea Brand', organizationName: 'Northwind Coffee' },
+  { email: 'brand2@demo.perks', role: SignUpRole.BRAND, name: 'Bob Brand', organizationName: 'Acme Audio' },
+  { email: 'agency@demo.perks', role: SignUpRole.AGENCY, name: 'Ada Agency', organizationName: 'Bright Agency' },
+  { email: 'influencer@demo.perks', role: SignUpRole.INFLUENCER, name: 'Ines Influencer', country: 'FR', language: 'fr' },
+  { email: 'influencer2@demo.perks', role: SignUpRole.INFLUENCER, name: 'Ivan Influencer', country: 'US', language: 'en' },
+];
+
+/** True when nobody but the operator has an account: the demo seed only ever fills an empty database. */
+export async function isEmpty(dataSource: DataSource): Promise<boolean> {
+  return (await dataSource.getRepository(User).createQueryBuilder('u').where('u.role <> :admin', { admin: Role.ADMIN }).getCount()) === 0;
+}
+
+/**
+ * Demo accounts made through the same services the API uses: two brands, an agency acting for the
+ * first, and two influencers with connected accounts.
+ */
+export async function seedDemo(dataSource: DataSource, services: Services, log: Logger): Promise<void> {
+  const users = new Map<string, string>();
+  for (const person of PEOPLE) {
+    const result = await services.accounts.signUp({ ...person, password: DEMO_PASSWORD });
+    if (!('token' in result)) throw new Error(`demo sign-up failed for ${person.role}: ${result.message}`);
+    users.set(person.email, result.user.id);
+  }
+  const [northwind] = await services.accounts.organizationsOfUser(users.get('brand@demo.perks')!);
+  const [agency] = await services.accounts.organizationsOfUser(users.get('agency@demo.perks')!);
+  const brandUser = { kind: 'user' as const, userId: users.get('brand@demo.perks')!, role: Role.BRAND };
+  await services.accounts.addAgencyClient(brandUser, northwind.id, agency.id);
+
+  const accounts: Array<[string, Network, string, number, number]> = [
+    ['influencer@demo.perks', Network.INSTAGRAM, 'ines.eats', 48_200, 610],
+    ['influencer@demo.perks', Network.TIKTOK, 'ines_eats', 120_500, 240],
+    ['influencer2@demo.perks', Network.YOUTUBE, 'ivanbuilds', 310_000, 95],
+    ['influencer2@demo.perks', Network.X, 'ivan_builds', 22_400, 1_310],
+  ];
+  for (const [email, network, handle, followers, following] of accounts) {
+    await services.influencers.connectSocialAccount(users.get(email)!, {
+      network,
+      handle,
+      followers,
+      following,
+      accountCreatedAt: new Date('2019-03-01T00:00:00Z'),
+      verified: followers > 100_000,
+    });
+  }
+  log.info({ accounts: PEOPLE.length }, 'demo data seeded');
+}

@@ -1,0 +1,47 @@
+import 'reflect-metadata';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { bootCore, exitOnBootError } from './boot';
+import { checkDependencies } from './core/health';
+import { onShutdown } from './core/lifecycle';
+import { startWorkers } from './core/worker-runtime';
+import { jobs, type JobDeps } from './modules/jobs';
+import { createServices } from './modules/services';
+
+/** The worker process: BullMQ workers and job schedulers. It never builds the GraphQL schema. */
+async function main(): Promise<void> {
+  const core = await bootCore('worker');
+  const services = createServices(core.dataSource, core.env);
+  const deps: JobDeps = { env: core.env, dataSource: core.dataSource, redis: core.redis, services };
+  const runtime = startWorkers({ connection: core.redis, prefix: core.env.BULLMQ_PREFIX, jobs, deps, log: core.log });
+
+  const health = http.createServer((req, res) => {
+    if (req.url !== '/healthz') {
+      res.writeHead(404).end();
+      return;
+    }
+    void checkDependencies(core.dataSource, core.redis).then((dependencies) => {
+      const ok = dependencies.postgres && dependencies.redis && runtime.running();
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable', workers: runtime.running(), ...dependencies }));
+    });
+  });
+  await new Promise<void>((resolve) => health.listen(core.env.WORKER_PORT, core.env.HOST, resolve));
+  const { port } = health.address() as AddressInfo;
+  core.log.info(
+    { healthz: `http://${core.env.HOST}:${port}/healthz`, jobs: jobs.map((j) => j.name), startupMs: Math.round(process.uptime() * 1000) },
+    'worker ready',
+  );
+
+  onShutdown(
+    async () => {
+      health.close();
+      await runtime.close();
+      await core.close();
+    },
+    core.log,
+    core.env.SHUTDOWN_TIMEOUT_MS,
+  );
+}
+
+main().catch(exitOnBootError('worker'));

@@ -1,0 +1,43 @@
+import { createApiServer } from '../../src/api/server';
+import { createDataSource } from '../../ormconfig';
+import { loadEnv, type Env } from '../../src/core/env';
+import { logger } from '../../src/core/logger';
+import { createRedis } from '../../src/core/redis';
+import { createServices, type Services } from '../../src/modules/services';
+import type { DataSource } from 'typeorm';
+import type { Redis } from 'ioredis';
+import { GraphQLClient } from './graphql';
+
+export interface TestApi {
+  url: string;
+  client: GraphQLClient;
+  env: Env;
+  dataSource: DataSource;
+  redis: Redis;
+  services: Services;
+  stop(): Promise<void>;
+}
+
+/** The real API (same wiring as src/main.ts) on a free port, against this run's database and Redis. */
+export async function startTestApi(overrides: Record<string, string> = {}): Promise<TestApi> {
+  const env = loadEnv({ ...process.env, ...overrides });
+  const log = logger();
+  const dataSource = await createDataSource(env.DATABASE_URL, 5).initialize();
+  const redis = createRedis(env.REDIS_URL);
+  const services = createServices(dataSource, env);
+  await services.accounts.ensureAdmin(env.ADMIN_EMAIL, env.ADMIN_PASSWORD, log);
+  const server = await createApiServer({ env, log, dataSource, redis, services });
+  const url = await server.listen(0, '127.0.0.1');
+  return {
+    url,
+    client: new GraphQLClient(`${url}/graphql`),
+    env,
+    dataSource,
+    redis,
+    services,
+    async stop() {
+      await server.stop();
+      await Promise.allSettled([dataSource.isInitialized ? dataSource.destroy() : undefined, redis.quit()]);
+    },
+  };
+}

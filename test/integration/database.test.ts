@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { createDataSource } from '../../ormconfig';
+import { dropDatabase, ensureDatabase } from '../../src/core/database';
+
+/** A scratch database of its own, so reverting migrations cannot disturb the suites running beside it. */
+function scratchUrl(): string {
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = `${url.pathname}_scratch_${randomBytes(3).toString('hex')}`;
+  return url.toString();
+}
+
+describe('migrations', () => {
+  const url = scratchUrl();
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    expect(await ensureDatabase(url)).toBe(true);
+    expect(await ensureDatabase(url)).toBe(false);
+    dataSource = await createDataSource(url, 2).initialize();
+  });
+  afterAll(async () => {
+    await dataSource.destroy();
+    await dropDatabase(url);
+  });
+
+  it('build exactly the schema the entities describe, and revert to nothing', async () => {
+    await dataSource.runMigrations({ transaction: 'each' });
+    // The schema builder lists what `synchronize` would change: nothing, when migrations and entities agree.
+    const pending = await dataSource.driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+
+    const topics = await dataSource.query('SELECT family, count(*)::int AS n FROM topics GROUP BY family');
+    const total = topics.reduce((sum: number, row: { n: number }) => sum + row.n, 0);
+    expect(total).toBeGreaterThanOrEqual(50);
+    expect(total).toBeLessThanOrEqual(200);
+    expect(topics.length).toBeGreaterThanOrEqual(5);
+
+    while ((await dataSource.query('SELECT count(*)::int AS n FROM migrations'))[0].n > 0) await dataSource.undoLastMigration();
+    const tables = await dataSource.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'`,
+    );
+    const types = await dataSource.query(
+      `SELECT typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'public' AND t.typtype = 'e'`,
+    );
+    expect(tables).toEqual([]);
+    expect(types).toEqual([]);
+  });
+});
+
+describe('database invariants', () => {
+  let dataSource: DataSource;
+  beforeAll(async () => {
+    dataSource = await createDataSource(process.env.DATABASE_URL!, 2).initialize();
+  });
+  afterAll(() => dataSource.destroy());
+
+  const organization = async (kind: 'BRAND' | 'AGENCY') =>
+    (await dataSource.query(`INSERT INTO organizations (kind, name) VALUES ($1, 'x') RETURNING id`, [kind]))[0].id as string;
+
+  it('refuses a brand recorded as an agency, whatever the application does', async () => {
+    const [brand, otherBrand, agency] = [await organization('BRAND'), await organization('BRAND'), await organization('AGENCY')];
+    await expect(dataSource.query('INSERT INTO agency_clients (agency_id, brand_id) VALUES ($1, $2)', [otherBrand, brand])).rejects.toThrow(
+      /foreign key/,
+    );
+    await expect(dataSource.query('INSERT INTO agency_clients (agency_id, brand_id) VALUES ($1, $2)', [agency, agency])).rejects.toThrow(
+      /foreign key/,
+    );
+    await expect(
+      dataSource.query(`INSERT INTO agency_clients (agency_id, brand_id, agency_kind) VALUES ($1, $2, 'BRAND')`, [brand, otherBrand]),
+    ).rejects.toThrow(/check constraint/);
+    await dataSource.query('INSERT INTO agency_clients (agency_id, brand_id) VALUES ($1, $2)', [agency, brand]);
+  });
+
+  it('keeps emails unique', async () => {
+    const email = `dup-${randomBytes(4).toString('hex')}@test.perks`;
+    const insert = () => dataSource.query(`INSERT INTO users (email, password_hash, role, name) VALUES ($1, 'x', 'BRAND', 'x')`, [email]);
+    await insert();
+    await expect(insert()).rejects.toThrow(/users_email_key/);
+  });
+});
