@@ -97,6 +97,14 @@ describe('organisations and agency clients', () => {
     expect(own.data.organization.clients).toEqual([{ id: brandA.organizationId }]);
   });
 
+  it('shows the new session its own organisations in the logIn answer itself', async () => {
+    const response = await api.client.ok(
+      `mutation($input: LogInInput!) { logIn(input: $input) { ... on AuthPayload { user { organizations { clients { id } } } } } }`,
+      { input: { email: agency.email, password: 'correct horse battery' } },
+    );
+    expect(response.logIn.user.organizations).toEqual([{ clients: [{ id: brandA.organizationId }] }]);
+  });
+
   it('keeps brands hidden from agencies they did not grant, and from influencers', async () => {
     for (const who of [lonelyAgency, influencer]) {
       expect((await read(brandA.organizationId, who)).errors![0].extensions!.code).toBe('NOT_FOUND');

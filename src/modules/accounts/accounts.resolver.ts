@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Roo
 import { Role, requirePrincipal, requireUser, userIdOf, type RequestContext } from '../../core/context';
 import { AccountsService } from './accounts.service';
 import { AddAgencyClientResult, LogInResult, SignUpResult } from './accounts.errors';
-import { LogInInput, SignUpInput } from './accounts.types';
+import { AuthPayload, LogInInput, SignUpInput } from './accounts.types';
 import { Organization, OrganizationKind } from './organization.entity';
 import { User } from './user.entity';
 
@@ -22,14 +22,20 @@ export class UserResolver {
   }
 
   @Mutation(() => SignUpResult, { description: 'Creates an account (and its brand, agency or influencer profile) and signs in' })
-  signUp(@Arg('input', () => SignUpInput) input: SignUpInput): Promise<typeof SignUpResult> {
-    return this.accounts.signUp(input);
+  async signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() ctx: RequestContext): Promise<typeof SignUpResult> {
+    return signedIn(ctx, await this.accounts.signUp(input));
   }
 
   @Mutation(() => LogInResult)
-  logIn(@Arg('input', () => LogInInput) input: LogInInput): Promise<typeof LogInResult> {
-    return this.accounts.logIn(input);
+  async logIn(@Arg('input', () => LogInInput) input: LogInInput, @Ctx() ctx: RequestContext): Promise<typeof LogInResult> {
+    return signedIn(ctx, await this.accounts.logIn(input));
   }
+}
+
+/** The rest of a successful signUp / logIn request acts as the new session, so `user { ... }` shows what `me` would. */
+function signedIn<T>(ctx: RequestContext, result: T): T {
+  if (result instanceof AuthPayload) ctx.principal = { kind: 'user', userId: result.user.id, role: result.user.role };
+  return result;
 }
 
 @Resolver(() => Organization)

@@ -118,19 +118,11 @@ export class AccountsService {
       return;
     }
     const existing = await users.findOneByOrFail({ email: normalized });
-    const changes: Partial<User> = {};
-    if (existing.role !== Role.ADMIN) changes.role = Role.ADMIN;
-    if (!(await verifyPassword(password, existing.passwordHash))) changes.passwordHash = passwordHash;
-    if (Object.keys(changes).length) {
-      await users.update(existing.id, changes);
-      log.info(
-        {
-          changed: Object.keys(changes)
-            .filter((k) => k !== 'passwordHash')
-            .concat(changes.passwordHash ? ['password'] : []),
-        },
-        'admin account updated',
-      );
+    const promote = existing.role !== Role.ADMIN;
+    const rotate = !(await verifyPassword(password, existing.passwordHash));
+    if (promote || rotate) {
+      await users.update(existing.id, { role: Role.ADMIN, ...(rotate ? { passwordHash } : {}) });
+      log.info({ promoted: promote, passwordRotated: rotate }, 'admin account updated');
     }
   }
 
