@@ -2,5 +2,6 @@
 // load the same set; `npm run migration:generate` prints a reminder to add the new class here.
 
 import { Foundation1795628515648 } from './1795628515648-Foundation';
+import { Activity1795632000000 } from './1795632000000-Activity';
 
-export const migrations: Function[] = [Foundation1795628515648];
+export const migrations: Function[] = [Foundation1795628515648, Activity1795632000000];

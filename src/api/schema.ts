@@ -4,6 +4,7 @@ import { buildSchema, type ContainerType } from 'type-graphql';
 import { ErrorResult } from '../core/errors';
 import { OrganizationResolver, UserResolver } from '../modules/accounts/accounts.resolver';
 import { ApiKeyResolver } from '../modules/accounts/api-key.resolver';
+import { ActivityResolver } from '../modules/activity/activity.resolver';
 import { InfluencerResolver, UserInfluencerResolver } from '../modules/influencers/influencers.resolver';
 import type { Services } from '../modules/services';
 import { TopicResolver } from '../modules/topics/topics.resolver';
@@ -15,6 +16,7 @@ function resolverInstances(services: Services) {
     new UserResolver(services.accounts),
     new OrganizationResolver(services.accounts),
     new ApiKeyResolver(services.accounts),
+    new ActivityResolver(services.activity),
     new InfluencerResolver(services.influencers),
     new UserInfluencerResolver(services.influencers),
     new TopicResolver(services.topics),

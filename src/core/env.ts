@@ -156,7 +156,7 @@ export function loadEnv(source: Source = process.env): Env {
     SCRYPT_COST: r.int('SCRYPT_COST', 15, 10, 20),
     SHUTDOWN_TIMEOUT_MS: r.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 300_000),
     MIGRATE_ON_BOOT: r.bool('MIGRATE_ON_BOOT', true),
-    BODY_LIMIT: r.string('BODY_LIMIT', '1mb', (v) => (/^\d+(kb|mb)$/i.test(v) ? null : 'must look like 512kb or 1mb')),
+    BODY_LIMIT: r.string('BODY_LIMIT', '8mb', (v) => (/^\d+(kb|mb)$/i.test(v) ? null : 'must look like 512kb or 1mb')),
   };
   if (r.problems.length) throw new ConfigError(r.problems);
   return env;

@@ -10,8 +10,8 @@ export enum ErrorCode {
   INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
   SCOPE_NOT_ALLOWED = 'SCOPE_NOT_ALLOWED',
   NOT_AN_AGENCY = 'NOT_AN_AGENCY',
-  ALREADY_AGENCY_CLIENT = 'ALREADY_AGENCY_CLIENT',
   HANDLE_TAKEN = 'HANDLE_TAKEN',
+  BATCH_TOO_LARGE = 'BATCH_TOO_LARGE',
 }
 registerEnumType(ErrorCode, { name: 'ErrorCode', description: 'Codes of expected business failures' });
 

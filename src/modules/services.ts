@@ -1,12 +1,14 @@
 import type { DataSource } from 'typeorm';
 import type { Env } from '../core/env';
 import { AccountsService } from './accounts/accounts.service';
+import { ActivityService } from './activity/activity.service';
 import { InfluencersService } from './influencers/influencers.service';
 import { TopicsService } from './topics/topics.service';
 
 /** Every module's service, built once per process; the API and the worker share this wiring. */
 export interface Services {
   accounts: AccountsService;
+  activity: ActivityService;
   influencers: InfluencersService;
   topics: TopicsService;
 }
@@ -17,5 +19,5 @@ export function createServices(dataSource: DataSource, env: Env): Services {
     tokens: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, ttlSeconds: env.JWT_TTL_SECONDS },
     scryptCost: env.SCRYPT_COST,
   });
-  return { accounts, influencers, topics: new TopicsService(dataSource) };
+  return { accounts, activity: new ActivityService(dataSource), influencers, topics: new TopicsService(dataSource) };
 }

@@ -3,7 +3,7 @@ import { Role } from '../core/context';
 import type { Logger } from '../core/logger';
 import { SignUpRole, type SignUpInput } from '../modules/accounts/accounts.types';
 import { User } from '../modules/accounts/user.entity';
-import { Network } from '../modules/influencers/social-account.entity';
+import { Network } from '../modules/influencers/network';
 import type { Services } from '../modules/services';
 
 /** The password of every demo account (documented in the README; demo data only). */

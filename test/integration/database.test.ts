@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../ormconfig';
 import { dropDatabase, ensureDatabase } from '../../src/core/database';
+import { handleHash } from '../../src/modules/activity/actor-key';
 
 /** A scratch database of its own, so reverting migrations cannot disturb the suites running beside it. */
 function scratchUrl(): string {
@@ -77,5 +78,10 @@ describe('database invariants', () => {
     const insert = () => dataSource.query(`INSERT INTO users (email, password_hash, role, name) VALUES ($1, 'x', 'BRAND', 'x')`, [email]);
     await insert();
     await expect(insert()).rejects.toThrow(/users_email_key/);
+  });
+
+  it('hashes handles in SQL (the Activity migration) exactly as the application does', async () => {
+    const [row] = await dataSource.query(`SELECT sha256(convert_to('INSTAGRAM:' || 'ines.eats', 'UTF8')) AS h`);
+    expect(Buffer.compare(row.h, handleHash('INSTAGRAM', '@Ines.Eats'))).toBe(0);
   });
 });

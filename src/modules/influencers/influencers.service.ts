@@ -1,5 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { notFound } from '../../core/errors';
+import { handleHash, normalizeHandle } from '../activity/actor-key';
+import { ensureActors } from '../activity/activity.service';
 import { HandleTakenError } from './influencers.errors';
 import type { ConnectSocialAccountInput } from './influencers.types';
 import { Influencer } from './influencer.entity';
@@ -10,10 +12,6 @@ export interface NewInfluencerProfile {
   displayName: string;
   country?: string;
   language?: string;
-}
-
-export function normalizeHandle(handle: string): string {
-  return handle.trim().replace(/^@/, '').toLowerCase();
 }
 
 export class InfluencersService {
@@ -47,25 +45,22 @@ export class InfluencersService {
   async connectSocialAccount(userId: string, input: ConnectSocialAccountInput): Promise<SocialAccount | HandleTakenError> {
     const influencer = await this.profileOfUser(userId);
     if (!influencer) throw notFound('Influencer profile');
-    // One statement: insert, or refresh the snapshot only when the existing row is this influencer's.
-    const rows: Array<{ id: string }> = await this.dataSource.query(
-      `INSERT INTO social_accounts (influencer_id, network, handle, followers, following, account_created_at, verified)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (network, handle) DO UPDATE
-         SET followers = EXCLUDED.followers, following = EXCLUDED.following,
-             account_created_at = EXCLUDED.account_created_at, verified = EXCLUDED.verified, updated_at = now()
-         WHERE social_accounts.influencer_id = EXCLUDED.influencer_id
-       RETURNING id`,
-      [
-        influencer.id,
-        input.network,
-        normalizeHandle(input.handle),
-        input.followers,
-        input.following,
-        input.accountCreatedAt,
-        input.verified ?? false,
-      ],
-    );
+    const handle = normalizeHandle(input.handle);
+    const hash = handleHash(input.network, handle);
+    const rows: Array<{ id: string }> = await this.dataSource.transaction(async (manager) => {
+      await ensureActors(manager, [input.network], [hash]);
+      // Insert, or refresh the snapshot only when the existing row is this influencer's.
+      return manager.query(
+        `INSERT INTO social_accounts (influencer_id, network, handle, followers, following, account_created_at, verified, actor_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT id FROM actors WHERE network = $2 AND handle_hash = $8))
+         ON CONFLICT (network, handle) DO UPDATE
+           SET followers = EXCLUDED.followers, following = EXCLUDED.following,
+               account_created_at = EXCLUDED.account_created_at, verified = EXCLUDED.verified, updated_at = now()
+           WHERE social_accounts.influencer_id = EXCLUDED.influencer_id
+         RETURNING id`,
+        [influencer.id, input.network, handle, input.followers, input.following, input.accountCreatedAt, input.verified ?? false, hash],
+      );
+    });
     // No row back: the handle belongs to another influencer, and nothing was changed.
     if (!rows.length) return new HandleTakenError();
     return this.dataSource.getRepository(SocialAccount).findOneByOrFail({ id: rows[0].id });

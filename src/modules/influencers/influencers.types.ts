@@ -1,6 +1,6 @@
 import { IsDate, IsInt, IsOptional, Matches, Max, MaxDate, Min } from 'class-validator';
 import { Field, InputType, Int } from 'type-graphql';
-import { Network } from './social-account.entity';
+import { Network } from './network';
 
 @InputType({ description: 'An account on a network with its current snapshot; connecting it again updates the snapshot' })
 export class ConnectSocialAccountInput {

@@ -1,0 +1,23 @@
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Network } from '../influencers/network';
+
+/**
+ * A node of the interaction graph: one account on one network. It holds no handle and no profile,
+ * only a hash of (network, handle), so people who never signed up are not profiled.
+ */
+@Entity('actors')
+@Index('actors_network_handle_hash_key', ['network', 'handleHash'], { unique: true })
+@Check('actors_handle_hash_check', 'octet_length("handle_hash") = 32')
+export class Actor {
+  @PrimaryGeneratedColumn('identity', { generatedIdentity: 'ALWAYS' })
+  id: number;
+
+  @Column({ type: 'enum', enum: Network, enumName: 'network' })
+  network: Network;
+
+  @Column({ name: 'handle_hash', type: 'bytea' })
+  handleHash: Buffer;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}
