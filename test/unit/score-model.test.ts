@@ -1,0 +1,188 @@
+import {
+  accountQuality,
+  buildPairs,
+  componentScore,
+  computeScores,
+  interactionWeight,
+  pageRank,
+  PARAMS,
+  selectivity,
+} from '../../src/modules/scoring/score-model';
+import { modelInput, randomGraph, type Edge, type GraphSpec } from '../helpers/model-input';
+
+const RESHARE = 1;
+const LIKE = 4;
+
+function scoresOf(spec: GraphSpec) {
+  return computeScores(modelInput(spec)).influencers;
+}
+
+/** n distinct actors starting at node `from`, each acting once on `target`. */
+function fans(from: number, n: number, target: number, kind = RESHARE): Edge[] {
+  return Array.from({ length: n }, (_, i) => ({ actor: from + i, target, kind }));
+}
+
+describe('score model: building blocks', () => {
+  it('maps components so that the reference is 40 and each tenfold adds 20, within 1-100', () => {
+    expect(componentScore(10, 10)).toBe(40);
+    expect(componentScore(100, 10)).toBe(60);
+    expect(componentScore(1, 10)).toBe(20);
+    expect(componentScore(1e9, 10)).toBe(100);
+    expect(componentScore(1e-9, 10)).toBe(1);
+    expect(componentScore(0, 10)).toBe(1);
+  });
+
+  it('weighs kinds RESHARE > REPLY ~ MENTION > LIKE and halves weight every 30 days', () => {
+    const [reshare, reply, mention, like] = [1, 2, 3, 4].map((k) => interactionWeight(k, 0));
+    expect(reshare).toBeGreaterThan(reply);
+    expect(Math.abs(reply - mention)).toBeLessThan(0.2);
+    expect(mention).toBeGreaterThan(like);
+    expect(interactionWeight(RESHARE, 30)).toBeCloseTo(reshare / 2, 10);
+    expect(interactionWeight(RESHARE, 60)).toBeCloseTo(reshare / 4, 10);
+  });
+
+  it('gives young and follow-spam accounts less teleport weight, verified accounts more', () => {
+    const normal = accountQuality({ followers: 5_000, following: 400, accountAgeDays: 900, verified: false });
+    expect(normal).toBe(1);
+    expect(accountQuality({ followers: 5_000, following: 400, accountAgeDays: 10, verified: false })).toBeLessThan(0.25);
+    expect(accountQuality({ followers: 100, following: 7_500, accountAgeDays: 900, verified: false })).toBeLessThan(0.1);
+    expect(accountQuality({ followers: 5_000, following: 400, accountAgeDays: 900, verified: true })).toBe(1.5);
+  });
+
+  it('discounts engagers who spread over many targets', () => {
+    expect(selectivity(1)).toBe(1);
+    expect(selectivity(PARAMS.selectivityTargets)).toBe(1);
+    expect(selectivity(PARAMS.selectivityTargets * 100)).toBeCloseTo(0.1, 10);
+  });
+
+  it('computes a PageRank that sums to 1 and favours the node everyone points to', () => {
+    const spec = { nodes: 5, edges: [...fans(1, 4, 0), { actor: 0, target: 1 }] };
+    const input = modelInput(spec);
+    const { rank } = pageRank(input.nodes, buildPairs(input), input.quality);
+    expect(rank.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    expect(Math.max(...rank)).toBe(rank[0]);
+    expect(rank[1]).toBeGreaterThan(rank[2]);
+  });
+});
+
+describe('score model: the product rules', () => {
+  it('is deterministic: the same rows in any order give identical results', () => {
+    const spec = randomGraph(400, 6_000, 42);
+    const first = computeScores(modelInput(spec));
+    const again = computeScores(modelInput(spec));
+    const shuffled = { ...spec, edges: [...spec.edges].reverse() };
+    const reordered = computeScores(modelInput(shuffled));
+    expect(again.influencers).toEqual(first.influencers);
+    expect(Array.from(reordered.influencers.score)).toEqual(Array.from(first.influencers.score));
+    expect(Array.from(reordered.influencers.topicScores)).toEqual(Array.from(first.influencers.topicScores));
+    expect(Array.from(reordered.nodeRank)).toEqual(Array.from(first.nodeRank));
+  });
+
+  it('keeps every score within 10-100 and gives exactly the floor without signal', () => {
+    const spec = randomGraph(300, 4_000, 7);
+    const scores = scoresOf({ ...spec, nodes: 320 });
+    for (let i = 0; i < 320; i++) {
+      expect(scores.score[i]).toBeGreaterThanOrEqual(PARAMS.floor);
+      expect(scores.score[i]).toBeLessThanOrEqual(100);
+      for (const c of [scores.reach[i], scores.amplification[i], scores.authority[i]]) {
+        expect(c).toBeGreaterThanOrEqual(1);
+        expect(c).toBeLessThanOrEqual(100);
+      }
+    }
+    // Nodes 300-319 have no interactions at all.
+    expect(Array.from(scores.score.slice(300))).toEqual(new Array(20).fill(PARAMS.floor));
+    expect(new Set(Array.from(scores.score)).size).toBeGreaterThan(10);
+  });
+
+  it('values a reshare by a high-authority account above one by a low-authority account', () => {
+    // Node 0 is a hub reshared by 40 accounts; node 1 is nobody. Node 0 reshares 2, node 1 reshares 3.
+    const scores = scoresOf({ nodes: 50, edges: [...fans(10, 40, 0), { actor: 0, target: 2 }, { actor: 1, target: 3 }] });
+    expect(scores.authority[2]).toBeGreaterThan(scores.authority[3]);
+    expect(scores.score[2]).toBeGreaterThan(scores.score[3]);
+    expect(scores.reach[2]).toBe(scores.reach[3]);
+  });
+
+  it('counts 30 reshares from 30 accounts above 1,000 reshares from one', () => {
+    const many = Array.from({ length: 1_000 }, () => ({ actor: 2, target: 0 }));
+    const scores = scoresOf({ nodes: 40, edges: [...many, ...fans(10, 30, 1)] });
+    expect(scores.score[1]).toBeGreaterThan(scores.score[0]);
+    expect(scores.reach[1]).toBeGreaterThan(scores.reach[0]);
+    expect(scores.amplification[1]).toBeGreaterThan(scores.amplification[0]);
+  });
+
+  it('counts 100 reshares of 10 posts above 100 reshares spread over 1,000 posts', () => {
+    const posts = [...Array.from({ length: 10 }, () => ({ author: 0 })), ...Array.from({ length: 1_000 }, () => ({ author: 1 }))];
+    const edges: Edge[] = [
+      ...Array.from({ length: 100 }, (_, i) => ({ actor: 10 + i, target: 0, post: i % 10 })),
+      ...Array.from({ length: 100 }, (_, i) => ({ actor: 10 + i, target: 1, post: 10 + i * 10 })),
+    ];
+    const scores = scoresOf({ nodes: 110, edges, posts });
+    expect(scores.amplification[0]).toBeGreaterThan(scores.amplification[1]);
+    expect(scores.reach[0]).toBe(scores.reach[1]);
+  });
+
+  it('discounts reactions from an account that reacts to everything', () => {
+    // Node 5 likes 500 accounts (including 0); node 6 likes only node 1.
+    const edges = [
+      ...Array.from({ length: 500 }, (_, i) => ({ actor: 5, target: i === 0 ? 0 : 10 + i, kind: LIKE })),
+      { actor: 6, target: 1, kind: LIKE },
+    ];
+    const scores = scoresOf({ nodes: 520, edges });
+    expect(scores.reach[1]).toBeGreaterThan(scores.reach[0]);
+  });
+
+  it('ignores self-interactions and interactions outside the window', () => {
+    const base: Edge[] = [...fans(10, 5, 0), ...fans(20, 3, 1)];
+    const noise: Edge[] = [
+      { actor: 0, target: 0 },
+      { actor: 1, target: 1, kind: LIKE },
+      { actor: 30, target: 1, ageDays: PARAMS.windowDays + 1 },
+      { actor: 31, target: 0, ageDays: -1 },
+    ];
+    const clean = computeScores(modelInput({ nodes: 40, edges: base }));
+    const noisy = computeScores(modelInput({ nodes: 40, edges: [...base, ...noise] }));
+    expect(noisy.influencers).toEqual(clean.influencers);
+    expect(noisy.stats.ignoredEdges).toBe(4);
+  });
+
+  it('lets older interactions count less than recent ones', () => {
+    const scores = scoresOf({
+      nodes: 30,
+      edges: [...fans(10, 8, 0).map((e) => ({ ...e, ageDays: 1 })), ...fans(10, 8, 1).map((e) => ({ ...e, ageDays: 80 }))],
+    });
+    expect(scores.score[0]).toBeGreaterThan(scores.score[1]);
+  });
+
+  it('sums an influencer over their accounts on several networks', () => {
+    const edges = [...fans(10, 5, 0), ...fans(20, 5, 1), ...fans(30, 5, 2)];
+    const scores = scoresOf({ nodes: 40, edges, influencers: [[0, 1], [2]] });
+    expect(scores.engagers[0]).toBe(10);
+    expect(scores.engagers[1]).toBe(5);
+    expect(scores.score[0]).toBeGreaterThan(scores.score[1]);
+  });
+
+  it('scores topics from engagement on tagged posts, strongest first', () => {
+    const posts = [
+      { author: 0, topics: [3] },
+      { author: 0, topics: [3, 7] },
+      { author: 0, topics: [9] },
+    ];
+    const edges: Edge[] = [
+      ...fans(10, 6, 0).map((e, i) => ({ ...e, post: i % 2 })),
+      { actor: 20, target: 0, post: 2, kind: LIKE, ageDays: 85 },
+    ];
+    const scores = scoresOf({ nodes: 30, edges, posts });
+    const topics = Array.from(scores.topicIds.slice(scores.topicStart[0], scores.topicStart[1]));
+    expect(topics).toEqual([3, 7]); // topic 9 got less than the minimum engagement
+    const [first, second] = scores.topicScores.slice(scores.topicStart[0], scores.topicStart[1]);
+    expect(first).toBeGreaterThan(second);
+    expect(first).toBeLessThanOrEqual(100);
+  });
+
+  it('lets followers lift reach only a little', () => {
+    const edges = [...fans(10, 5, 0), ...fans(20, 5, 1)];
+    const scores = scoresOf({ nodes: 30, edges, followers: [1_000_000, 0] });
+    expect(scores.reach[0]).toBeGreaterThan(scores.reach[1]);
+    expect(scores.reach[0] - scores.reach[1]).toBeLessThan(5);
+  });
+});
