@@ -8,12 +8,13 @@ import { Membership } from './src/modules/accounts/membership.entity';
 import { Organization } from './src/modules/accounts/organization.entity';
 import { User } from './src/modules/accounts/user.entity';
 import { Actor } from './src/modules/activity/actor.entity';
+import { ScoreRun } from './src/modules/scoring/score-run.entity';
 import { Influencer } from './src/modules/influencers/influencer.entity';
 import { SocialAccount } from './src/modules/influencers/social-account.entity';
 import { Topic } from './src/modules/topics/topic.entity';
 import { migrations } from './migrations';
 
-export const entities = [User, Organization, Membership, AgencyClient, ApiKey, Influencer, SocialAccount, Topic, Actor];
+export const entities = [User, Organization, Membership, AgencyClient, ApiKey, Influencer, SocialAccount, Topic, Actor, ScoreRun];
 
 /** The one DataSource definition: the app, the worker, the TypeORM CLI and the tests all build it here. */
 export function createDataSource(url = env().DATABASE_URL, poolSize = env().DATABASE_POOL_SIZE): DataSource {

@@ -4,6 +4,7 @@ import { createDataSource } from '../ormconfig';
 import { assertMigrated, databaseName, ensureDatabase } from './core/database';
 import { ConfigError, env as loadEnv, type Env } from './core/env';
 import { logger, type Logger } from './core/logger';
+import { closeQueues, createQueues, type Queues } from './core/queues';
 import { createRedis } from './core/redis';
 
 /** What both processes stand on: configuration, logs, Postgres and Redis. */
@@ -12,6 +13,7 @@ export interface Core {
   log: Logger;
   dataSource: DataSource;
   redis: Redis;
+  queues: Queues;
   close(): Promise<void>;
 }
 
@@ -57,12 +59,15 @@ export async function bootCore(name: string): Promise<Core> {
   const log = logger().child({ process: name });
   const dataSource = await openDatabase(env, log, env.MIGRATE_ON_BOOT ? 'migrate' : 'require-migrated');
   const redis = createRedis(env.REDIS_URL);
+  const queues = createQueues(redis, env.BULLMQ_PREFIX);
   return {
     env,
     log,
     dataSource,
     redis,
+    queues,
     async close() {
+      await closeQueues(queues);
       await Promise.allSettled([dataSource.destroy(), redis.quit()]);
     },
   };

@@ -11,9 +11,16 @@ import { createServices } from './modules/services';
 /** The worker process: BullMQ workers and job schedulers. It never builds the GraphQL schema. */
 async function main(): Promise<void> {
   const core = await bootCore('worker');
-  const services = createServices(core.dataSource, core.env);
+  const services = createServices(core.dataSource, core.env, core.queues);
   const deps: JobDeps = { env: core.env, dataSource: core.dataSource, redis: core.redis, services };
-  const runtime = startWorkers({ connection: core.redis, prefix: core.env.BULLMQ_PREFIX, jobs, deps, log: core.log });
+  const runtime = await startWorkers({
+    connection: core.redis,
+    prefix: core.env.BULLMQ_PREFIX,
+    jobs,
+    deps,
+    log: core.log,
+    queues: core.queues,
+  });
 
   const health = http.createServer((req, res) => {
     if (req.url !== '/healthz') {

@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { Client, type PoolClient } from 'pg';
 import { DefaultNamingStrategy, type DataSource, type Table } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 
@@ -94,5 +94,16 @@ export function postgresOptions(url: string, poolSize: number): PostgresConnecti
 export async function assertMigrated(dataSource: DataSource): Promise<void> {
   if (await dataSource.showMigrations()) {
     throw new Error('The database has pending migrations: run `npm run migration:run` (or `npm start`) first');
+  }
+}
+
+/** Runs fn with a raw pg client from the DataSource's pool (for COPY streams), released afterwards. */
+export async function withPgClient<T>(dataSource: DataSource, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const runner = dataSource.createQueryRunner();
+  const client = (await runner.connect()) as PoolClient;
+  try {
+    return await fn(client);
+  } finally {
+    await runner.release();
   }
 }

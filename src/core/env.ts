@@ -26,6 +26,9 @@ export interface Env {
   SHUTDOWN_TIMEOUT_MS: number;
   BODY_LIMIT: string;
   MIGRATE_ON_BOOT: boolean;
+  SCORES_CRON: string;
+  SCORES_TZ: string;
+  SCORE_HISTORY_DAYS: number;
 }
 
 export class ConfigError extends Error {
@@ -156,6 +159,18 @@ export function loadEnv(source: Source = process.env): Env {
     SCRYPT_COST: r.int('SCRYPT_COST', 15, 10, 20),
     SHUTDOWN_TIMEOUT_MS: r.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 300_000),
     MIGRATE_ON_BOOT: r.bool('MIGRATE_ON_BOOT', true),
+    SCORES_CRON: r.string('SCORES_CRON', '0 3 * * *', (v) =>
+      /^\S+(\s+\S+){4,5}$/.test(v) ? null : 'must be a cron pattern of 5 or 6 fields, like "0 3 * * *"',
+    ),
+    SCORES_TZ: r.string('SCORES_TZ', 'UTC', (v) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: v });
+        return null;
+      } catch {
+        return `must be an IANA time zone like UTC or Europe/Paris (got "${v}")`;
+      }
+    }),
+    SCORE_HISTORY_DAYS: r.int('SCORE_HISTORY_DAYS', 180, 2, 3650),
     BODY_LIMIT: r.string('BODY_LIMIT', '8mb', (v) => (/^\d+(kb|mb)$/i.test(v) ? null : 'must look like 512kb or 1mb')),
   };
   if (r.problems.length) throw new ConfigError(r.problems);

@@ -12,6 +12,7 @@ export enum ErrorCode {
   NOT_AN_AGENCY = 'NOT_AN_AGENCY',
   HANDLE_TAKEN = 'HANDLE_TAKEN',
   BATCH_TOO_LARGE = 'BATCH_TOO_LARGE',
+  INVALID_RUN_DATE = 'INVALID_RUN_DATE',
 }
 registerEnumType(ErrorCode, { name: 'ErrorCode', description: 'Codes of expected business failures' });
 

@@ -1,6 +1,6 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from './logger';
-import { QUEUE_NAMES, type JobDefinition } from './queues';
+import { QUEUE_NAMES, QUEUE_WORKER_OPTIONS, type JobDefinition, type Queues } from './queues';
 
 export interface WorkerRuntimeOptions<Deps> {
   connection: ConnectionOptions;
@@ -8,7 +8,8 @@ export interface WorkerRuntimeOptions<Deps> {
   jobs: ReadonlyArray<JobDefinition<string, any, Deps>>;
   deps: Deps;
   log: Logger;
-  concurrency?: number;
+  /** Needed to upsert the job schedulers of recurring jobs. */
+  queues?: Queues;
 }
 
 export interface WorkerRuntime {
@@ -20,14 +21,23 @@ export interface WorkerRuntime {
 }
 
 /**
- * One BullMQ worker per queue, dispatching by job name to the registered handlers. A job whose
- * name no handler knows fails at once without retries (it would fail the same way every time).
+ * One BullMQ worker per queue that has handlers, dispatching by job name. Queues without handlers
+ * get no worker, so their jobs wait for the release that brings one. A job whose name no handler
+ * knows fails at once without retries (it would fail the same way every time).
  */
-export function startWorkers<Deps>(options: WorkerRuntimeOptions<Deps>): WorkerRuntime {
+export async function startWorkers<Deps>(options: WorkerRuntimeOptions<Deps>): Promise<WorkerRuntime> {
   const byName = new Map(options.jobs.map((j) => [j.name, j]));
   if (byName.size !== options.jobs.length) throw new Error('Two job definitions share a name');
 
-  const workers = QUEUE_NAMES.map((queue) => {
+  for (const job of options.jobs) {
+    if (!job.schedule) continue;
+    if (!options.queues) throw new Error(`Job "${job.name}" is recurring: pass queues to startWorkers`);
+    const { id, pattern, tz } = job.schedule(options.deps);
+    await options.queues[job.queue].upsertJobScheduler(id, { pattern, tz }, { name: job.name, data: {}, opts: job.options });
+  }
+
+  const used = QUEUE_NAMES.filter((queue) => options.jobs.some((j) => j.queue === queue));
+  const workers = used.map((queue) => {
     const worker = new Worker(
       queue,
       async (job: Job) => {
@@ -45,7 +55,7 @@ export function startWorkers<Deps>(options: WorkerRuntimeOptions<Deps>): WorkerR
         log.info({ durationMs: Date.now() - started }, 'job completed');
         return result;
       },
-      { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 1, autorun: true },
+      { connection: options.connection, prefix: options.prefix, autorun: true, ...QUEUE_WORKER_OPTIONS[queue] },
     );
     worker.on('failed', (job, error) => {
       options.log.warn({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error }, 'job failed');

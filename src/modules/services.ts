@@ -1,8 +1,10 @@
 import type { DataSource } from 'typeorm';
 import type { Env } from '../core/env';
+import type { Queues } from '../core/queues';
 import { AccountsService } from './accounts/accounts.service';
 import { ActivityService } from './activity/activity.service';
 import { InfluencersService } from './influencers/influencers.service';
+import { ScoringService } from './scoring/scoring.service';
 import { TopicsService } from './topics/topics.service';
 
 /** Every module's service, built once per process; the API and the worker share this wiring. */
@@ -10,14 +12,21 @@ export interface Services {
   accounts: AccountsService;
   activity: ActivityService;
   influencers: InfluencersService;
+  scoring: ScoringService;
   topics: TopicsService;
 }
 
-export function createServices(dataSource: DataSource, env: Env): Services {
+export function createServices(dataSource: DataSource, env: Env, queues: Queues): Services {
   const influencers = new InfluencersService(dataSource);
   const accounts = new AccountsService(dataSource, influencers, {
     tokens: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, ttlSeconds: env.JWT_TTL_SECONDS },
     scryptCost: env.SCRYPT_COST,
   });
-  return { accounts, activity: new ActivityService(dataSource), influencers, topics: new TopicsService(dataSource) };
+  return {
+    accounts,
+    activity: new ActivityService(dataSource),
+    influencers,
+    scoring: new ScoringService(dataSource, queues, { databaseUrl: env.DATABASE_URL, historyDays: env.SCORE_HISTORY_DAYS }),
+    topics: new TopicsService(dataSource),
+  };
 }

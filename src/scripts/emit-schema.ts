@@ -5,6 +5,7 @@ import { createDataSource } from '../../ormconfig';
 import { buildApiSchema, printSortedSchema } from '../api/schema';
 import { env } from '../core/env';
 import { createServices } from '../modules/services';
+import { unusedQueues } from '../core/queues';
 
 /**
  * Writes schema/schema.graphql from the resolvers, or with --check fails when the committed file
@@ -12,7 +13,7 @@ import { createServices } from '../modules/services';
  */
 async function main(): Promise<void> {
   const target = path.resolve(__dirname, '../../schema/schema.graphql').replace(`${path.sep}dist${path.sep}`, path.sep);
-  const sdl = printSortedSchema(await buildApiSchema(createServices(createDataSource(), env())));
+  const sdl = printSortedSchema(await buildApiSchema(createServices(createDataSource(), env(), unusedQueues())));
   if (!process.argv.includes('--check')) {
     writeFileSync(target, sdl);
     console.log(`wrote ${path.relative(process.cwd(), target)}`);

@@ -3,6 +3,7 @@ import { openDatabase } from '../boot';
 import { env } from '../core/env';
 import { logger } from '../core/logger';
 import { createServices } from '../modules/services';
+import { unusedQueues } from '../core/queues';
 import { isEmpty, seedDemo } from './demo-data';
 
 /** `npm run seed`: migrates, then fills an empty database with the demo accounts. */
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
       console.log('the database already has accounts: demo data not seeded');
       return;
     }
-    await seedDemo(dataSource, createServices(dataSource, config), log);
+    await seedDemo(dataSource, createServices(dataSource, config, unusedQueues()), log);
     console.log('demo data seeded (see README for the accounts)');
   } finally {
     await dataSource.destroy();

@@ -5,6 +5,7 @@ import { exitOnBootError, openDatabase } from '../boot';
 import { env } from '../core/env';
 import { logger } from '../core/logger';
 import { createServices } from '../modules/services';
+import { unusedQueues } from '../core/queues';
 import { isEmpty, seedDemo } from './demo-data';
 
 /**
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   const log = logger().child({ process: 'start' });
   const dataSource = await openDatabase(config, log, 'migrate');
   try {
-    if (await isEmpty(dataSource)) await seedDemo(dataSource, createServices(dataSource, config), log);
+    if (await isEmpty(dataSource)) await seedDemo(dataSource, createServices(dataSource, config, unusedQueues()), log);
   } finally {
     await dataSource.destroy();
   }

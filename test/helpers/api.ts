@@ -3,6 +3,7 @@ import { createDataSource } from '../../ormconfig';
 import { loadEnv, type Env } from '../../src/core/env';
 import { logger } from '../../src/core/logger';
 import { createRedis } from '../../src/core/redis';
+import { closeQueues, createQueues, type Queues } from '../../src/core/queues';
 import { createServices, type Services } from '../../src/modules/services';
 import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
@@ -14,6 +15,7 @@ export interface TestApi {
   env: Env;
   dataSource: DataSource;
   redis: Redis;
+  queues: Queues;
   services: Services;
   stop(): Promise<void>;
 }
@@ -24,7 +26,8 @@ export async function startTestApi(overrides: Record<string, string> = {}): Prom
   const log = logger();
   const dataSource = await createDataSource(env.DATABASE_URL, 5).initialize();
   const redis = createRedis(env.REDIS_URL);
-  const services = createServices(dataSource, env);
+  const queues = createQueues(redis, env.BULLMQ_PREFIX);
+  const services = createServices(dataSource, env, queues);
   await services.accounts.ensureAdmin(env.ADMIN_EMAIL, env.ADMIN_PASSWORD, log);
   const server = await createApiServer({ env, log, dataSource, redis, services });
   const url = await server.listen(0, '127.0.0.1');
@@ -34,9 +37,11 @@ export async function startTestApi(overrides: Record<string, string> = {}): Prom
     env,
     dataSource,
     redis,
+    queues,
     services,
     async stop() {
       await server.stop();
+      await closeQueues(queues);
       await Promise.allSettled([dataSource.isInitialized ? dataSource.destroy() : undefined, redis.quit()]);
     },
   };

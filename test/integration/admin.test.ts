@@ -4,6 +4,7 @@ import { loadEnv } from '../../src/core/env';
 import { logger } from '../../src/core/logger';
 import { verifyPassword } from '../../src/modules/accounts/password';
 import { createServices, type Services } from '../../src/modules/services';
+import { unusedQueues } from '../../src/core/queues';
 
 describe('the operator account from ADMIN_EMAIL / ADMIN_PASSWORD', () => {
   let dataSource: DataSource;
@@ -13,7 +14,7 @@ describe('the operator account from ADMIN_EMAIL / ADMIN_PASSWORD', () => {
 
   beforeAll(async () => {
     dataSource = await createDataSource(process.env.DATABASE_URL!, 4).initialize();
-    services = createServices(dataSource, loadEnv());
+    services = createServices(dataSource, loadEnv(), unusedQueues());
   });
   afterAll(() => dataSource.destroy());
 

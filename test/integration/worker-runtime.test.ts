@@ -30,7 +30,7 @@ describe('worker runtime (real Redis, this run’s BullMQ prefix)', () => {
     eventsRedis = createRedis(process.env.REDIS_URL!);
     events = new QueueEvents('maintenance', { connection: eventsRedis, prefix });
     await events.waitUntilReady();
-    runtime = startWorkers({ connection: redis, prefix, jobs: [add], deps: { offset: 1000 }, log: logger() });
+    runtime = await startWorkers({ connection: redis, prefix, jobs: [add], deps: { offset: 1000 }, log: logger() });
     await Promise.all(runtime.workers.map((w) => w.waitUntilReady()));
   });
   afterAll(async () => {
@@ -55,7 +55,7 @@ describe('worker runtime (real Redis, this run’s BullMQ prefix)', () => {
   });
 
   it('stops taking jobs after close', async () => {
-    const other = startWorkers({ connection: redis, prefix, jobs: [add], deps: { offset: 0 }, log: logger() });
+    const other = await startWorkers({ connection: redis, prefix, jobs: [add], deps: { offset: 0 }, log: logger() });
     await other.close();
     expect(other.running()).toBe(false);
   });

@@ -1,0 +1,93 @@
+import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { badInput } from './errors';
+
+@ObjectType()
+export class PageInfo {
+  @Field(() => Boolean)
+  hasNextPage: boolean;
+
+  @Field(() => Boolean)
+  hasPreviousPage: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor: string | null;
+
+  @Field(() => String, { nullable: true })
+  endCursor: string | null;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface ConnectionShape<T> {
+  edges: Array<Edge<T>>;
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+/** A Relay connection type for T: `class ScoreRunConnection extends Connection(ScoreRun) {}`. */
+export function Connection<T extends object>(nodeType: ClassType<T>) {
+  @ObjectType(`${nodeType.name}Edge`)
+  class EdgeType {
+    @Field(() => String)
+    cursor: string;
+
+    @Field(() => nodeType)
+    node: T;
+  }
+
+  // Never referenced itself, so type-graphql emits only the concrete subclasses.
+  @ObjectType()
+  abstract class ConnectionType implements ConnectionShape<T> {
+    @Field(() => [EdgeType])
+    edges: Array<Edge<T>>;
+
+    @Field(() => PageInfo)
+    pageInfo: PageInfo;
+
+    @Field(() => Int, { description: 'All matching items, not only this page' })
+    totalCount: number;
+  }
+  return ConnectionType;
+}
+
+/** Keyset cursors: the sort key values of the last item, opaque to clients (base64url JSON). */
+export function encodeCursor(key: Array<string | number>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, shape: Array<'string' | 'number'>): Array<string | number> {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    key = null;
+  }
+  if (!Array.isArray(key) || key.length !== shape.length || key.some((v, i) => typeof v !== shape[i])) {
+    throw badInput('after is not a cursor this list gave out', 'after');
+  }
+  return key as Array<string | number>;
+}
+
+/** Builds a page from first+1 fetched rows (the extra row only tells whether there is a next page). */
+export function toConnection<T, C extends ConnectionShape<T>>(
+  into: C,
+  rows: T[],
+  first: number,
+  totalCount: number,
+  cursorOf: (row: T) => string,
+  hasPreviousPage: boolean,
+): C {
+  const page = rows.slice(0, first);
+  into.edges = page.map((node) => ({ cursor: cursorOf(node), node }));
+  into.pageInfo = Object.assign(new PageInfo(), {
+    hasNextPage: rows.length > first,
+    hasPreviousPage,
+    startCursor: into.edges[0]?.cursor ?? null,
+    endCursor: into.edges[into.edges.length - 1]?.cursor ?? null,
+  });
+  into.totalCount = totalCount;
+  return into;
+}

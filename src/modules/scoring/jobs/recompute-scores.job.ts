@@ -1,0 +1,17 @@
+import type { JobDefinition } from '../../../core/queues';
+import type { JobDeps } from '../../jobs';
+
+declare module '../../../core/queues' {
+  interface JobPayloads {
+    'recompute-scores': { runId: number };
+    /** Consumed by the matcher (issue 5); waits in the matching queue until then. */
+    'score-run-completed': { runId: number };
+  }
+}
+
+/** Computes one score run. Safe to run twice: a finished run is a no-op, a second runner waits for the lock. */
+export const recomputeScoresJob: JobDefinition<'recompute-scores', { runId: number }, JobDeps> = {
+  name: 'recompute-scores',
+  queue: 'scoring',
+  handler: (data, deps, ctx) => deps.services.scoring.execute(data.runId, ctx.log),
+};

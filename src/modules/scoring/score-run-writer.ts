@@ -1,0 +1,89 @@
+import type { ClientBase } from 'pg';
+import { copyIn } from '../../core/pg-binary-copy';
+import type { ModelResult } from './score-model';
+
+const ROWS_PER_YIELD = 4096;
+
+/** The tables one run writes; they become partitions of the parents when the run switches. */
+export function snapshotTables(runId: number) {
+  return {
+    scores: `influencer_scores_r${runId}`,
+    topics: `influencer_topic_scores_r${runId}`,
+    ranks: `actor_ranks_r${runId}`,
+  };
+}
+
+/**
+ * Writes a run's snapshot into tables of its own with binary COPY, then indexes them and adds the
+ * CHECK (run_id = id) that lets ATTACH PARTITION skip a validation scan. Leftovers of an earlier,
+ * interrupted attempt are dropped first, so a retry starts clean.
+ */
+export async function writeSnapshot(
+  client: ClientBase,
+  runId: number,
+  result: ModelResult,
+  influencerIds: Buffer,
+  onProgress: (fraction: number) => void,
+): Promise<void> {
+  const t = snapshotTables(runId);
+  const s = result.influencers;
+  await dropSnapshotTables(client, runId);
+  await client.query(`CREATE TABLE ${t.scores} (LIKE influencer_scores)`);
+  await client.query(`CREATE TABLE ${t.topics} (LIKE influencer_topic_scores)`);
+  await client.query(`CREATE TABLE ${t.ranks} (LIKE actor_ranks)`);
+
+  await copyIn(client, t.scores, function* (w) {
+    for (let i = 0; i < s.score.length; i++) {
+      w.row(11, 90)
+        .int32(runId)
+        .bytes(influencerIds.subarray(i * 16, i * 16 + 16))
+        .int16(s.score[i])
+        .float4(s.reach[i])
+        .float4(s.amplification[i])
+        .float4(s.authority[i])
+        .int32(s.engagers[i])
+        .float4(s.weightedEngagers[i])
+        .int32(s.reactions[i])
+        .int32(s.posts[i])
+        .float8(s.rank[i]);
+      if (i % ROWS_PER_YIELD === 0) yield;
+    }
+  });
+  onProgress(0.3);
+  await copyIn(client, t.topics, function* (w) {
+    for (let i = 0; i < s.score.length; i++) {
+      const id = influencerIds.subarray(i * 16, i * 16 + 16);
+      for (let k = s.topicStart[i]; k < s.topicStart[i + 1]; k++) {
+        w.row(5, 60).int32(runId).bytes(id).int16(s.topicIds[k]).int16(s.topicScores[k]).float4(s.topicEngagement[k]);
+      }
+      if (i % ROWS_PER_YIELD === 0) yield;
+    }
+  });
+  onProgress(0.5);
+  await copyIn(client, t.ranks, function* (w) {
+    const rank = result.nodeRank;
+    for (let n = 0; n < rank.length; n++) {
+      w.row(3, 40).int32(runId).int32(n).float8(rank[n]);
+      if (n % ROWS_PER_YIELD === 0) yield;
+    }
+  });
+  onProgress(0.7);
+
+  // Indexes after the load: building a btree once is far cheaper than maintaining it per row.
+  await client.query(`ALTER TABLE ${t.scores} ADD CONSTRAINT ${t.scores}_pkey PRIMARY KEY (influencer_id)`);
+  await client.query(`CREATE INDEX ${t.scores}_score_idx ON ${t.scores} (score DESC, influencer_id)`);
+  await client.query(`ALTER TABLE ${t.topics} ADD CONSTRAINT ${t.topics}_pkey PRIMARY KEY (influencer_id, topic_id)`);
+  await client.query(`CREATE INDEX ${t.topics}_topic_score_idx ON ${t.topics} (topic_id, score DESC, influencer_id)`);
+  await client.query(`ALTER TABLE ${t.ranks} ADD CONSTRAINT ${t.ranks}_pkey PRIMARY KEY (actor_id)`);
+  for (const table of [t.scores, t.topics, t.ranks]) {
+    await client.query(`ALTER TABLE ${table} ADD CONSTRAINT ${table}_run_check CHECK (run_id = ${runId})`);
+  }
+  await client.query(`ANALYZE ${t.scores}, ${t.topics}, ${t.ranks}`);
+  onProgress(1);
+}
+
+/** Drops a run's tables whether attached (partitions) or not. */
+export async function dropSnapshotTables(client: ClientBase, runId: number): Promise<void> {
+  const t = snapshotTables(runId);
+  await client.query(`DROP TABLE IF EXISTS ${t.scores}, ${t.topics}, ${t.ranks}`);
+}

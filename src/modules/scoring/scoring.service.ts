@@ -1,0 +1,217 @@
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { decodeCursor, encodeCursor, toConnection } from '../../core/connection';
+import type { Logger } from '../../core/logger';
+import { enqueue, type Queues } from '../../core/queues';
+import { computeScores, MODEL_VERSION } from './score-model';
+import { loadModelInput, windowOf } from './score-run-loader';
+import { dropSnapshotTables, snapshotTables, writeSnapshot } from './score-run-writer';
+import { ScoreRun, ScoreRunPhase, ScoreRunStats, ScoreRunStatus, ScoreRunTrigger } from './score-run.entity';
+import { ScoreRunConnection } from './scoring.types';
+
+export interface ScoringSettings {
+  databaseUrl: string;
+  historyDays: number;
+}
+
+/** Only one score run computes at a time, across every worker process (session advisory lock). */
+const RUN_LOCK = 7_301_002;
+
+/** A retryable refusal: another run holds the lock. BullMQ retries the job with backoff. */
+export class ScoreRunBusyError extends Error {
+  constructor() {
+    super('another score run is in progress');
+  }
+}
+
+const seconds = (fromMs: number) => Math.round((performance.now() - fromMs) / 10) / 100;
+
+export class ScoringService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queues: Queues,
+    private readonly settings: ScoringSettings,
+  ) {}
+
+  /**
+   * The run for a date: created on the first request, returned as it is on the next ones (one run
+   * per date however many triggers fire), re-armed when it had failed. The job is enqueued after
+   * the row is committed; its id makes duplicate enqueues of one attempt a no-op in BullMQ.
+   */
+  async requestRun(runDate: string, trigger: ScoreRunTrigger, requestedBy: string | null = null): Promise<ScoreRun> {
+    const [row] = await this.dataSource.query(
+      `INSERT INTO score_runs (run_date, trigger, requested_by) VALUES ($1, $2, $3)
+       ON CONFLICT (run_date) DO UPDATE
+         SET status = 'PENDING', phase = 'QUEUED', progress = 0, attempt = score_runs.attempt + 1, error = NULL,
+             trigger = EXCLUDED.trigger, requested_by = EXCLUDED.requested_by
+         WHERE score_runs.status = 'FAILED'
+       RETURNING id`,
+      [runDate, trigger, requestedBy],
+    );
+    const run = row ? await this.runById(row.id) : await this.dataSource.getRepository(ScoreRun).findOneByOrFail({ runDate });
+    if (!run) throw new Error(`score run for ${runDate} vanished`);
+    if (run.status === ScoreRunStatus.PENDING) {
+      await enqueue(this.queues.scoring, 'recompute-scores', { runId: run.id }, { jobId: `score-run-${run.id}-${run.attempt}` });
+    }
+    return run;
+  }
+
+  runById(id: number): Promise<ScoreRun | null> {
+    return this.dataSource.getRepository(ScoreRun).findOneBy({ id });
+  }
+
+  /** Runs by date, newest first, with keyset pages on (run_date, id). */
+  async listRuns(first: number, after?: string): Promise<ScoreRunConnection> {
+    const repo = this.dataSource.getRepository(ScoreRun);
+    const query = repo
+      .createQueryBuilder('r')
+      .orderBy('r.run_date', 'DESC')
+      .addOrderBy('r.id', 'DESC')
+      .limit(first + 1);
+    if (after) {
+      const [date, id] = decodeCursor(after, ['string', 'number']);
+      query.where('(r.run_date, r.id) < (:date::date, :id)', { date, id });
+    }
+    const [rows, totalCount] = await Promise.all([query.getMany(), repo.count()]);
+    return toConnection(new ScoreRunConnection(), rows, first, totalCount, (r) => encodeCursor([r.runDate, r.id]), Boolean(after));
+  }
+
+  currentRun(): Promise<ScoreRun | null> {
+    return this.dataSource.getRepository(ScoreRun).findOneBy({ isCurrent: true });
+  }
+
+  /**
+   * The job body: load the window with COPY, compute, write a new snapshot with COPY, then attach
+   * it and move the current pointer in one transaction. Until that commit the previous snapshot
+   * stays current, so a failed or killed run changes nothing readers see; a retry starts over.
+   */
+  async execute(runId: number, log: Logger): Promise<ScoreRunStats | null> {
+    const lock = await this.connect('perks-score-run-lock');
+    try {
+      const [{ locked }] = (await lock.query('SELECT pg_try_advisory_lock($1) AS locked', [RUN_LOCK])).rows;
+      if (!locked) throw new ScoreRunBusyError();
+      const run = await this.runById(runId);
+      if (!run) {
+        log.warn({ runId }, 'score run not found; nothing to do');
+        return null;
+      }
+      if (run.status === ScoreRunStatus.SUCCEEDED) return run.stats;
+      return await this.compute(run, log);
+    } catch (error) {
+      if (!(error instanceof ScoreRunBusyError)) {
+        await this.dataSource.query(
+          `UPDATE score_runs SET status = 'FAILED', error = $2, finished_at = now() WHERE id = $1 AND status <> 'SUCCEEDED'`,
+          [runId, error instanceof Error ? error.message.slice(0, 500) : String(error)],
+        );
+      }
+      throw error;
+    } finally {
+      await lock.end();
+    }
+  }
+
+  private async compute(run: ScoreRun, log: Logger): Promise<ScoreRunStats> {
+    const started = performance.now();
+    const stats: ScoreRunStats = {};
+    await this.dataSource.query(
+      `UPDATE score_runs SET status = 'RUNNING', phase = 'LOADING', progress = 0, started_at = now(), finished_at = NULL, error = NULL, model_version = $2 WHERE id = $1`,
+      [run.id, MODEL_VERSION],
+    );
+    const client = await this.connect('perks-score-run');
+    try {
+      const phaseStart = { loading: performance.now() };
+      const loaded = await loadModelInput(client, windowOf(run.runDate), (f) => void this.progress(run.id, ScoreRunPhase.LOADING, f * 0.3));
+      stats.loadingSeconds = seconds(phaseStart.loading);
+
+      await this.progress(run.id, ScoreRunPhase.COMPUTING, 0.3);
+      const computing = performance.now();
+      const result = computeScores(loaded.model);
+      stats.computingSeconds = seconds(computing);
+      Object.assign(stats, {
+        influencers: loaded.model.influencers.count,
+        nodes: result.stats.nodes,
+        interactions: result.stats.edges,
+        pairs: result.stats.pairs,
+        posts: loaded.model.posts.count,
+        iterations: result.stats.iterations,
+        topicScores: result.influencers.topicIds.length,
+      });
+
+      await this.progress(run.id, ScoreRunPhase.WRITING, 0.6);
+      const writing = performance.now();
+      await writeSnapshot(
+        client,
+        run.id,
+        result,
+        loaded.influencerIds,
+        (f) => void this.progress(run.id, ScoreRunPhase.WRITING, 0.6 + f * 0.35),
+      );
+      stats.writingSeconds = seconds(writing);
+
+      await this.progress(run.id, ScoreRunPhase.SWITCHING, 0.95);
+      const switching = performance.now();
+      stats.switchingSeconds = 0;
+      stats.totalSeconds = seconds(started);
+      stats.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+      await this.switchTo(client, run, stats);
+      stats.switchingSeconds = seconds(switching);
+      await this.dataSource.query(`UPDATE score_runs SET stats = $2 WHERE id = $1`, [run.id, stats]);
+      log.info({ runId: run.id, runDate: run.runDate, ...stats }, 'score run finished');
+
+      await this.purgeHistory(client, run);
+      await enqueue(this.queues.matching, 'score-run-completed', { runId: run.id }, { jobId: `score-run-completed-${run.id}` });
+      return stats;
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** Attaches the new tables and moves the pointer in one transaction (only forward in time). */
+  private async switchTo(client: Client, run: ScoreRun, stats: ScoreRunStats): Promise<void> {
+    const t = snapshotTables(run.id);
+    await client.query('BEGIN');
+    try {
+      await client.query(`ALTER TABLE influencer_scores ATTACH PARTITION ${t.scores} FOR VALUES IN (${run.id})`);
+      await client.query(`ALTER TABLE influencer_topic_scores ATTACH PARTITION ${t.topics} FOR VALUES IN (${run.id})`);
+      await client.query(`ALTER TABLE actor_ranks ATTACH PARTITION ${t.ranks} FOR VALUES IN (${run.id})`);
+      // A run for an older date (a re-run of a past day) becomes history, not current.
+      await client.query(`UPDATE score_runs SET is_current = false WHERE is_current AND run_date <= $1`, [run.runDate]);
+      const newer = (await client.query(`SELECT 1 FROM score_runs WHERE is_current`)).rowCount;
+      await client.query(
+        `UPDATE score_runs SET status = 'SUCCEEDED', phase = 'DONE', progress = 1, finished_at = now(), is_current = $2, stats = $3 WHERE id = $1`,
+        [run.id, newer === 0, stats],
+      );
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /** Drops snapshots older than the history window, and node ranks of all but the two latest runs. */
+  private async purgeHistory(client: Client, run: ScoreRun): Promise<void> {
+    const { rows: old } = await client.query(
+      `SELECT id FROM score_runs WHERE status = 'SUCCEEDED' AND NOT is_current AND purged_at IS NULL AND run_date < $1::date - $2::int`,
+      [run.runDate, this.settings.historyDays],
+    );
+    for (const { id } of old) {
+      await dropSnapshotTables(client, id);
+      await client.query(`UPDATE score_runs SET purged_at = now() WHERE id = $1`, [id]);
+    }
+    const { rows: stale } = await client.query(
+      `SELECT id FROM score_runs WHERE status = 'SUCCEEDED' AND purged_at IS NULL ORDER BY run_date DESC OFFSET 2`,
+    );
+    for (const { id } of stale) await client.query(`DROP TABLE IF EXISTS ${snapshotTables(id).ranks}`);
+  }
+
+  private async progress(runId: number, phase: ScoreRunPhase, progress: number): Promise<void> {
+    await this.dataSource.query(`UPDATE score_runs SET phase = $2, progress = $3 WHERE id = $1`, [runId, phase, Math.min(1, progress)]);
+  }
+
+  /** A dedicated connection without the pool's statement timeout: COPY of millions of rows takes a while. */
+  private async connect(applicationName: string): Promise<Client> {
+    const client = new Client({ connectionString: this.settings.databaseUrl, application_name: applicationName });
+    await client.connect();
+    return client;
+  }
+}
