@@ -51,11 +51,12 @@ export class Scoring1795635000000 implements MigrationInterface {
         "reach" real NOT NULL,
         "amplification" real NOT NULL,
         "authority" real NOT NULL,
+        "reach_raw" real NOT NULL,
+        "amplification_raw" real NOT NULL,
+        "authority_raw" real NOT NULL,
         "engagers" integer NOT NULL,
-        "weighted_engagers" real NOT NULL,
         "reactions" integer NOT NULL,
-        "posts" integer NOT NULL,
-        "rank" double precision NOT NULL
+        "posts" integer NOT NULL
       ) PARTITION BY LIST ("run_id")`);
     await queryRunner.query(`
       CREATE TABLE "influencer_topic_scores" (

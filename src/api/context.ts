@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { GraphQLError } from 'graphql';
-import type { RequestContext } from '../core/context';
 import type { Logger } from '../core/logger';
 import type { AccountsService } from '../modules/accounts/accounts.service';
+import { createLoaders, type ModuleContext } from '../modules/loaders';
+import type { DataSource } from 'typeorm';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
@@ -14,9 +15,7 @@ export function requestIdOf(req: Request): string {
 }
 
 /** The GraphQL context: what resolvers see, plus the HTTP response for the API's own plugins. */
-export interface ApiContext extends RequestContext {
-  res: Response;
-}
+export type ApiContext = ModuleContext & { res: Response };
 
 function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
@@ -26,7 +25,13 @@ function unauthenticated(message: string): GraphQLError {
  * Builds the per-request context. Credentials that are present but wrong are refused outright
  * (401), rather than quietly treated as anonymous, so a client learns its token expired.
  */
-export async function buildContext(req: Request, res: Response, log: Logger, accounts: AccountsService): Promise<ApiContext> {
+export async function buildContext(
+  req: Request,
+  res: Response,
+  log: Logger,
+  accounts: AccountsService,
+  dataSource: DataSource,
+): Promise<ApiContext> {
   const requestId = String(res.locals.requestId ?? requestIdOf(req));
   const authorization = req.header('authorization');
   const apiKey = req.header('x-api-key');
@@ -45,5 +50,5 @@ export async function buildContext(req: Request, res: Response, log: Logger, acc
   if (result === 'expired') throw unauthenticated('Your token has expired: log in again');
   if (result === 'invalid')
     throw unauthenticated(bearer !== undefined ? 'The token is not valid: log in again' : 'The API key is not valid or was revoked');
-  return { requestId, log: log.child({ requestId }), principal: result, res };
+  return { requestId, log: log.child({ requestId }), principal: result, res, loaders: createLoaders(dataSource) };
 }

@@ -6,6 +6,7 @@ import { OrganizationResolver, UserResolver } from '../modules/accounts/accounts
 import { ApiKeyResolver } from '../modules/accounts/api-key.resolver';
 import { ActivityResolver } from '../modules/activity/activity.resolver';
 import { InfluencerResolver, UserInfluencerResolver } from '../modules/influencers/influencers.resolver';
+import { InfluencerScoreResolver } from '../modules/scoring/influencer-score.resolver';
 import { ScoringResolver } from '../modules/scoring/scoring.resolver';
 import type { Services } from '../modules/services';
 import { TopicResolver } from '../modules/topics/topics.resolver';
@@ -21,6 +22,7 @@ function resolverInstances(services: Services) {
     new InfluencerResolver(services.influencers),
     new UserInfluencerResolver(services.influencers),
     new ScoringResolver(services.scoring),
+    new InfluencerScoreResolver(),
     new TopicResolver(services.topics),
   ];
 }

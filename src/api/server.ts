@@ -104,7 +104,7 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
   app.use(
     '/graphql',
     express.json({ limit: env.BODY_LIMIT }),
-    expressMiddleware(apollo, { context: async ({ req, res }) => buildContext(req, res, log, services.accounts) }),
+    expressMiddleware(apollo, { context: async ({ req, res }) => buildContext(req, res, log, services.accounts, dataSource) }),
   );
   app.use(httpErrors(log));
 

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import type { WorkerRuntime } from '../../src/core/worker-runtime';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';
@@ -10,7 +11,20 @@ const CONNECT = `mutation($input: ConnectSocialAccountInput!) { connectSocialAcc
 const RECOMPUTE = `mutation($date: String) { recomputeScores(date: $date) { __typename ... on ScoreRun { id runDate status } ... on ErrorResult { errorCode message } } }`;
 const RUN = `query($id: ID!) { scoreRun(id: $id) { id status phase progress isCurrent stats { influencers interactions pairs iterations totalSeconds } error } }`;
 
-const today = new Date().toISOString().slice(0, 10);
+const dayString = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+const today = dayString(0);
+const yesterday = dayString(1);
+const dayBefore = dayString(2);
+const PROFILE = `query($handle: String!) {
+  influencerByHandle(network: X, handle: $handle) {
+    id scoredOn score reach amplification authority topics { topic { slug } score }
+  }
+}`;
+const POLL = `{
+  a: influencerByHandle(network: X, handle: "alice") { scoredOn score reach authority topics { topic { slug } score } }
+  d: influencerByHandle(network: X, handle: "dave") { scoredOn score reach authority }
+  h: influencerByHandle(network: X, handle: "hub") { scoredOn score reach authority }
+}`;
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
 
 describe('score runs end to end (real Postgres, Redis and BullMQ worker)', () => {
@@ -33,17 +47,27 @@ describe('score runs end to end (real Postgres, Redis and BullMQ worker)', () =>
       actorHandle: actor,
       targetHandle: target,
       postExternalId: post,
-      occurredAt: daysAgo(1 + (i % 20)),
+      occurredAt: daysAgo(3 + (i % 20)),
     }));
+  const passwords = new Map<string, string>();
+  const logInAs = async (name: string): Promise<string> => {
+    const { logIn } = await api.client.ok(`mutation($input: LogInInput!) { logIn(input: $input) { ... on AuthPayload { token } } }`, {
+      input: { email: passwords.get(name), password: 'correct horse battery' },
+    });
+    return logIn.token;
+  };
   const range = (name: string, n: number) => Array.from({ length: n }, (_, i) => `${name}${i}`);
 
-  async function waitForRun(id: string) {
-    for (let i = 0; i < 300; i++) {
+  async function waitForRun(
+    id: string,
+    done = (run: { status: string; phase: string }) => run.status === 'SUCCEEDED' || run.status === 'FAILED',
+  ) {
+    for (let i = 0; i < 400; i++) {
       const { scoreRun } = await api.client.ok(RUN, { id }, { token: admin });
-      if (scoreRun.status === 'SUCCEEDED' || scoreRun.status === 'FAILED') return scoreRun;
+      if (done(scoreRun)) return scoreRun;
       await new Promise((r) => setTimeout(r, 50));
     }
-    throw new Error('score run did not finish');
+    throw new Error('score run did not reach the expected state');
   }
 
   const scores = async (): Promise<
@@ -65,6 +89,7 @@ describe('score runs end to end (real Postgres, Redis and BullMQ worker)', () =>
     connector = (await api.client.ok(CREATE_KEY, { input: { name: 'c', scopes: ['INGEST'] } }, { token: admin })).createApiKey.key;
     for (const name of influencers) {
       const person = await signUp(api.client, 'INFLUENCER', { name });
+      passwords.set(name, person.email);
       await api.client.ok(
         CONNECT,
         { input: { network: 'X', handle: name, followers: 1000, following: 100, accountCreatedAt: '2019-01-01T00:00:00Z' } },
@@ -90,7 +115,7 @@ describe('score runs end to end (real Postgres, Redis and BullMQ worker)', () =>
   });
 
   it('runs once for a date however many triggers fire, and switches the current snapshot', async () => {
-    const answers = await Promise.all(Array.from({ length: 5 }, () => api.client.ok(RECOMPUTE, { date: today }, { token: admin })));
+    const answers = await Promise.all(Array.from({ length: 5 }, () => api.client.ok(RECOMPUTE, { date: dayBefore }, { token: admin })));
     const ids = new Set(answers.map((a) => a.recomputeScores.id));
     expect(ids.size).toBe(1);
     const run = await waitForRun([...ids][0]);
@@ -100,8 +125,61 @@ describe('score runs end to end (real Postgres, Redis and BullMQ worker)', () =>
     const [{ n }] = await api.dataSource.query(`SELECT count(*)::int AS n FROM score_runs`);
     expect(n).toBe(1);
     // Asking again for a finished date returns the same run without computing again.
-    const again = await api.client.ok(RECOMPUTE, { date: today }, { token: admin });
+    const again = await api.client.ok(RECOMPUTE, { date: dayBefore }, { token: admin });
     expect(again.recomputeScores).toMatchObject({ id: run.id, status: 'SUCCEEDED' });
+  });
+
+  it('keeps the previous snapshot current when a run dies half-way, and completes on retry', async () => {
+    // Hold the snapshot parent so the run stops at its switch, then kill its connection there.
+    const blocker = new Client({ connectionString: database.url });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE influencer_scores IN EXCLUSIVE MODE');
+      const { recomputeScores } = await api.client.ok(RECOMPUTE, { date: yesterday }, { token: admin });
+      await waitForRun(recomputeScores.id, (r) => r.phase === 'SWITCHING');
+      // Readers are not blocked and still see the previous snapshot.
+      expect((await api.client.ok(POLL, {}, { token: admin })).a.scoredOn).toBe(dayBefore);
+      const killed = await blocker.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'perks-score-run' AND datname = current_database()`,
+      );
+      expect(killed.rowCount).toBe(1);
+      const failed = await waitForRun(recomputeScores.id, (r) => r.status === 'FAILED');
+      expect(failed.isCurrent).toBe(false);
+      expect((await api.client.ok(POLL, {}, { token: admin })).a.scoredOn).toBe(dayBefore);
+      const attached = await blocker.query(`SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'influencer_scores'::regclass`);
+      expect(attached.rows[0].n).toBe(1);
+    } finally {
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+    }
+    // BullMQ retries the job; with the table free, the run completes and becomes current.
+    const { recomputeScores: again } = await api.client.ok(RECOMPUTE, { date: yesterday }, { token: admin });
+    const done = await waitForRun(again.id, (r) => r.status === 'SUCCEEDED');
+    expect(done.isCurrent).toBe(true);
+    expect((await api.client.ok(POLL, {}, { token: admin })).a.scoredOn).toBe(yesterday);
+  });
+
+  it('never shows a reader a mix of two snapshots while a run switches', async () => {
+    const before = (await api.client.ok(POLL, {}, { token: admin })) as Record<string, { scoredOn: string }>;
+    expect(before.a.scoredOn).toBe(yesterday);
+    const seen: Array<Record<string, { scoredOn: string }>> = [];
+    let polling = true;
+    const poller = (async () => {
+      while (polling) seen.push(await api.client.ok(POLL, {}, { token: admin }));
+    })();
+    const { recomputeScores } = await api.client.ok(RECOMPUTE, { date: today }, { token: admin });
+    const run = await waitForRun(recomputeScores.id);
+    expect(run.status).toBe('SUCCEEDED');
+    polling = false;
+    await poller;
+    const after = (await api.client.ok(POLL, {}, { token: admin })) as Record<string, { scoredOn: string }>;
+    expect(after.a.scoredOn).toBe(today);
+    expect(seen.length).toBeGreaterThan(3);
+    for (const response of seen) {
+      const snapshot = response.a.scoredOn === yesterday ? before : after;
+      expect(response).toEqual(snapshot);
+    }
   });
 
   it('scores within 10-100, with the floor for no signal and for interactions outside the window', async () => {
@@ -125,6 +203,81 @@ describe('score runs end to end (real Postgres, Redis and BullMQ worker)', () =>
   it('counts 30 reshares from 30 accounts above 1,000 reshares from one', async () => {
     const s = await scores();
     expect(s.dave.score).toBeGreaterThan(s.carol.score);
+  });
+
+  it('shows scores, topics, history and the explanation through the API, each to whom it belongs', async () => {
+    const alice = await logInAs('alice');
+    const { influencerByHandle: profile } = await api.client.ok(
+      `query { influencerByHandle(network: X, handle: "ALICE") {
+        score scoredOn topics { topic { slug } score }
+        scoreHistory(days: 7) { runDate score }
+        scoreExplanation {
+          runDate score summary
+          reach { score raw weight } amplification { score raw } authority { score raw }
+          delta { previousRunDate score }
+          topEngagers { network handle displayName interactions share }
+          topPosts { externalId topics reactions engagement }
+        }
+      } }`,
+      {},
+      { token: alice },
+    );
+    expect(profile.scoredOn).toBe(today);
+    expect(profile.topics).toEqual([{ topic: { slug: 'tech-ai' }, score: expect.any(Number) }]);
+    expect(profile.scoreHistory.map((p: { runDate: string }) => p.runDate)).toEqual([dayBefore, yesterday, today]);
+    const explanation = profile.scoreExplanation;
+    expect(explanation).toMatchObject({ runDate: today, score: profile.score, delta: { previousRunDate: yesterday } });
+    expect(explanation.reach.weight).toBe(0.25);
+    expect(explanation.summary[0]).toContain(`Score ${profile.score} =`);
+    // The one engager is the hub, an opted-in influencer, so it is named.
+    expect(explanation.topEngagers).toEqual([{ network: 'X', handle: 'hub', displayName: 'hub', interactions: 1, share: 1 }]);
+    expect(explanation.topPosts).toEqual([{ externalId: 'alice-post', topics: ['tech-ai'], reactions: 1, engagement: expect.any(Number) }]);
+
+    // People who never signed up are never named.
+    const hub = await logInAs('hub');
+    const { influencerByHandle: hubProfile } = await api.client.ok(
+      `query { influencerByHandle(network: X, handle: "hub") { scoreExplanation { topEngagers { handle displayName } } } }`,
+      {},
+      { token: hub },
+    );
+    expect(hubProfile.scoreExplanation.topEngagers).toHaveLength(5);
+    for (const engager of hubProfile.scoreExplanation.topEngagers) expect(engager).toEqual({ handle: null, displayName: null });
+
+    // A brand sees scores but not the explanation; another influencer sees nothing.
+    const brand = await signUp(api.client, 'BRAND');
+    const seen = await api.client.ok(PROFILE, { handle: 'alice' }, brand);
+    expect(seen.influencerByHandle).toMatchObject({ score: profile.score, scoredOn: today });
+    const withExplanation = await api.client.ok(
+      `query { influencerByHandle(network: X, handle: "alice") { scoreExplanation { score } } }`,
+      {},
+      brand,
+    );
+    expect(withExplanation.influencerByHandle.scoreExplanation).toBeNull();
+    const bob = await logInAs('bob');
+    expect((await api.client.request(PROFILE, { handle: 'alice' }, { token: bob })).errors![0].extensions!.code).toBe('NOT_FOUND');
+    expect((await api.client.ok(PROFILE, { handle: 'bob' }, { token: bob })).influencerByHandle.score).toBeGreaterThanOrEqual(10);
+  });
+
+  it('gives the same scores for the same data when a date is computed again', async () => {
+    const date = dayString(3);
+    const snapshot = async (runId: string) =>
+      api.dataSource.query(
+        `SELECT s.influencer_id, s.score, s.reach, s.amplification, s.authority, s.reach_raw, s.amplification_raw, s.authority_raw,
+                coalesce((SELECT json_agg(json_build_array(t.topic_id, t.score, t.engagement) ORDER BY t.topic_id)
+                          FROM influencer_topic_scores t WHERE t.run_id = s.run_id AND t.influencer_id = s.influencer_id), '[]') AS topics
+         FROM influencer_scores s WHERE s.run_id = $1 ORDER BY s.influencer_id`,
+        [runId],
+      );
+    const first = await waitForRun((await api.client.ok(RECOMPUTE, { date }, { token: admin })).recomputeScores.id);
+    const before = await snapshot(first.id);
+    // An operator forces a recomputation of the same date (a failed run is recomputed on request).
+    await api.dataSource.query(`UPDATE score_runs SET status = 'FAILED' WHERE id = $1`, [first.id]);
+    const second = await api.client.ok(RECOMPUTE, { date }, { token: admin });
+    expect(second.recomputeScores.id).toBe(first.id);
+    const done = await waitForRun(first.id, (r) => r.status === 'SUCCEEDED');
+    expect(done.isCurrent).toBe(false); // an older date never takes the pointer back
+    expect(before).toHaveLength(influencers.length);
+    expect(await snapshot(first.id)).toEqual(before);
   });
 
   it('refuses dates that are malformed or in the future, and non-operators', async () => {

@@ -1,5 +1,6 @@
-import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { Role, requireUser, type RequestContext } from '../../core/context';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ApiKeyScope, Role, requirePrincipal, requireUser, scope, type RequestContext } from '../../core/context';
+import { Network } from './network';
 import { User } from '../accounts/user.entity';
 import { ConnectSocialAccountResult } from './influencers.errors';
 import { InfluencersService } from './influencers.service';
@@ -10,6 +11,22 @@ import { SocialAccount } from './social-account.entity';
 @Resolver(() => Influencer)
 export class InfluencerResolver {
   constructor(private readonly influencers: InfluencersService) {}
+
+  @Authorized(Role.ADMIN, Role.BRAND, Role.AGENCY, Role.INFLUENCER, scope(ApiKeyScope.SEARCH))
+  @Query(() => Influencer, { description: 'An opted-in influencer (influencers may only look up themselves)' })
+  influencer(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Influencer> {
+    return this.influencers.visibleInfluencer(requirePrincipal(ctx), id);
+  }
+
+  @Authorized(Role.ADMIN, Role.BRAND, Role.AGENCY, Role.INFLUENCER, scope(ApiKeyScope.SEARCH))
+  @Query(() => Influencer, { description: 'The influencer who connected this account (handle matched case-insensitively)' })
+  influencerByHandle(
+    @Arg('network', () => Network) network: Network,
+    @Arg('handle', () => String) handle: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Influencer> {
+    return this.influencers.visibleInfluencerByHandle(requirePrincipal(ctx), network, handle);
+  }
 
   @FieldResolver(() => [SocialAccount])
   socialAccounts(@Root() influencer: Influencer): Promise<SocialAccount[]> {

@@ -1,4 +1,7 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { IsNull, Not, type DataSource, type EntityManager } from 'typeorm';
+import { Role, type Principal } from '../../core/context';
+import { isUuid } from '../accounts/accounts.service';
+import type { Network } from './network';
 import { notFound } from '../../core/errors';
 import { handleHash, normalizeHandle } from '../activity/actor-key';
 import { ensureActors } from '../activity/activity.service';
@@ -28,6 +31,22 @@ export class InfluencersService {
         optedInAt: new Date(),
       }),
     );
+  }
+
+  /**
+   * An opted-in influencer as the principal may see them: brands, agencies, operators and SEARCH
+   * keys see every one; an influencer sees only themself. Everyone else is told it does not exist.
+   */
+  async visibleInfluencer(principal: Principal, id: string): Promise<Influencer> {
+    const influencer = isUuid(id) ? await this.dataSource.getRepository(Influencer).findOneBy({ id, optedInAt: Not(IsNull()) }) : null;
+    if (!influencer || !canSee(principal, influencer)) throw notFound('Influencer');
+    return influencer;
+  }
+
+  async visibleInfluencerByHandle(principal: Principal, network: Network, handle: string): Promise<Influencer> {
+    const account = await this.dataSource.getRepository(SocialAccount).findOneBy({ network, handle: normalizeHandle(handle) });
+    if (!account) throw notFound('Influencer');
+    return this.visibleInfluencer(principal, account.influencerId);
   }
 
   async profileOfUser(userId: string): Promise<Influencer | null> {
@@ -65,4 +84,9 @@ export class InfluencersService {
     if (!rows.length) return new HandleTakenError();
     return this.dataSource.getRepository(SocialAccount).findOneByOrFail({ id: rows[0].id });
   }
+}
+
+function canSee(principal: Principal, influencer: Influencer): boolean {
+  if (principal.kind === 'apiKey') return true; // admitted by scope (SEARCH) at the resolver
+  return principal.role !== Role.INFLUENCER || influencer.userId === principal.userId;
 }

@@ -108,11 +108,12 @@ export interface InfluencerScores {
   amplification: Float64Array;
   authority: Float64Array;
   /** Raw figures behind the components, for explanations. */
+  reachRaw: Float64Array;
+  amplificationRaw: Float64Array;
+  authorityRaw: Float64Array;
   engagers: Int32Array;
-  weightedEngagers: Float64Array;
   reactions: Int32Array;
   posts: Int32Array;
-  rank: Float64Array;
   /** Topic scores of influencer i: topics[topicStart[i] .. topicStart[i+1]). */
   topicStart: Int32Array;
   topicIds: Uint16Array;
@@ -260,11 +261,12 @@ export function computeScores(input: ModelInput): ModelResult {
     reach: new Float64Array(count),
     amplification: new Float64Array(count),
     authority: new Float64Array(count),
+    reachRaw: new Float64Array(count),
+    amplificationRaw: new Float64Array(count),
+    authorityRaw: new Float64Array(count),
     engagers: new Int32Array(count),
-    weightedEngagers: new Float64Array(count),
     reactions: new Int32Array(count),
     posts: new Int32Array(count),
-    rank: new Float64Array(count),
     topicStart: new Int32Array(count + 1),
     topicIds: new Uint16Array(count * PARAMS.maxTopics),
     topicScores: new Uint8Array(count * PARAMS.maxTopics),
@@ -327,11 +329,12 @@ export function computeScores(input: ModelInput): ModelResult {
     out.reach[i] = reach;
     out.amplification[i] = amplification;
     out.authority[i] = authority;
+    out.reachRaw[i] = reachRaw;
+    out.amplificationRaw[i] = amplificationRaw;
+    out.authorityRaw[i] = authorityRaw;
     out.engagers[i] = engagers;
-    out.weightedEngagers[i] = reachRaw;
     out.reactions[i] = reactions;
     out.posts[i] = postCount;
-    out.rank[i] = nodeRankSum;
 
     // Keep the strongest topics: engagement descending, then topic id, for a stable order.
     const kept = touched

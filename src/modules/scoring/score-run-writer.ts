@@ -34,18 +34,19 @@ export async function writeSnapshot(
 
   await copyIn(client, t.scores, function* (w) {
     for (let i = 0; i < s.score.length; i++) {
-      w.row(11, 90)
+      w.row(12, 100)
         .int32(runId)
         .bytes(influencerIds.subarray(i * 16, i * 16 + 16))
         .int16(s.score[i])
         .float4(s.reach[i])
         .float4(s.amplification[i])
         .float4(s.authority[i])
+        .float4(s.reachRaw[i])
+        .float4(s.amplificationRaw[i])
+        .float4(s.authorityRaw[i])
         .int32(s.engagers[i])
-        .float4(s.weightedEngagers[i])
         .int32(s.reactions[i])
-        .int32(s.posts[i])
-        .float8(s.rank[i]);
+        .int32(s.posts[i]);
       if (i % ROWS_PER_YIELD === 0) yield;
     }
   });

@@ -211,6 +211,9 @@ export class ScoringService {
   /** A dedicated connection without the pool's statement timeout: COPY of millions of rows takes a while. */
   private async connect(applicationName: string): Promise<Client> {
     const client = new Client({ connectionString: this.settings.databaseUrl, application_name: applicationName });
+    // A dropped connection also fails the query in flight, which fails the run; without a listener
+    // the 'error' event would take the whole worker process down.
+    client.on('error', () => undefined);
     await client.connect();
     return client;
   }

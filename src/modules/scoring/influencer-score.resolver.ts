@@ -1,0 +1,66 @@
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { Role } from '../../core/context';
+import { Influencer } from '../influencers/influencer.entity';
+import type { ModuleContext } from '../loaders';
+import { ScoreExplanation, ScorePoint, TopicScore } from './scoring.types';
+
+/** Score fields of Influencer, all read from the one snapshot that is current for the request. */
+@Resolver(() => Influencer)
+export class InfluencerScoreResolver {
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description: '1-100 (10 without engagement); null until a score run includes the influencer',
+  })
+  async score(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Promise<number | null> {
+    return (await ctx.loaders.scores.scores.load(influencer.id))?.score ?? null;
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: 'Distinct, selective engagers (1-100)' })
+  async reach(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Promise<number | null> {
+    return rounded((await ctx.loaders.scores.scores.load(influencer.id))?.reach);
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: 'Engagement per post (1-100)' })
+  async amplification(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Promise<number | null> {
+    return rounded((await ctx.loaders.scores.scores.load(influencer.id))?.amplification);
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: 'Weighted PageRank of the engagement graph (1-100)' })
+  async authority(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Promise<number | null> {
+    return rounded((await ctx.loaders.scores.scores.load(influencer.id))?.authority);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'The run date of the scores shown' })
+  async scoredOn(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Promise<string | null> {
+    return (await ctx.loaders.scores.scores.load(influencer.id))?.runDate ?? null;
+  }
+
+  @FieldResolver(() => [TopicScore], { description: 'Topic scores, strongest first' })
+  topics(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Promise<TopicScore[]> {
+    return ctx.loaders.scores.topics.load(influencer.id);
+  }
+
+  @FieldResolver(() => [ScorePoint], { description: 'One point per run over the last `days` days up to the current run, oldest first' })
+  scoreHistory(
+    @Root() influencer: Influencer,
+    @Arg('days', () => Int, { defaultValue: 30 }) days: number,
+    @Ctx() ctx: ModuleContext,
+  ): Promise<ScorePoint[]> {
+    return ctx.loaders.scores.history(influencer.id, Math.min(Math.max(1, days), 365));
+  }
+
+  @FieldResolver(() => ScoreExplanation, {
+    nullable: true,
+    description:
+      'Components, change since the previous run, top engagers and posts; for the influencer and operators only (null otherwise)',
+  })
+  scoreExplanation(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Promise<ScoreExplanation | null> | null {
+    const p = ctx.principal;
+    const allowed = p?.kind === 'user' && (p.role === Role.ADMIN || p.userId === influencer.userId);
+    return allowed ? ctx.loaders.scores.explanation(influencer.id) : null;
+  }
+}
+
+function rounded(value: number | undefined): number | null {
+  return value === undefined ? null : Math.round(value);
+}

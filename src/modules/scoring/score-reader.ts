@@ -1,0 +1,233 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { Topic } from '../topics/topic.entity';
+import { PARAMS } from './score-model';
+import { windowOf } from './score-run-loader';
+import { Engager, PostMoment, ScoreComponent, ScoreDelta, ScoreExplanation, ScorePoint, TopicScore } from './scoring.types';
+
+export interface ScoreRow {
+  influencerId: string;
+  runId: number;
+  runDate: string;
+  score: number;
+  reach: number;
+  amplification: number;
+  authority: number;
+  reachRaw: number;
+  amplificationRaw: number;
+  authorityRaw: number;
+  engagers: number;
+  reactions: number;
+  posts: number;
+}
+
+const SCORE_COLUMNS = `s.influencer_id AS "influencerId", s.run_id AS "runId", to_char(r.run_date, 'YYYY-MM-DD') AS "runDate",
+  s.score, s.reach, s.amplification, s.authority, s.reach_raw AS "reachRaw", s.amplification_raw AS "amplificationRaw",
+  s.authority_raw AS "authorityRaw", s.engagers, s.reactions, s.posts`;
+
+/** The decayed kind weight of an interaction row `i` at the end of a window, in SQL (same constants as the model). */
+function weightSql(windowEndIso: string): string {
+  const kinds = PARAMS.kindWeight.slice(1).join(', ');
+  return `(ARRAY[${kinds}]::float8[])[i.kind] * power(2, -extract(epoch FROM ('${windowEndIso}'::timestamptz - i.occurred_at)) / 86400 / ${PARAMS.halfLifeDays})`;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/**
+ * Reads snapshots. One instance per request: the current run is resolved once, so every field of
+ * one answer comes from the same snapshot even if a run switches in the middle of the request.
+ */
+export class ScoreReader {
+  private currentRun: Promise<{ id: number; runDate: string } | null> | undefined;
+  readonly scores: DataLoader<string, ScoreRow | null>;
+  readonly topics: DataLoader<string, TopicScore[]>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.scores = new DataLoader((ids) => this.loadScores(ids));
+    this.topics = new DataLoader((ids) => this.loadTopics(ids));
+  }
+
+  current(): Promise<{ id: number; runDate: string } | null> {
+    this.currentRun ??= this.dataSource
+      .query(`SELECT id, to_char(run_date, 'YYYY-MM-DD') AS "runDate" FROM score_runs WHERE is_current`)
+      .then((rows: Array<{ id: number; runDate: string }>) => rows[0] ?? null);
+    return this.currentRun;
+  }
+
+  private async loadScores(ids: readonly string[]): Promise<Array<ScoreRow | null>> {
+    const run = await this.current();
+    if (!run) return ids.map(() => null);
+    const rows: ScoreRow[] = await this.dataSource.query(
+      `SELECT ${SCORE_COLUMNS} FROM influencer_scores s JOIN score_runs r ON r.id = s.run_id
+       WHERE s.run_id = $1 AND s.influencer_id = ANY($2::uuid[])`,
+      [run.id, ids],
+    );
+    const byId = new Map(rows.map((r) => [r.influencerId, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  private async loadTopics(ids: readonly string[]): Promise<TopicScore[][]> {
+    const run = await this.current();
+    if (!run) return ids.map(() => []);
+    const rows: Array<{
+      influencer_id: string;
+      topic_id: number;
+      score: number;
+      engagement: number;
+      slug: string;
+      name: string;
+      family: string;
+    }> = await this.dataSource.query(
+      `SELECT t.influencer_id, t.topic_id, t.score, t.engagement, tp.slug, tp.name, tp.family
+         FROM influencer_topic_scores t JOIN topics tp ON tp.id = t.topic_id
+         WHERE t.run_id = $1 AND t.influencer_id = ANY($2::uuid[])
+         ORDER BY t.influencer_id, t.score DESC, t.engagement DESC, t.topic_id`,
+      [run.id, ids],
+    );
+    const byId = new Map<string, TopicScore[]>();
+    for (const r of rows) {
+      const topic = Object.assign(new Topic(), { id: r.topic_id, slug: r.slug, name: r.name, family: r.family });
+      const list = byId.get(r.influencer_id) ?? [];
+      list.push(Object.assign(new TopicScore(), { topic, score: r.score, engagement: round1(r.engagement) }));
+      byId.set(r.influencer_id, list);
+    }
+    return ids.map((id) => byId.get(id) ?? []);
+  }
+
+  async history(influencerId: string, days: number): Promise<ScorePoint[]> {
+    const rows: ScorePoint[] = await this.dataSource.query(
+      `SELECT to_char(r.run_date, 'YYYY-MM-DD') AS "runDate", s.score, round(s.reach)::int AS reach,
+              round(s.amplification)::int AS amplification, round(s.authority)::int AS authority
+       FROM influencer_scores s JOIN score_runs r ON r.id = s.run_id
+       WHERE s.influencer_id = $1 AND r.status = 'SUCCEEDED'
+         AND r.run_date > (SELECT run_date FROM score_runs WHERE is_current) - $2::int
+         AND r.run_date <= (SELECT run_date FROM score_runs WHERE is_current)
+       ORDER BY r.run_date`,
+      [influencerId, days],
+    );
+    return rows.map((r) => Object.assign(new ScorePoint(), r));
+  }
+
+  async explanation(influencerId: string): Promise<ScoreExplanation | null> {
+    const current = await this.scores.load(influencerId);
+    if (!current) return null;
+    const [previous]: ScoreRow[] = await this.dataSource.query(
+      `SELECT ${SCORE_COLUMNS} FROM influencer_scores s JOIN score_runs r ON r.id = s.run_id
+       WHERE s.influencer_id = $1 AND r.status = 'SUCCEEDED' AND r.run_date < $2::date
+       ORDER BY r.run_date DESC LIMIT 1`,
+      [influencerId, current.runDate],
+    );
+    const window = windowOf(current.runDate);
+    const [start, end] = [new Date(window.startMs).toISOString(), new Date(window.endMs).toISOString()];
+    const nodes = `SELECT actor_id FROM social_accounts WHERE influencer_id = $1 AND actor_id IS NOT NULL`;
+
+    const engagers: Array<{
+      network: string;
+      handle: string | null;
+      display_name: string | null;
+      interactions: number;
+      contribution: number;
+    }> = await this.dataSource.query(
+      `WITH e AS (
+           SELECT i.actor_id, count(*)::int AS interactions, ln(1 + sum(${weightSql(end)})) AS weight
+           FROM interactions i
+           WHERE i.target_id IN (${nodes}) AND i.occurred_at >= $2 AND i.occurred_at < $3
+           GROUP BY i.actor_id)
+         SELECT a.network, sa.handle, inf.display_name, e.interactions, e.weight * coalesce(ar.rank, 0) AS contribution
+         FROM e JOIN actors a ON a.id = e.actor_id
+         LEFT JOIN actor_ranks ar ON ar.run_id = $4 AND ar.actor_id = e.actor_id
+         LEFT JOIN social_accounts sa ON sa.actor_id = e.actor_id
+         LEFT JOIN influencers inf ON inf.id = sa.influencer_id AND inf.opted_in_at IS NOT NULL
+         ORDER BY contribution DESC, e.interactions DESC, e.actor_id
+         LIMIT 5`,
+      [influencerId, start, end, current.runId],
+    );
+    const total = engagers.reduce((sum, e) => sum + e.contribution, 0);
+
+    const posts: Array<{ external_id: string; network: string; posted_at: Date; topics: string[]; reactions: number; engagement: number }> =
+      await this.dataSource.query(
+        `SELECT p.external_id, p.network, p.posted_at,
+                ARRAY(SELECT slug FROM topics WHERE id = ANY(p.topic_ids) ORDER BY slug) AS topics,
+                count(*)::int AS reactions, sum(${weightSql(end)}) AS engagement
+         FROM interactions i JOIN posts p ON p.id = i.post_id
+         WHERE i.target_id IN (${nodes}) AND i.occurred_at >= $2 AND i.occurred_at < $3
+         GROUP BY p.id ORDER BY engagement DESC, p.id LIMIT 5`,
+        [influencerId, start, end],
+      );
+
+    const component = (score: number, raw: number, weight: number, explanation: string) =>
+      Object.assign(new ScoreComponent(), { score: Math.round(score), raw: round1(raw), weight, explanation });
+    const reach = component(
+      current.reach,
+      current.reachRaw,
+      PARAMS.weights.reach,
+      `${current.engagers} accounts engaged with you in the ${PARAMS.windowDays} days to ${current.runDate}; weighted for how selective they are, with followers as a small bonus, that is ${round1(current.reachRaw)} (40 points at ${PARAMS.reference.reach}, +20 per tenfold)`,
+    );
+    const amplification = component(
+      current.amplification,
+      current.amplificationRaw,
+      PARAMS.weights.amplification,
+      `${current.reactions} reactions over ${current.posts} posts: ${round1(current.amplificationRaw)} saturated, selectivity-weighted reactions per post (40 points at ${PARAMS.reference.amplification})`,
+    );
+    const authority = component(
+      current.authority,
+      current.authorityRaw,
+      PARAMS.weights.authority,
+      `Your accounts hold ${round1(current.authorityRaw)} times an average account's share of attention in the engagement graph; being reshared by high-authority accounts raises it most (40 points at ${PARAMS.reference.authority})`,
+    );
+    const delta = previous
+      ? Object.assign(new ScoreDelta(), {
+          previousRunDate: previous.runDate,
+          score: current.score - previous.score,
+          reach: Math.round(current.reach) - Math.round(previous.reach),
+          amplification: Math.round(current.amplification) - Math.round(previous.amplification),
+          authority: Math.round(current.authority) - Math.round(previous.authority),
+        })
+      : null;
+    const summary = [
+      current.engagers === 0
+        ? `No engagement in the ${PARAMS.windowDays} days to ${current.runDate}: the score is the floor, ${PARAMS.floor}.`
+        : `Score ${current.score} = ${PARAMS.weights.authority} x authority ${authority.score} + ${PARAMS.weights.reach} x reach ${reach.score} + ${PARAMS.weights.amplification} x amplification ${amplification.score}, rounded, within ${PARAMS.floor}-100.`,
+      ...(delta
+        ? [
+            `${delta.score === 0 ? 'Unchanged' : delta.score > 0 ? `Up ${delta.score}` : `Down ${-delta.score}`} since ${delta.previousRunDate} (authority ${signed(delta.authority)}, reach ${signed(delta.reach)}, amplification ${signed(delta.amplification)}).`,
+          ]
+        : []),
+      reach.explanation,
+      amplification.explanation,
+      authority.explanation,
+    ];
+    return Object.assign(new ScoreExplanation(), {
+      runDate: current.runDate,
+      score: current.score,
+      reach,
+      amplification,
+      authority,
+      delta,
+      topEngagers: engagers.map((e) =>
+        Object.assign(new Engager(), {
+          network: e.network,
+          handle: e.display_name === null ? null : e.handle,
+          displayName: e.display_name,
+          interactions: e.interactions,
+          share: total > 0 ? Math.round((e.contribution / total) * 1000) / 1000 : 0,
+        }),
+      ),
+      topPosts: posts.map((p) =>
+        Object.assign(new PostMoment(), {
+          externalId: p.external_id,
+          network: p.network,
+          postedAt: p.posted_at,
+          topics: p.topics,
+          reactions: p.reactions,
+          engagement: round1(p.engagement),
+        }),
+      ),
+      summary,
+    });
+  }
+}
+
+function signed(n: number): string {
+  return n > 0 ? `+${n}` : String(n);
+}
