@@ -1,13 +1,24 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import 'reflect-metadata';
 import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { createDataSource } from '../ormconfig';
+import { databaseName, ensureDatabase, maintenanceUrl } from '../src/core/database';
+import { logger } from '../src/core/logger';
+import { closeQueues, createQueues } from '../src/core/queues';
+import { createRedis } from '../src/core/redis';
+import { ScoringService } from '../src/modules/scoring/scoring.service';
+import { ScoreRunTrigger } from '../src/modules/scoring/score-run.entity';
 
 /**
  * `npm run bench -- <name> [--seconds N] [--connections N]`. Each benchmark prints its figures and
  * ends with one JSON line. Benchmarks are never part of `npm test`.
  *
- *   api   the API as its own process (compiled, as in production): `me` with a bearer token and
- *         `logIn` (scrypt-bound), through HTTP with autocannon from this process.
+ *   api     the API as its own process (compiled, as in production): `me` with a bearer token and
+ *           `logIn` (scrypt-bound), through HTTP with autocannon from this process.
+ *   scores  a whole score run (COPY in, compute, COPY out, switch) on a synthetic network, seeded
+ *           once into a database named after its size and seed and reused afterwards.
  */
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -126,13 +137,90 @@ async function benchApi(): Promise<Record<string, unknown>> {
   }
 }
 
-const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = { api: benchApi };
+function run(command: string, args: string[], env: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [command, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(command)} exited with ${code}`))));
+  });
+}
+
+/** The seeded database for a size and seed, created and filled on first use (its comment marks it complete). */
+async function seededDatabase(influencers: number, interactions: number, seed: number): Promise<{ url: string; runDate: string }> {
+  const base = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/perks_bench');
+  base.pathname = `/perks_bench_scores_${influencers}_${interactions}_${seed}`;
+  const url = base.toString();
+  await ensureDatabase(url);
+  const admin = new Client({ connectionString: maintenanceUrl(url) });
+  await admin.connect();
+  try {
+    const read = async () =>
+      (
+        await admin.query(`SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`, [
+          databaseName(url),
+        ])
+      ).rows[0]?.comment as string | null;
+    let marker = await read();
+    if (!marker) {
+      console.log(
+        `seeding ${influencers} influencers / ${interactions} interactions (seed ${seed}) into ${databaseName(url)}; cached for later runs`,
+      );
+      await run(
+        path.join(ROOT, 'dist/src/scripts/seed.js'),
+        ['--influencers', String(influencers), '--interactions', String(interactions), '--seed', String(seed)],
+        {
+          DATABASE_URL: url,
+          LOG_LEVEL: 'info',
+        },
+      );
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      const { rows } = await client.query(`SELECT to_char(max(occurred_at)::date, 'YYYY-MM-DD') AS day FROM interactions`);
+      await client.end();
+      await admin.query(`COMMENT ON DATABASE ${databaseName(url)} IS '${JSON.stringify({ runDate: rows[0].day })}'`);
+      marker = await read();
+    }
+    return { url, runDate: JSON.parse(marker!).runDate };
+  } finally {
+    await admin.end();
+  }
+}
+
+async function benchScores(): Promise<Record<string, unknown>> {
+  const influencers = flag('influencers', 100_000);
+  const interactions = flag('interactions', 2_000_000);
+  const seed = flag('seed', 1);
+  const { url, runDate } = await seededDatabase(influencers, interactions, seed);
+  const dataSource = await createDataSource(url, 2).initialize();
+  const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const queues = createQueues(redis, `perks-bench-${process.pid}`);
+  try {
+    // Each measured run starts from no runs at all, so it is always a full, fresh run.
+    const previous: Array<{ id: number }> = await dataSource.query(`SELECT id FROM score_runs`);
+    for (const { id } of previous) {
+      await dataSource.query(`DROP TABLE IF EXISTS influencer_scores_r${id}, influencer_topic_scores_r${id}, actor_ranks_r${id}`);
+    }
+    await dataSource.query(`DELETE FROM score_runs`);
+    const scoring = new ScoringService(dataSource, queues, { databaseUrl: url, historyDays: 180 });
+    const requested = await scoring.requestRun(runDate, ScoreRunTrigger.ADMIN);
+    const stats = await scoring.execute(requested.id, logger());
+    console.log(`score run over ${influencers} influencers / ${interactions} interactions:`, stats);
+    return { bench: 'scores', influencers, interactions, seed, ...stats, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  } finally {
+    await closeQueues(queues);
+    await redis.quit();
+    await dataSource.destroy();
+  }
+}
+
+const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = { api: benchApi, scores: benchScores };
 
 async function main(): Promise<void> {
   const name = process.argv[2];
   const bench = BENCHES[name];
   if (!bench) {
-    console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [--seconds N] [--connections N]`);
+    console.error(
+      `usage: npm run bench -- api [--seconds N] [--connections N]\n       npm run bench -- scores [--influencers N] [--interactions M] [--seed S]`,
+    );
     process.exit(2);
   }
   const figures = await bench();

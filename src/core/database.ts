@@ -1,5 +1,5 @@
 import { Client, type PoolClient } from 'pg';
-import { DefaultNamingStrategy, type DataSource, type Table } from 'typeorm';
+import { DefaultNamingStrategy, type DataSource, type EntityManager, type Table } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 
 /** The database name in a Postgres URL. */
@@ -97,12 +97,15 @@ export async function assertMigrated(dataSource: DataSource): Promise<void> {
   }
 }
 
-/** Runs fn with a raw pg client from the DataSource's pool (for COPY streams), released afterwards. */
-export async function withPgClient<T>(dataSource: DataSource, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Runs fn on one pooled connection, seen both as a raw pg client (for COPY streams) and as an
+ * EntityManager (for everything else); both act inside the same transactions.
+ */
+export async function withPgClient<T>(dataSource: DataSource, fn: (client: PoolClient, manager: EntityManager) => Promise<T>): Promise<T> {
   const runner = dataSource.createQueryRunner();
   const client = (await runner.connect()) as PoolClient;
   try {
-    return await fn(client);
+    return await fn(client, runner.manager);
   } finally {
     await runner.release();
   }

@@ -64,6 +64,7 @@ export enum IngestList {
 registerEnumType(IngestList, { name: 'IngestList' });
 
 export enum RejectionCode {
+  MALFORMED_ITEM = 'MALFORMED_ITEM',
   BAD_EXTERNAL_ID = 'BAD_EXTERNAL_ID',
   UNKNOWN_NETWORK = 'UNKNOWN_NETWORK',
   UNKNOWN_KIND = 'UNKNOWN_KIND',

@@ -9,7 +9,7 @@ import { Network } from '../influencers/network';
 @Index('actors_network_handle_hash_key', ['network', 'handleHash'], { unique: true })
 @Check('actors_handle_hash_check', 'octet_length("handle_hash") = 32')
 export class Actor {
-  @PrimaryGeneratedColumn('identity', { generatedIdentity: 'ALWAYS' })
+  @PrimaryGeneratedColumn('identity', { generatedIdentity: 'BY DEFAULT' })
   id: number;
 
   @Column({ type: 'enum', enum: Network, enumName: 'network' })

@@ -17,7 +17,7 @@ export const PARAMS = {
   selectivityTargets: 50,
   damping: 0.85,
   maxIterations: 100,
-  tolerance: 1e-10,
+  tolerance: 1e-9,
   /** Teleport prior of nodes without an account snapshot (people who never signed up). */
   unknownQuality: 0.5,
   /** Follower counts add this many engagers per decade of followers: a weak secondary signal. */
@@ -149,6 +149,8 @@ interface Pairs {
   edgeOrder: Int32Array;
   /** In-edges of node t are edgeOrder[edgeStart[t] .. edgeStart[t+1]). */
   edgeStart: Int32Array;
+  /** Weight of edge e in micro-units (interactionWeight, rounded), computed once. */
+  edgeUnits: Int32Array;
   ignored: number;
 }
 
@@ -161,6 +163,11 @@ export function buildPairs(input: ModelInput): Pairs {
     if (edges.actor[e] === edges.target[e] || edges.ageDays[e] < 0 || edges.ageDays[e] >= PARAMS.windowDays) continue;
     if (!(PARAMS.kindWeight[edges.kind[e]] > 0)) continue;
     candidate[kept++] = e;
+  }
+  const edgeUnits = new Int32Array(edges.count);
+  for (let i = 0; i < kept; i++) {
+    const e = candidate[i];
+    edgeUnits[e] = Math.round(interactionWeight(edges.kind[e], edges.ageDays[e]) * UNITS);
   }
   const byActor = countingSort(candidate.subarray(0, kept), edges.actor, nodes);
   const order = countingSort(byActor, edges.target, nodes);
@@ -185,7 +192,7 @@ export function buildPairs(input: ModelInput): Pairs {
       lastTarget = t;
       lastActor = a;
     }
-    units[pairs] += Math.round(interactionWeight(edges.kind[e], edges.ageDays[e]) * UNITS);
+    units[pairs] += edgeUnits[e];
     interactions[pairs]++;
   }
   const count = pairs + 1;
@@ -203,6 +210,7 @@ export function buildPairs(input: ModelInput): Pairs {
     interactions: interactions.slice(0, count),
     edgeOrder: order,
     edgeStart,
+    edgeUnits,
     ignored: edges.count - kept,
   };
 }
@@ -305,7 +313,7 @@ export function computeScores(input: ModelInput): ModelResult {
         const e = pairs.edgeOrder[k];
         const post = edges.post[e];
         if (post < 0) continue;
-        const value = Math.round(interactionWeight(edges.kind[e], edges.ageDays[e]) * nodeSelectivity[edges.actor[e]] * UNITS);
+        const value = Math.round(pairs.edgeUnits[e] * nodeSelectivity[edges.actor[e]]);
         for (let t = posts.topicStart[post]; t < posts.topicStart[post + 1]; t++) {
           const topic = posts.topicIds[t];
           if (!topicSeen[topic]) {

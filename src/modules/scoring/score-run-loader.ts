@@ -52,6 +52,30 @@ class Growable<T extends Int32Array | Uint8Array | Float32Array> {
   }
 }
 
+/**
+ * id -> position lookup. Post ids are an identity, so the window's posts form a nearly dense
+ * range: an array indexed by (id - min) is far faster than a Map; a Map serves a sparse range.
+ */
+function denseIndex(ids: number[]): (id: number) => number {
+  if (ids.length === 0) return () => -1;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const id of ids) {
+    if (id < min) min = id;
+    if (id > max) max = id;
+  }
+  if (max - min + 1 > 4 * ids.length + 1024) {
+    const map = new Map(ids.map((id, i) => [id, i]));
+    return (id) => map.get(id) ?? -1;
+  }
+  const slots = new Int32Array(max - min + 1).fill(-1);
+  ids.forEach((id, i) => (slots[id - min] = i));
+  return (id) => {
+    const k = id - min;
+    return k >= 0 && k < slots.length ? slots[k] : -1;
+  };
+}
+
 const sqlTime = (ms: number) => `'${new Date(ms).toISOString()}'::timestamptz`;
 
 /**
@@ -126,16 +150,19 @@ export async function loadModelInput(
       topicStart.push(topicIds.length);
     },
   );
-  const postIndex = new Map<number, number>();
-  postIds.forEach((id, i) => postIndex.set(id, i));
+  const postIndex = denseIndex(postIds);
   onProgress(0.25);
 
-  // Interactions of the window.
-  const actor = new Growable(new Int32Array(1 << 20), (n) => new Int32Array(n));
-  const target = new Growable(new Int32Array(1 << 20), (n) => new Int32Array(n));
-  const kind = new Growable(new Uint8Array(1 << 20), (n) => new Uint8Array(n));
-  const ageDays = new Growable(new Float32Array(1 << 20), (n) => new Float32Array(n));
-  const post = new Growable(new Int32Array(1 << 20), (n) => new Int32Array(n));
+  // Interactions of the window, into arrays sized from the planner's row estimate.
+  const [{ estimate }] = (
+    await client.query(`SELECT greatest(reltuples, 1024)::bigint AS estimate FROM pg_class WHERE oid = 'interactions'::regclass`)
+  ).rows;
+  const capacity = Math.min(Number(estimate) + 1024, 2 ** 30);
+  const actor = new Growable(new Int32Array(capacity), (n) => new Int32Array(n));
+  const target = new Growable(new Int32Array(capacity), (n) => new Int32Array(n));
+  const kind = new Growable(new Uint8Array(capacity), (n) => new Uint8Array(n));
+  const ageDays = new Growable(new Float32Array(capacity), (n) => new Float32Array(n));
+  const post = new Growable(new Int32Array(capacity), (n) => new Int32Array(n));
   await copyOut(
     client,
     `SELECT actor_id, target_id, kind, occurred_at, post_id FROM interactions
@@ -145,7 +172,7 @@ export async function loadModelInput(
       target.push(readInt32(row, 1));
       kind.push(readInt16(row, 2));
       ageDays.push((window.endMs - readTimestampMs(row, 3)) / DAY_MS);
-      post.push(isNull(row, 4) ? -1 : (postIndex.get(readInt64(row, 4)) ?? -1));
+      post.push(isNull(row, 4) ? -1 : postIndex(readInt64(row, 4)));
     },
   );
   onProgress(1);
