@@ -7,6 +7,7 @@ import { ApiKey } from './src/modules/accounts/api-key.entity';
 import { Membership } from './src/modules/accounts/membership.entity';
 import { Organization } from './src/modules/accounts/organization.entity';
 import { User } from './src/modules/accounts/user.entity';
+import { Campaign } from './src/modules/campaigns/campaign.entity';
 import { Actor } from './src/modules/activity/actor.entity';
 import { ScoreRun } from './src/modules/scoring/score-run.entity';
 import { Influencer } from './src/modules/influencers/influencer.entity';
@@ -14,7 +15,7 @@ import { SocialAccount } from './src/modules/influencers/social-account.entity';
 import { Topic } from './src/modules/topics/topic.entity';
 import { migrations } from './migrations';
 
-export const entities = [User, Organization, Membership, AgencyClient, ApiKey, Influencer, SocialAccount, Topic, Actor, ScoreRun];
+export const entities = [User, Organization, Membership, AgencyClient, ApiKey, Influencer, SocialAccount, Topic, Actor, ScoreRun, Campaign];
 
 /** The one DataSource definition: the app, the worker, the TypeORM CLI and the tests all build it here. */
 export function createDataSource(url = env().DATABASE_URL, poolSize = env().DATABASE_POOL_SIZE): DataSource {

@@ -4,6 +4,8 @@ import { buildSchema, type ContainerType } from 'type-graphql';
 import { ErrorResult } from '../core/errors';
 import { OrganizationResolver, UserResolver } from '../modules/accounts/accounts.resolver';
 import { ApiKeyResolver } from '../modules/accounts/api-key.resolver';
+import { AgenciesResolver } from '../modules/agencies/agencies.resolver';
+import { CampaignResolver } from '../modules/campaigns/campaigns.resolver';
 import { ActivityResolver } from '../modules/activity/activity.resolver';
 import { InfluencerResolver, UserInfluencerResolver } from '../modules/influencers/influencers.resolver';
 import { InfluencerScoreResolver } from '../modules/scoring/influencer-score.resolver';
@@ -19,6 +21,8 @@ function resolverInstances(services: Services) {
     new OrganizationResolver(services.accounts),
     new ApiKeyResolver(services.accounts),
     new ActivityResolver(services.activity),
+    new CampaignResolver(services.campaigns),
+    new AgenciesResolver(services.agencies),
     new InfluencerResolver(services.influencers),
     new UserInfluencerResolver(services.influencers),
     new ScoringResolver(services.scoring),

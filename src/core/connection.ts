@@ -1,4 +1,5 @@
-import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { Max, Min } from 'class-validator';
+import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { badInput } from './errors';
 
 @ObjectType()
@@ -51,6 +52,18 @@ export function Connection<T extends object>(nodeType: ClassType<T>) {
     totalCount: number;
   }
   return ConnectionType;
+}
+
+/** first/after of a forward Relay page; lists extend it with their filters. */
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { defaultValue: 20, description: 'At most 100' })
+  @Min(1, { message: 'first must be at least 1' })
+  @Max(100, { message: 'first must be at most 100' })
+  first: number;
+
+  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page' })
+  after?: string;
 }
 
 /** Keyset cursors: the sort key values of the last item, opaque to clients (base64url JSON). */

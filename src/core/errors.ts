@@ -13,6 +13,10 @@ export enum ErrorCode {
   HANDLE_TAKEN = 'HANDLE_TAKEN',
   BATCH_TOO_LARGE = 'BATCH_TOO_LARGE',
   INVALID_RUN_DATE = 'INVALID_RUN_DATE',
+  INVALID_SCHEDULE = 'INVALID_SCHEDULE',
+  UNKNOWN_TOPIC = 'UNKNOWN_TOPIC',
+  INVALID_CAMPAIGN_STATE = 'INVALID_CAMPAIGN_STATE',
+  INVENTORY_BELOW_CLAIMED = 'INVENTORY_BELOW_CLAIMED',
 }
 registerEnumType(ErrorCode, { name: 'ErrorCode', description: 'Codes of expected business failures' });
 

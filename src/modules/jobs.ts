@@ -1,5 +1,6 @@
 import type { JobDefinition } from '../core/queues';
 import type { Core } from '../boot';
+import { endCampaignsJob } from './campaigns/jobs/end-campaigns.job';
 import { recomputeScoresJob } from './scoring/jobs/recompute-scores.job';
 import { scheduleScoreRunJob } from './scoring/jobs/schedule-score-run.job';
 import type { Services } from './services';
@@ -8,4 +9,4 @@ import type { Services } from './services';
 export type JobDeps = Pick<Core, 'env' | 'dataSource' | 'redis'> & { services: Services };
 
 /** Every job the worker runs, from modules/<domain>/jobs/*.job.ts. */
-export const jobs: ReadonlyArray<JobDefinition<string, any, JobDeps>> = [recomputeScoresJob, scheduleScoreRunJob];
+export const jobs: ReadonlyArray<JobDefinition<string, any, JobDeps>> = [recomputeScoresJob, scheduleScoreRunJob, endCampaignsJob];

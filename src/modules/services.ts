@@ -2,6 +2,8 @@ import type { DataSource } from 'typeorm';
 import type { Env } from '../core/env';
 import type { Queues } from '../core/queues';
 import { AccountsService } from './accounts/accounts.service';
+import { AgenciesService } from './agencies/agencies.service';
+import { CampaignsService } from './campaigns/campaigns.service';
 import { ActivityService } from './activity/activity.service';
 import { InfluencersService } from './influencers/influencers.service';
 import { ScoringService } from './scoring/scoring.service';
@@ -10,7 +12,9 @@ import { TopicsService } from './topics/topics.service';
 /** Every module's service, built once per process; the API and the worker share this wiring. */
 export interface Services {
   accounts: AccountsService;
+  agencies: AgenciesService;
   activity: ActivityService;
+  campaigns: CampaignsService;
   influencers: InfluencersService;
   scoring: ScoringService;
   topics: TopicsService;
@@ -22,9 +26,12 @@ export function createServices(dataSource: DataSource, env: Env, queues: Queues)
     tokens: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, ttlSeconds: env.JWT_TTL_SECONDS },
     scryptCost: env.SCRYPT_COST,
   });
+  const campaigns = new CampaignsService(dataSource);
   return {
     accounts,
+    agencies: new AgenciesService(dataSource, campaigns),
     activity: new ActivityService(dataSource),
+    campaigns,
     influencers,
     scoring: new ScoringService(dataSource, queues, { databaseUrl: env.DATABASE_URL, historyDays: env.SCORE_HISTORY_DAYS }),
     topics: new TopicsService(dataSource),

@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ApiKeyScope, Role, requirePrincipal, requireUser, scope, type RequestContext } from '../../core/context';
+import type { ModuleContext } from '../loaders';
 import { Network } from './network';
 import { User } from '../accounts/user.entity';
 import { ConnectSocialAccountResult } from './influencers.errors';
@@ -29,8 +30,8 @@ export class InfluencerResolver {
   }
 
   @FieldResolver(() => [SocialAccount])
-  socialAccounts(@Root() influencer: Influencer): Promise<SocialAccount[]> {
-    return this.influencers.socialAccounts(influencer.id);
+  socialAccounts(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Promise<SocialAccount[]> {
+    return ctx.loaders.socialAccounts.load(influencer.id);
   }
 
   @Authorized(Role.INFLUENCER)

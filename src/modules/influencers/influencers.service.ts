@@ -53,10 +53,6 @@ export class InfluencersService {
     return this.dataSource.getRepository(Influencer).findOneBy({ userId });
   }
 
-  async socialAccounts(influencerId: string): Promise<SocialAccount[]> {
-    return this.dataSource.getRepository(SocialAccount).find({ where: { influencerId }, order: { network: 'ASC', handle: 'ASC' } });
-  }
-
   /**
    * Connects an account to the user's influencer profile, or refreshes its snapshot when it is
    * already theirs. A handle connected to someone else is refused by the unique (network, handle).

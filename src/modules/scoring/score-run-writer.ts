@@ -72,9 +72,11 @@ export async function writeSnapshot(
 
   // Indexes after the load: building a btree once is far cheaper than maintaining it per row.
   await client.query(`ALTER TABLE ${t.scores} ADD CONSTRAINT ${t.scores}_pkey PRIMARY KEY (influencer_id)`);
-  await client.query(`CREATE INDEX ${t.scores}_score_idx ON ${t.scores} (score DESC, influencer_id)`);
+  // Keyset search pages walk these backwards: ORDER BY key DESC, influencer_id DESC.
+  await client.query(`CREATE INDEX ${t.scores}_score_idx ON ${t.scores} (score, influencer_id)`);
+  await client.query(`CREATE INDEX ${t.scores}_reach_idx ON ${t.scores} (reach, influencer_id)`);
   await client.query(`ALTER TABLE ${t.topics} ADD CONSTRAINT ${t.topics}_pkey PRIMARY KEY (influencer_id, topic_id)`);
-  await client.query(`CREATE INDEX ${t.topics}_topic_score_idx ON ${t.topics} (topic_id, score DESC, influencer_id)`);
+  await client.query(`CREATE INDEX ${t.topics}_topic_score_idx ON ${t.topics} (topic_id, score, influencer_id)`);
   await client.query(`ALTER TABLE ${t.ranks} ADD CONSTRAINT ${t.ranks}_pkey PRIMARY KEY (actor_id)`);
   for (const table of [t.scores, t.topics, t.ranks]) {
     await client.query(`ALTER TABLE ${table} ADD CONSTRAINT ${table}_run_check CHECK (run_id = ${runId})`);

@@ -2,7 +2,8 @@ import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-
 import { Role, requireUser, type RequestContext } from '../../core/context';
 import { InvalidRunDateError, RecomputeScoresResult } from './scoring.errors';
 import { ScoringService } from './scoring.service';
-import { PageArgs, ScoreRunConnection } from './scoring.types';
+import { PageArgs } from '../../core/connection';
+import { ScoreRunConnection } from './scoring.types';
 import { ScoreRun, ScoreRunTrigger } from './score-run.entity';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -1,0 +1,151 @@
+import type { DataSource } from 'typeorm';
+import { decodeCursor, encodeCursor, toConnection } from '../../core/connection';
+import type { Principal } from '../../core/context';
+import { badInput, notFound } from '../../core/errors';
+import { isUuid } from '../accounts/accounts.service';
+import { UnknownTopicError } from '../campaigns/campaigns.errors';
+import type { CampaignsService } from '../campaigns/campaigns.service';
+import { explainTargeting, SqlParams, targetingSql, type Targeting } from '../campaigns/targeting';
+import { loadInfluencerFacts } from '../campaigns/targeting-facts';
+import { Influencer } from '../influencers/influencer.entity';
+import type { ScoreReader, ScoreRow } from '../scoring/score-reader';
+import { snapshotTables } from '../scoring/score-run-writer';
+import { Eligibility, EligibilityReason, InfluencerConnection, InfluencerOrderBy, type EligibleInfluencersArgs } from './agencies.types';
+
+/** Total counts of a targeting over one (immutable) snapshot are cached briefly: counting a million rows is the slow part. */
+const COUNT_TTL_MS = 60_000;
+const COUNT_CACHE_SIZE = 1_000;
+
+interface SearchRow extends ScoreRow {
+  sort: number;
+  userId: string | null;
+  displayName: string;
+  country: string | null;
+  language: string | null;
+  optedInAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export class AgenciesService {
+  private readonly counts = new Map<string, { expires: number; value: Promise<number> }>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly campaigns: CampaignsService,
+  ) {}
+
+  /**
+   * Opted-in influencers of the current snapshot who meet the targeting, best first, in keyset
+   * pages (sort value, influencer id). The page query reads the snapshot's own partition and its
+   * (sort, id) index; totalCount runs only when asked for, and is cached per snapshot and targeting.
+   */
+  async eligibleInfluencers(reader: ScoreReader, args: EligibleInfluencersArgs): Promise<InfluencerConnection> {
+    const targeting = await this.campaigns.normalizeTargeting(args.targeting ?? {});
+    if (targeting instanceof UnknownTopicError) throw badInput(targeting.message, 'targeting.topics.slugs');
+    const run = await reader.current();
+    if (!run) return toConnection(new InfluencerConnection(), [] as Influencer[], args.first, 0, () => '', Boolean(args.after));
+
+    const tables = snapshotTables(run.id);
+    const params = new SqlParams();
+    let from = `${tables.scores} s`;
+    let sort = 's.score';
+    let cursorCast = 'int';
+    if (args.orderBy === InfluencerOrderBy.REACH) {
+      sort = 's.reach';
+      cursorCast = 'float4';
+    } else if (args.orderBy === InfluencerOrderBy.TOPIC_SCORE) {
+      const slug = (args.topic ?? targeting.find((c) => c.code === 'TOPICS')?.args.slugs[0])?.toLowerCase();
+      if (!slug) throw badInput('orderBy TOPIC_SCORE needs a topic: pass topic, or target topics', 'topic');
+      const [topic] = await this.dataSource.query(`SELECT id FROM topics WHERE slug = $1`, [slug]);
+      if (!topic) throw badInput(`Unknown topic ${slug}: the query \`topics\` lists the slugs`, 'topic');
+      from = `${tables.topics} ot JOIN ${tables.scores} s ON s.influencer_id = ot.influencer_id AND ot.topic_id = ${params.add(topic.id, 'int')}`;
+      sort = 'ot.score';
+    }
+    const where = `inf.opted_in_at IS NOT NULL AND ${targetingSql(targeting, { scores: 's', influencer: 'inf', topicScores: tables.topics, params })}`;
+    const filterParams = [...params.values];
+
+    let keyset = '';
+    if (args.after) {
+      const [value, id] = decodeCursor(args.after, ['number', 'string']);
+      if (!isUuid(String(id))) throw badInput('after is not a cursor this list gave out', 'after');
+      keyset = `AND (${sort}, s.influencer_id) < (${params.add(value, cursorCast)}, ${params.add(id, 'uuid')})`;
+    }
+    const limit = params.add(args.first + 1, 'int');
+    const rows: SearchRow[] = await this.dataSource.query(
+      `SELECT s.influencer_id AS "influencerId", ${sort} AS sort, s.score, s.reach, s.amplification, s.authority,
+              s.reach_raw AS "reachRaw", s.amplification_raw AS "amplificationRaw", s.authority_raw AS "authorityRaw",
+              s.engagers, s.reactions, s.posts, inf.user_id AS "userId", inf.display_name AS "displayName", inf.country,
+              inf.language, inf.opted_in_at AS "optedInAt", inf.created_at AS "createdAt", inf.updated_at AS "updatedAt"
+       FROM ${from} JOIN influencers inf ON inf.id = s.influencer_id
+       WHERE ${where} ${keyset}
+       ORDER BY ${sort} DESC, s.influencer_id DESC
+       LIMIT ${limit}`,
+      params.values,
+    );
+
+    const influencers = rows.map((r): Influencer => {
+      reader.scores.prime(r.influencerId, { ...r, runId: run.id, runDate: run.runDate });
+      return Object.assign(new Influencer(), {
+        id: r.influencerId,
+        userId: r.userId,
+        displayName: r.displayName,
+        country: r.country,
+        language: r.language,
+        optedInAt: r.optedInAt,
+        createdAt: r.createdAt,
+        updatedAt: r.updatedAt,
+      });
+    });
+    const sorts = new Map(rows.map((r) => [r.influencerId, Number(r.sort)]));
+    const connection = toConnection(
+      new InfluencerConnection(),
+      influencers,
+      args.first,
+      0,
+      (i) => encodeCursor([sorts.get(i.id)!, i.id]),
+      Boolean(args.after),
+    );
+    const countSql = `SELECT count(*)::int AS n FROM ${from} JOIN influencers inf ON inf.id = s.influencer_id WHERE ${where}`;
+    let total: Promise<number> | undefined;
+    // Counted only when the client selects totalCount.
+    Object.defineProperty(connection, 'totalCount', {
+      enumerable: true,
+      get: () => (total ??= this.cachedCount(`${run.id}|${countSql}|${JSON.stringify(filterParams)}`, countSql, filterParams)),
+    });
+    return connection;
+  }
+
+  /** Whether an influencer meets a campaign's targeting on the current snapshot, with every failed condition. */
+  async eligibility(principal: Principal, reader: ScoreReader, campaignId: string, influencerId: string): Promise<Eligibility> {
+    const campaign = await this.campaigns.visibleCampaign(principal, campaignId);
+    return this.check(reader, campaign.targeting, influencerId);
+  }
+
+  async check(reader: ScoreReader, targeting: Targeting, influencerId: string): Promise<Eligibility> {
+    const run = await reader.current();
+    const facts = isUuid(influencerId)
+      ? (await loadInfluencerFacts(this.dataSource, run?.id ?? null, [influencerId])).get(influencerId)
+      : undefined;
+    if (!facts) throw notFound('Influencer');
+    const failed = explainTargeting(targeting, facts);
+    return Object.assign(new Eligibility(), {
+      eligible: failed.length === 0,
+      reasons: failed.map((f) => Object.assign(new EligibilityReason(), f)),
+      scoredOn: facts.score === null ? null : (run?.runDate ?? null),
+    });
+  }
+
+  private cachedCount(key: string, sql: string, params: unknown[]): Promise<number> {
+    const now = Date.now();
+    const hit = this.counts.get(key);
+    if (hit && hit.expires > now) return hit.value;
+    if (this.counts.size >= COUNT_CACHE_SIZE) {
+      for (const [k, v] of this.counts) if (v.expires <= now || this.counts.size >= COUNT_CACHE_SIZE) this.counts.delete(k);
+    }
+    const value = this.dataSource.query(sql, params).then((rows: Array<{ n: number }>) => rows[0].n);
+    this.counts.set(key, { expires: now + COUNT_TTL_MS, value });
+    value.catch(() => this.counts.delete(key));
+    return value;
+  }
+}

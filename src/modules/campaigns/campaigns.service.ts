@@ -1,0 +1,371 @@
+import type { DataSource } from 'typeorm';
+import { decodeCursor, encodeCursor, toConnection } from '../../core/connection';
+import { ApiKeyScope, Role, type Principal } from '../../core/context';
+import { badInput, notFound } from '../../core/errors';
+import { isUuid } from '../accounts/accounts.service';
+import { Campaign, CampaignStatus } from './campaign.entity';
+import { InvalidCampaignStateError, InvalidScheduleError, InventoryBelowClaimedError, UnknownTopicError } from './campaigns.errors';
+import {
+  CampaignConnection,
+  TargetingView,
+  TopicTargeting,
+  type CreateCampaignInput,
+  type TargetingInput,
+  type UpdateCampaignInput,
+} from './campaigns.types';
+import { ConditionCode, type Targeting } from './targeting';
+
+/** Which fields may change in which status; everything else is refused with the reason. */
+const EDITABLE_IN: Record<'perk' | 'startsAt' | 'targeting' | 'other', CampaignStatus[]> = {
+  perk: [CampaignStatus.DRAFT],
+  startsAt: [CampaignStatus.DRAFT],
+  targeting: [CampaignStatus.DRAFT, CampaignStatus.PAUSED],
+  other: [CampaignStatus.DRAFT, CampaignStatus.ACTIVE, CampaignStatus.PAUSED, CampaignStatus.SOLD_OUT],
+};
+
+type Transition = 'launch' | 'pause' | 'end';
+
+const TRANSITIONS: Record<Transition, { from: CampaignStatus[]; verb: string }> = {
+  launch: { from: [CampaignStatus.DRAFT, CampaignStatus.PAUSED], verb: 'launched' },
+  pause: { from: [CampaignStatus.ACTIVE, CampaignStatus.SOLD_OUT], verb: 'paused' },
+  end: { from: [CampaignStatus.DRAFT, CampaignStatus.ACTIVE, CampaignStatus.PAUSED, CampaignStatus.SOLD_OUT], verb: 'ended' },
+};
+
+const STATUS_HINT: Record<CampaignStatus, string> = {
+  [CampaignStatus.DRAFT]: 'it is still a draft',
+  [CampaignStatus.ACTIVE]: 'it is active: pause it first',
+  [CampaignStatus.PAUSED]: 'it is paused',
+  [CampaignStatus.SOLD_OUT]: 'it is sold out: add inventory or end it',
+  [CampaignStatus.ENDED]: 'it has ended, which is final: create a new campaign',
+};
+
+/**
+ * The brands whose campaigns a principal manages, as a SQL subquery (null: every brand, for
+ * operators). Brand members manage their brand; agency members and agency keys the brands that
+ * granted their agency; CAMPAIGNS-scoped keys their organisation's.
+ */
+function managedBrandsSql(principal: Principal, params: unknown[]): string | null {
+  if (principal.kind === 'user') {
+    if (principal.role === Role.ADMIN) return null;
+    params.push(principal.userId);
+    const user = `$${params.length}::uuid`;
+    return `SELECT m.organization_id FROM memberships m JOIN organizations o ON o.id = m.organization_id AND o.kind = 'BRAND' WHERE m.user_id = ${user}
+            UNION SELECT ac.brand_id FROM memberships m JOIN agency_clients ac ON ac.agency_id = m.organization_id WHERE m.user_id = ${user}`;
+  }
+  if (!principal.scopes.includes(ApiKeyScope.CAMPAIGNS) || !principal.organizationId) return 'SELECT NULL::uuid WHERE false';
+  params.push(principal.organizationId);
+  const org = `$${params.length}::uuid`;
+  return `SELECT ${org} UNION SELECT ac.brand_id FROM agency_clients ac WHERE ac.agency_id = ${org}`;
+}
+
+export class CampaignsService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async canManageBrand(principal: Principal, brandId: string): Promise<boolean> {
+    if (!isUuid(brandId)) return false;
+    const params: unknown[] = [brandId];
+    const managed = managedBrandsSql(principal, params);
+    const [row] = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM organizations o WHERE o.id = $1 AND o.kind = 'BRAND' ${managed ? `AND o.id IN (${managed})` : ''}) AS ok`,
+      params,
+    );
+    return row.ok;
+  }
+
+  /** A campaign the principal manages; anyone else is told it does not exist. */
+  async visibleCampaign(principal: Principal, id: string): Promise<Campaign> {
+    const campaign = isUuid(id) ? await this.dataSource.getRepository(Campaign).findOneBy({ id }) : null;
+    if (!campaign || !(await this.canManageBrand(principal, campaign.brandId))) throw notFound('Campaign');
+    return campaign;
+  }
+
+  /** Newest first, keyset pages on (created_at, id). */
+  async list(
+    principal: Principal,
+    args: { status?: CampaignStatus; brandId?: string; first: number; after?: string },
+  ): Promise<CampaignConnection> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const managed = managedBrandsSql(principal, params);
+    if (managed) where.push(`c.brand_id IN (${managed})`);
+    if (args.status) {
+      params.push(args.status);
+      where.push(`c.status = $${params.length}`);
+    }
+    if (args.brandId !== undefined) {
+      if (!isUuid(args.brandId)) throw badInput('brandId is not a brand id', 'brandId');
+      params.push(args.brandId);
+      where.push(`c.brand_id = $${params.length}`);
+    }
+    const filter = where.length ? where.join(' AND ') : 'true';
+    const countParams = [...params];
+    let keyset = '';
+    if (args.after) {
+      const [createdAt, id] = decodeCursor(args.after, ['string', 'string']);
+      if (!isUuid(String(id)) || Number.isNaN(Date.parse(String(createdAt))))
+        throw badInput('after is not a cursor this list gave out', 'after');
+      params.push(createdAt, id);
+      keyset = `AND (c.created_at, c.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+    }
+    params.push(args.first + 1);
+    const repo = this.dataSource.getRepository(Campaign);
+    const [ids, [{ total }]] = await Promise.all([
+      this.dataSource.query(
+        `SELECT c.id, c.created_at FROM campaigns c WHERE ${filter} ${keyset} ORDER BY c.created_at DESC, c.id DESC LIMIT $${params.length}`,
+        params,
+      ) as Promise<Array<{ id: string }>>,
+      this.dataSource.query(`SELECT count(*)::int AS total FROM campaigns c WHERE ${filter}`, countParams) as Promise<
+        Array<{ total: number }>
+      >,
+    ]);
+    const rows = ids.length
+      ? await repo
+          .createQueryBuilder('c')
+          .whereInIds(ids.map((r) => r.id))
+          .getMany()
+      : [];
+    const byId = new Map(rows.map((c) => [c.id, c]));
+    const ordered = ids.map((r) => byId.get(r.id)).filter((c): c is Campaign => c !== undefined);
+    return toConnection(
+      new CampaignConnection(),
+      ordered,
+      args.first,
+      total,
+      (c) => encodeCursor([c.createdAt.toISOString(), c.id]),
+      Boolean(args.after),
+    );
+  }
+
+  async create(principal: Principal, input: CreateCampaignInput): Promise<Campaign | InvalidScheduleError | UnknownTopicError> {
+    const brandId = await this.brandFor(principal, input.brandId);
+    const targeting = await this.normalizeTargeting(input.targeting ?? {});
+    if (targeting instanceof UnknownTopicError) return targeting;
+    const startsAt = input.startsAt ?? new Date();
+    const scheduleError = checkSchedule(startsAt, input.endsAt);
+    if (scheduleError) return scheduleError;
+    const repo = this.dataSource.getRepository(Campaign);
+    const saved = await repo.save(
+      repo.create({
+        brandId,
+        createdBy: principal.kind === 'user' ? principal.userId : null,
+        name: input.name.trim(),
+        perkTitle: input.perk.title.trim(),
+        perkDescription: input.perk.description,
+        perkKind: input.perk.kind,
+        perkValueCents: input.perk.valueCents,
+        perkCurrency: input.perk.currency.toUpperCase(),
+        inventory: input.inventory,
+        remaining: input.inventory,
+        targeting,
+        startsAt,
+        endsAt: input.endsAt,
+        offerLifetimeHours: input.offerLifetimeHours,
+        maxOutstandingOffers: input.maxOutstandingOffers ?? Math.min(2 * input.inventory, 1_000_000),
+        status: CampaignStatus.DRAFT,
+        launchedAt: null,
+        endedAt: null,
+      }),
+    );
+    return repo.findOneByOrFail({ id: saved.id });
+  }
+
+  /**
+   * One conditional UPDATE: the status guard and the inventory arithmetic are checked by the
+   * database against the row as it is at that moment, so a claim or a transition racing this
+   * update cannot slip between a check and the write.
+   */
+  async update(
+    principal: Principal,
+    id: string,
+    input: UpdateCampaignInput,
+  ): Promise<Campaign | InvalidScheduleError | UnknownTopicError | InvalidCampaignStateError | InventoryBelowClaimedError> {
+    const campaign = await this.visibleCampaign(principal, id);
+    if (campaign.status === CampaignStatus.ENDED) {
+      return new InvalidCampaignStateError(campaign.status, `The campaign cannot change: ${STATUS_HINT.ENDED}`);
+    }
+    const sets: string[] = [];
+    const params: unknown[] = [id];
+    const set = (column: string, value: unknown, cast = '') => {
+      params.push(value);
+      sets.push(`${column} = $${params.length}${cast}`);
+    };
+    let allowed = EDITABLE_IN.other;
+    const restrict = (field: keyof typeof EDITABLE_IN, name: string) => {
+      allowed = allowed.filter((s) => EDITABLE_IN[field].includes(s));
+      if (!EDITABLE_IN[field].includes(campaign.status)) {
+        return new InvalidCampaignStateError(campaign.status, `${name} cannot change now: ${STATUS_HINT[campaign.status]}`);
+      }
+      return null;
+    };
+
+    if (input.name !== undefined) set('name', input.name.trim());
+    if (input.perk !== undefined) {
+      const refused = restrict('perk', 'The perk');
+      if (refused) return refused;
+      set('perk_title', input.perk.title.trim());
+      set('perk_description', input.perk.description);
+      set('perk_kind', input.perk.kind);
+      set('perk_value_cents', input.perk.valueCents);
+      set('perk_currency', input.perk.currency.toUpperCase());
+    }
+    if (input.targeting !== undefined) {
+      const refused = restrict('targeting', 'Targeting');
+      if (refused) return refused;
+      const targeting = await this.normalizeTargeting(input.targeting);
+      if (targeting instanceof UnknownTopicError) return targeting;
+      set('targeting', JSON.stringify(targeting), '::jsonb');
+    }
+    if (input.startsAt !== undefined || input.endsAt !== undefined) {
+      if (input.startsAt !== undefined) {
+        const refused = restrict('startsAt', 'startsAt');
+        if (refused) return refused;
+      }
+      const startsAt = input.startsAt ?? campaign.startsAt;
+      const endsAt = input.endsAt ?? campaign.endsAt;
+      const scheduleError = checkSchedule(startsAt, endsAt);
+      if (scheduleError) return scheduleError;
+      if (input.startsAt !== undefined) set('starts_at', startsAt);
+      if (input.endsAt !== undefined) set('ends_at', endsAt);
+    }
+    if (input.offerLifetimeHours !== undefined) set('offer_lifetime_hours', input.offerLifetimeHours);
+    if (input.maxOutstandingOffers !== undefined) set('max_outstanding_offers', input.maxOutstandingOffers);
+
+    let inventoryGuard = '';
+    if (input.inventory !== undefined) {
+      params.push(input.inventory);
+      const n = `$${params.length}::int`;
+      sets.push(`inventory = ${n}`, `remaining = remaining + (${n} - inventory)`);
+      // Selling out or getting units back moves a live campaign between ACTIVE and SOLD_OUT.
+      sets.push(
+        `status = CASE WHEN status = 'ACTIVE' AND remaining + (${n} - inventory) = 0 THEN 'SOLD_OUT'::campaign_status
+                       WHEN status = 'SOLD_OUT' AND remaining + (${n} - inventory) > 0 THEN 'ACTIVE'::campaign_status
+                       ELSE status END`,
+      );
+      inventoryGuard = `AND remaining + (${n} - inventory) >= 0`;
+    }
+    if (sets.length === 0) return campaign;
+    params.push(allowed);
+    const updated: Array<{ id: string }> = await this.dataSource.query(
+      `WITH u AS (UPDATE campaigns SET ${sets.join(', ')}, updated_at = now()
+         WHERE id = $1 AND status = ANY($${params.length}::campaign_status[]) ${inventoryGuard} RETURNING id)
+       SELECT id FROM u`,
+      params,
+    );
+    const current = await this.dataSource.getRepository(Campaign).findOneByOrFail({ id });
+    if (updated.length > 0) return current;
+    if (!allowed.includes(current.status)) {
+      return new InvalidCampaignStateError(current.status, `The campaign cannot change that now: ${STATUS_HINT[current.status]}`);
+    }
+    return new InventoryBelowClaimedError(current.inventory - current.remaining);
+  }
+
+  /** Moves a campaign along DRAFT -> ACTIVE <-> PAUSED -> ENDED with a guarded UPDATE. */
+  async transition(principal: Principal, id: string, to: Transition): Promise<Campaign | InvalidCampaignStateError | InvalidScheduleError> {
+    await this.visibleCampaign(principal, id);
+    const rule = TRANSITIONS[to];
+    const assignments = {
+      launch: `status = CASE WHEN remaining = 0 THEN 'SOLD_OUT'::campaign_status ELSE 'ACTIVE'::campaign_status END, launched_at = coalesce(launched_at, now())`,
+      pause: `status = 'PAUSED'`,
+      end: `status = 'ENDED', ended_at = now()`,
+    }[to];
+    const updated: unknown[] = await this.dataSource.query(
+      `WITH u AS (UPDATE campaigns SET ${assignments}, updated_at = now()
+         WHERE id = $1 AND status = ANY($2::campaign_status[]) ${to === 'launch' ? 'AND ends_at > now()' : ''} RETURNING id)
+       SELECT id FROM u`,
+      [id, rule.from],
+    );
+    const current = await this.dataSource.getRepository(Campaign).findOneByOrFail({ id });
+    if (updated.length > 0) return current;
+    if (!rule.from.includes(current.status)) {
+      return new InvalidCampaignStateError(current.status, `The campaign cannot be ${rule.verb}: ${STATUS_HINT[current.status]}`);
+    }
+    return new InvalidScheduleError(`endsAt (${current.endsAt.toISOString()}) has passed: move endsAt later before launching`);
+  }
+
+  /** Ends every live campaign whose endsAt has passed; returns how many. Run by a scheduled job. */
+  async endExpired(): Promise<number> {
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH u AS (UPDATE campaigns SET status = 'ENDED', ended_at = ends_at, updated_at = now()
+         WHERE status IN ('ACTIVE', 'PAUSED', 'SOLD_OUT') AND ends_at <= now() RETURNING id)
+       SELECT id FROM u`,
+    );
+    return rows.length;
+  }
+
+  /** Checks and normalizes a targeting input into the stored [{ code, args }] list. */
+  async normalizeTargeting(input: TargetingInput): Promise<Targeting | UnknownTopicError> {
+    const targeting: Targeting = [];
+    const unique = <T>(values: T[]) => [...new Set(values)].sort();
+    if (input.minScore != null) targeting.push({ code: ConditionCode.MIN_SCORE, args: { min: input.minScore } });
+    if (input.topics != null) {
+      const slugs = unique(input.topics.slugs.map((s) => s.trim().toLowerCase()));
+      const known: Array<{ slug: string }> = await this.dataSource.query(`SELECT slug FROM topics WHERE slug = ANY($1::text[])`, [slugs]);
+      const missing = slugs.filter((s) => !known.some((k) => k.slug === s));
+      if (missing.length) return new UnknownTopicError(missing);
+      targeting.push({ code: ConditionCode.TOPICS, args: { slugs, minTopicScore: input.topics.minTopicScore ?? null } });
+    }
+    if (input.countries != null)
+      targeting.push({ code: ConditionCode.COUNTRIES, args: { codes: unique(input.countries.map((c) => c.toUpperCase())) } });
+    if (input.networks != null) targeting.push({ code: ConditionCode.NETWORKS, args: { networks: unique(input.networks) } });
+    if (input.minReach != null) targeting.push({ code: ConditionCode.MIN_REACH, args: { min: input.minReach } });
+    if (input.excludedInfluencerIds != null && input.excludedInfluencerIds.length > 0) {
+      targeting.push({
+        code: ConditionCode.EXCLUDED_INFLUENCERS,
+        args: { ids: unique(input.excludedInfluencerIds.map((id) => id.toLowerCase())) },
+      });
+    }
+    return targeting;
+  }
+
+  /** The brand a new campaign is for: the one named (if the principal manages it), or the person's only brand. */
+  private async brandFor(principal: Principal, brandId?: string): Promise<string> {
+    if (brandId !== undefined) {
+      if (!(await this.canManageBrand(principal, brandId))) throw notFound('Brand');
+      return brandId;
+    }
+    if (principal.kind === 'apiKey') {
+      if (principal.organizationId && (await this.canManageBrand(principal, principal.organizationId))) return principal.organizationId;
+      throw badInput('Name the client brand the campaign is for: brandId', 'brandId');
+    }
+    const brands: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT o.id FROM memberships m JOIN organizations o ON o.id = m.organization_id AND o.kind = 'BRAND' WHERE m.user_id = $1`,
+      [principal.userId],
+    );
+    if (brands.length === 1) return brands[0].id;
+    throw badInput(
+      brands.length === 0 ? 'Name the client brand the campaign is for: brandId' : 'You belong to several brands: pass brandId',
+      'brandId',
+    );
+  }
+}
+
+function checkSchedule(startsAt: Date, endsAt: Date): InvalidScheduleError | null {
+  if (endsAt.getTime() <= startsAt.getTime()) {
+    return new InvalidScheduleError(`endsAt (${endsAt.toISOString()}) must be after startsAt (${startsAt.toISOString()})`);
+  }
+  if (endsAt.getTime() <= Date.now())
+    return new InvalidScheduleError(`endsAt (${endsAt.toISOString()}) is in the past: choose a later end`);
+  return null;
+}
+
+/** The stored condition list as the GraphQL shape. */
+export function targetingView(targeting: Targeting): TargetingView {
+  const view: TargetingView = Object.assign(new TargetingView(), {
+    minScore: null,
+    topics: null,
+    countries: null,
+    networks: null,
+    minReach: null,
+    excludedInfluencerIds: null,
+    conditions: targeting.map((c) => c.code),
+  } satisfies TargetingView);
+  for (const c of targeting) {
+    if (c.code === ConditionCode.MIN_SCORE) view.minScore = c.args.min;
+    if (c.code === ConditionCode.MIN_REACH) view.minReach = c.args.min;
+    if (c.code === ConditionCode.TOPICS) view.topics = Object.assign(new TopicTargeting(), c.args);
+    if (c.code === ConditionCode.COUNTRIES) view.countries = c.args.codes;
+    if (c.code === ConditionCode.NETWORKS) view.networks = c.args.networks;
+    if (c.code === ConditionCode.EXCLUDED_INFLUENCERS) view.excludedInfluencerIds = c.args.ids;
+  }
+  return view;
+}

@@ -1,0 +1,155 @@
+import { Network } from '../influencers/network';
+
+/**
+ * Targeting conditions, Vendure-style: a registry of named conditions with typed arguments. Each
+ * condition has two faces that must agree: a SQL predicate for set-based filtering (search,
+ * matching) and an explanation for one influencer (eligibility, the claim-time re-check). A
+ * campaign stores its targeting as [{ code, args }].
+ */
+export enum ConditionCode {
+  MIN_SCORE = 'MIN_SCORE',
+  TOPICS = 'TOPICS',
+  COUNTRIES = 'COUNTRIES',
+  NETWORKS = 'NETWORKS',
+  MIN_REACH = 'MIN_REACH',
+  EXCLUDED_INFLUENCERS = 'EXCLUDED_INFLUENCERS',
+}
+
+export interface ConditionArgs {
+  [ConditionCode.MIN_SCORE]: { min: number };
+  [ConditionCode.TOPICS]: { slugs: string[]; minTopicScore: number | null };
+  [ConditionCode.COUNTRIES]: { codes: string[] };
+  [ConditionCode.NETWORKS]: { networks: Network[] };
+  [ConditionCode.MIN_REACH]: { min: number };
+  [ConditionCode.EXCLUDED_INFLUENCERS]: { ids: string[] };
+}
+
+export type TargetingCondition = { [C in ConditionCode]: { code: C; args: ConditionArgs[C] } }[ConditionCode];
+export type Targeting = TargetingCondition[];
+
+/** What one influencer looks like to the conditions: read from the current score snapshot. */
+export interface InfluencerFacts {
+  influencerId: string;
+  /** Null when the influencer is not in the current snapshot (not scored yet). */
+  score: number | null;
+  /** The reach component, unrounded, as stored. */
+  reach: number | null;
+  country: string | null;
+  networks: string[];
+  /** Topic slug -> topic score, for topics the influencer has a score on. */
+  topicScores: Record<string, number>;
+}
+
+/** Collects positional parameters while conditions write their SQL. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+
+  add(value: unknown, cast: string): string {
+    this.values.push(value);
+    return `$${this.values.length}::${cast}`;
+  }
+}
+
+/** Table aliases the predicates refer to. */
+export interface SqlScope {
+  /** A row of the snapshot's influencer_scores (columns influencer_id, score, reach ...). */
+  scores: string;
+  /** The influencers row. */
+  influencer: string;
+  /** The snapshot's topic scores table (a partition, or the parent with a run_id filter added). */
+  topicScores: string;
+  params: SqlParams;
+}
+
+interface ConditionDefinition<C extends ConditionCode> {
+  code: C;
+  description: string;
+  sql(args: ConditionArgs[C], scope: SqlScope): string;
+  /** Null when the influencer passes; otherwise why not, in words a person understands. */
+  explain(args: ConditionArgs[C], facts: InfluencerFacts): string | null;
+}
+
+const list = (values: string[]) =>
+  values.length <= 5 ? values.join(', ') : `${values.slice(0, 5).join(', ')} and ${values.length - 5} more`;
+
+/** Math.round(x) >= min exactly when x >= min - 0.5: the stored value is compared, the rounded one shown. */
+const roundedAtLeast = (value: number, min: number) => value >= min - 0.5;
+
+export const CONDITIONS: { [C in ConditionCode]: ConditionDefinition<C> } = {
+  [ConditionCode.MIN_SCORE]: {
+    code: ConditionCode.MIN_SCORE,
+    description: 'Influence score at least min (1-100)',
+    sql: ({ min }, s) => `${s.scores}.score >= ${s.params.add(min, 'int')}`,
+    explain: ({ min }, f) => (f.score !== null && f.score >= min ? null : `score ${f.score} is below ${min}`),
+  },
+  [ConditionCode.MIN_REACH]: {
+    code: ConditionCode.MIN_REACH,
+    description: 'Reach component at least min (1-100)',
+    sql: ({ min }, s) => `${s.scores}.reach >= ${s.params.add(min - 0.5, 'float8')}`,
+    explain: ({ min }, f) =>
+      f.reach !== null && roundedAtLeast(f.reach, min) ? null : `reach ${Math.round(f.reach ?? 0)} is below ${min}`,
+  },
+  [ConditionCode.TOPICS]: {
+    code: ConditionCode.TOPICS,
+    description: 'A topic score on any of the topics, at least minTopicScore when given',
+    sql: ({ slugs, minTopicScore }, s) =>
+      `EXISTS (SELECT 1 FROM ${s.topicScores} ts JOIN topics tp ON tp.id = ts.topic_id
+               WHERE ts.influencer_id = ${s.scores}.influencer_id AND tp.slug = ANY(${s.params.add(slugs, 'text[]')})` +
+      (minTopicScore === null ? ')' : ` AND ts.score >= ${s.params.add(minTopicScore, 'int')})`),
+    explain: ({ slugs, minTopicScore }, f) => {
+      const held = slugs.filter((slug) => f.topicScores[slug] !== undefined);
+      if (held.length === 0) return `no topic score on ${list(slugs)}`;
+      if (minTopicScore === null) return null;
+      const best = held.reduce((a, b) => (f.topicScores[b] > f.topicScores[a] ? b : a));
+      return f.topicScores[best] >= minTopicScore ? null : `best topic score ${f.topicScores[best]} (${best}) is below ${minTopicScore}`;
+    },
+  },
+  [ConditionCode.COUNTRIES]: {
+    code: ConditionCode.COUNTRIES,
+    description: 'Lives in one of the countries (ISO 3166-1 alpha-2)',
+    sql: ({ codes }, s) => `${s.influencer}.country = ANY(${s.params.add(codes, 'bpchar[]')})`,
+    explain: ({ codes }, f) =>
+      f.country !== null && codes.includes(f.country)
+        ? null
+        : f.country === null
+          ? `country not given; the campaign targets ${list(codes)}`
+          : `country ${f.country} is not one of ${list(codes)}`,
+  },
+  [ConditionCode.NETWORKS]: {
+    code: ConditionCode.NETWORKS,
+    description: 'Has a connected account on one of the networks',
+    sql: ({ networks }, s) =>
+      `EXISTS (SELECT 1 FROM social_accounts sa WHERE sa.influencer_id = ${s.scores}.influencer_id AND sa.network = ANY(${s.params.add(networks, 'network[]')}))`,
+    explain: ({ networks }, f) => (networks.some((n) => f.networks.includes(n)) ? null : `no connected account on ${list(networks)}`),
+  },
+  [ConditionCode.EXCLUDED_INFLUENCERS]: {
+    code: ConditionCode.EXCLUDED_INFLUENCERS,
+    description: 'Not one of the listed influencers',
+    sql: ({ ids }, s) => `${s.scores}.influencer_id <> ALL(${s.params.add(ids, 'uuid[]')})`,
+    explain: ({ ids }, f) => (ids.includes(f.influencerId) ? 'excluded by the campaign' : null),
+  },
+};
+
+/** Every condition ANDed, as one SQL predicate ('true' for no conditions). */
+export function targetingSql(targeting: Targeting, scope: SqlScope): string {
+  if (targeting.length === 0) return 'true';
+  return targeting.map((c) => `(${(CONDITIONS[c.code] as ConditionDefinition<typeof c.code>).sql(c.args as never, scope)})`).join(' AND ');
+}
+
+export interface FailedCondition {
+  condition: ConditionCode | 'SCORED';
+  message: string;
+}
+
+/** Every condition the influencer fails, with the reason; empty when eligible. */
+export function explainTargeting(targeting: Targeting, facts: InfluencerFacts): FailedCondition[] {
+  if (facts.score === null) {
+    return [{ condition: 'SCORED', message: 'not in the current score run yet: scores are computed nightly after opting in' }];
+  }
+  const failed: FailedCondition[] = [];
+  for (const c of targeting) {
+    const message = (CONDITIONS[c.code] as ConditionDefinition<typeof c.code>).explain(c.args as never, facts);
+    if (message !== null) failed.push({ condition: c.code, message });
+  }
+  return failed;
+}

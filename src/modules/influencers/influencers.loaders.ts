@@ -1,0 +1,19 @@
+import DataLoader from 'dataloader';
+import { In, type DataSource } from 'typeorm';
+import { SocialAccount } from './social-account.entity';
+
+/** Social accounts of many influencers in one query (a search page lists up to 100). */
+export function socialAccountsLoader(dataSource: DataSource): DataLoader<string, SocialAccount[]> {
+  return new DataLoader(async (ids) => {
+    const accounts = await dataSource
+      .getRepository(SocialAccount)
+      .find({ where: { influencerId: In([...ids]) }, order: { network: 'ASC', handle: 'ASC' } });
+    const byInfluencer = new Map<string, SocialAccount[]>();
+    for (const account of accounts) {
+      const list = byInfluencer.get(account.influencerId) ?? [];
+      list.push(account);
+      byInfluencer.set(account.influencerId, list);
+    }
+    return ids.map((id) => byInfluencer.get(id) ?? []);
+  });
+}
