@@ -8,6 +8,8 @@ import { Membership } from './src/modules/accounts/membership.entity';
 import { Organization } from './src/modules/accounts/organization.entity';
 import { User } from './src/modules/accounts/user.entity';
 import { Campaign } from './src/modules/campaigns/campaign.entity';
+import { Claim, ClaimRequest } from './src/modules/claims/claim.entity';
+import { Offer } from './src/modules/matching/offer.entity';
 import { Actor } from './src/modules/activity/actor.entity';
 import { ScoreRun } from './src/modules/scoring/score-run.entity';
 import { Influencer } from './src/modules/influencers/influencer.entity';
@@ -15,7 +17,22 @@ import { SocialAccount } from './src/modules/influencers/social-account.entity';
 import { Topic } from './src/modules/topics/topic.entity';
 import { migrations } from './migrations';
 
-export const entities = [User, Organization, Membership, AgencyClient, ApiKey, Influencer, SocialAccount, Topic, Actor, ScoreRun, Campaign];
+export const entities = [
+  User,
+  Organization,
+  Membership,
+  AgencyClient,
+  ApiKey,
+  Influencer,
+  SocialAccount,
+  Topic,
+  Actor,
+  ScoreRun,
+  Campaign,
+  Offer,
+  Claim,
+  ClaimRequest,
+];
 
 /** The one DataSource definition: the app, the worker, the TypeORM CLI and the tests all build it here. */
 export function createDataSource(url = env().DATABASE_URL, poolSize = env().DATABASE_POOL_SIZE): DataSource {

@@ -5,5 +5,12 @@ import { Foundation1795628515648 } from './1795628515648-Foundation';
 import { Activity1795632000000 } from './1795632000000-Activity';
 import { Scoring1795635000000 } from './1795635000000-Scoring';
 import { Campaigns1795640000000 } from './1795640000000-Campaigns';
+import { Claims1795645000000 } from './1795645000000-Claims';
 
-export const migrations: Function[] = [Foundation1795628515648, Activity1795632000000, Scoring1795635000000, Campaigns1795640000000];
+export const migrations: Function[] = [
+  Foundation1795628515648,
+  Activity1795632000000,
+  Scoring1795635000000,
+  Campaigns1795640000000,
+  Claims1795645000000,
+];

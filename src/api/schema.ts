@@ -5,6 +5,8 @@ import { ErrorResult } from '../core/errors';
 import { OrganizationResolver, UserResolver } from '../modules/accounts/accounts.resolver';
 import { ApiKeyResolver } from '../modules/accounts/api-key.resolver';
 import { AgenciesResolver } from '../modules/agencies/agencies.resolver';
+import { ClaimResolver } from '../modules/claims/claims.resolver';
+import { CampaignStatsResolver, OfferResolver } from '../modules/matching/matching.resolver';
 import { CampaignResolver } from '../modules/campaigns/campaigns.resolver';
 import { ActivityResolver } from '../modules/activity/activity.resolver';
 import { InfluencerResolver, UserInfluencerResolver } from '../modules/influencers/influencers.resolver';
@@ -23,6 +25,9 @@ function resolverInstances(services: Services) {
     new ActivityResolver(services.activity),
     new CampaignResolver(services.campaigns),
     new AgenciesResolver(services.agencies),
+    new OfferResolver(services.matching),
+    new CampaignStatsResolver(),
+    new ClaimResolver(services.claims),
     new InfluencerResolver(services.influencers),
     new UserInfluencerResolver(services.influencers),
     new ScoringResolver(services.scoring),

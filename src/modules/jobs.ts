@@ -1,6 +1,9 @@
 import type { JobDefinition } from '../core/queues';
 import type { Core } from '../boot';
 import { endCampaignsJob } from './campaigns/jobs/end-campaigns.job';
+import { expireOffersJob } from './matching/jobs/expire-offers.job';
+import { matchCampaignJob } from './matching/jobs/match-campaign.job';
+import { scoreRunCompletedJob } from './matching/jobs/score-run-completed.job';
 import { recomputeScoresJob } from './scoring/jobs/recompute-scores.job';
 import { scheduleScoreRunJob } from './scoring/jobs/schedule-score-run.job';
 import type { Services } from './services';
@@ -9,4 +12,11 @@ import type { Services } from './services';
 export type JobDeps = Pick<Core, 'env' | 'dataSource' | 'redis'> & { services: Services };
 
 /** Every job the worker runs, from modules/<domain>/jobs/*.job.ts. */
-export const jobs: ReadonlyArray<JobDefinition<string, any, JobDeps>> = [recomputeScoresJob, scheduleScoreRunJob, endCampaignsJob];
+export const jobs: ReadonlyArray<JobDefinition<string, any, JobDeps>> = [
+  recomputeScoresJob,
+  scheduleScoreRunJob,
+  endCampaignsJob,
+  matchCampaignJob,
+  scoreRunCompletedJob,
+  expireOffersJob,
+];

@@ -3,6 +3,8 @@ import type { Env } from '../core/env';
 import type { Queues } from '../core/queues';
 import { AccountsService } from './accounts/accounts.service';
 import { AgenciesService } from './agencies/agencies.service';
+import { ClaimsService } from './claims/claims.service';
+import { MatchingService } from './matching/matching.service';
 import { CampaignsService } from './campaigns/campaigns.service';
 import { ActivityService } from './activity/activity.service';
 import { InfluencersService } from './influencers/influencers.service';
@@ -15,6 +17,8 @@ export interface Services {
   agencies: AgenciesService;
   activity: ActivityService;
   campaigns: CampaignsService;
+  claims: ClaimsService;
+  matching: MatchingService;
   influencers: InfluencersService;
   scoring: ScoringService;
   topics: TopicsService;
@@ -26,14 +30,19 @@ export function createServices(dataSource: DataSource, env: Env, queues: Queues)
     tokens: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, ttlSeconds: env.JWT_TTL_SECONDS },
     scryptCost: env.SCRYPT_COST,
   });
-  const campaigns = new CampaignsService(dataSource);
+  const topics = new TopicsService(dataSource);
+  const campaigns = new CampaignsService(dataSource, topics);
+  const matching = new MatchingService(dataSource, queues);
+  campaigns.onMatchNeeded = (campaignId) => matching.requestMatch(campaignId);
   return {
     accounts,
     agencies: new AgenciesService(dataSource, campaigns),
     activity: new ActivityService(dataSource),
     campaigns,
+    claims: new ClaimsService(dataSource, matching),
+    matching,
     influencers,
     scoring: new ScoringService(dataSource, queues, { databaseUrl: env.DATABASE_URL, historyDays: env.SCORE_HISTORY_DAYS }),
-    topics: new TopicsService(dataSource),
+    topics,
   };
 }

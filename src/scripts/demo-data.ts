@@ -4,6 +4,9 @@ import type { Logger } from '../core/logger';
 import { SignUpRole, type SignUpInput } from '../modules/accounts/accounts.types';
 import { User } from '../modules/accounts/user.entity';
 import { Network } from '../modules/influencers/network';
+import { seedSyntheticNetwork } from '../modules/activity/synthetic/seed-network';
+import { CampaignStatus, PerkKind } from '../modules/campaigns/campaign.entity';
+import { ScoreRunTrigger } from '../modules/scoring/score-run.entity';
 import type { Services } from '../modules/services';
 
 /** The password of every demo account (documented in the README; demo data only). */
@@ -22,11 +25,16 @@ export async function isEmpty(dataSource: DataSource): Promise<boolean> {
   return (await dataSource.getRepository(User).createQueryBuilder('u').where('u.role <> :admin', { admin: Role.ADMIN }).getCount()) === 0;
 }
 
+/** The synthetic network behind the demo: enough people for search and targeting to mean something. */
+const DEMO_NETWORK = { influencers: 5_000, interactions: 150_000, seed: 42 };
+
 /**
  * Demo accounts made through the same services the API uses: two brands, an agency acting for the
- * first, and two influencers with connected accounts.
+ * first, and two influencers with connected accounts; then a synthetic network of influencers and
+ * their activity, the score run for it (requested here, computed by the worker as it starts) and
+ * two campaigns of Northwind Coffee.
  */
-export async function seedDemo(dataSource: DataSource, services: Services, log: Logger): Promise<void> {
+export async function seedDemo(dataSource: DataSource, services: Services, log: Logger, databaseUrl: string): Promise<void> {
   const users = new Map<string, string>();
   for (const person of PEOPLE) {
     const result = await services.accounts.signUp({ ...person, password: DEMO_PASSWORD });
@@ -54,5 +62,48 @@ export async function seedDemo(dataSource: DataSource, services: Services, log: 
       verified: followers > 100_000,
     });
   }
-  log.info({ accounts: PEOPLE.length }, 'demo data seeded');
+
+  const network = await seedSyntheticNetwork(databaseUrl, DEMO_NETWORK, log);
+  await services.scoring.requestRun(network.runDate, ScoreRunTrigger.ADMIN);
+
+  const inDays = (n: number) => new Date(Date.now() + n * 86_400_000);
+  const campaigns = [
+    {
+      name: 'Single-origin tasting kit',
+      perk: {
+        title: 'Tasting kit',
+        description: 'Four 100 g bags of single-origin beans',
+        kind: PerkKind.PRODUCT,
+        valueCents: 3900,
+        currency: 'EUR',
+      },
+      inventory: 40,
+      targeting: { minScore: 30, topics: { slugs: ['food-coffee', 'food-baking', 'food-vegan'] } },
+      launch: true,
+    },
+    {
+      name: 'Roastery lounge evening',
+      perk: {
+        title: 'Lounge pass',
+        description: 'An evening at the Northwind roastery',
+        kind: PerkKind.EXPERIENCE,
+        valueCents: 12000,
+        currency: 'EUR',
+      },
+      inventory: 10,
+      targeting: { minScore: 55, countries: ['FR', 'DE', 'GB'] },
+      launch: false,
+    },
+  ];
+  for (const { launch, ...input } of campaigns) {
+    const created = await services.campaigns.create(brandUser, {
+      ...input,
+      brandId: northwind.id,
+      endsAt: inDays(60),
+      offerLifetimeHours: 72,
+    });
+    if (!('status' in created)) throw new Error(`demo campaign failed: ${created.message}`);
+    if (launch && created.status === CampaignStatus.DRAFT) await services.campaigns.transition(brandUser, created.id, 'launch');
+  }
+  log.info({ accounts: PEOPLE.length, ...DEMO_NETWORK, campaigns: campaigns.length }, 'demo data seeded');
 }

@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../boot';
 import { env } from '../core/env';
 import { logger } from '../core/logger';
-import { unusedQueues } from '../core/queues';
+import { closeQueues, createQueues } from '../core/queues';
+import { createRedis } from '../core/redis';
 import { seedSyntheticNetwork } from '../modules/activity/synthetic/seed-network';
 import { createServices } from '../modules/services';
 import { isEmpty, seedDemo } from './demo-data';
@@ -44,7 +45,15 @@ async function main(): Promise<void> {
       console.log('the database already has accounts: demo data not seeded');
       return;
     }
-    await seedDemo(dataSource, createServices(dataSource, config, unusedQueues()), log);
+    // Real queues: the demo's score run is enqueued for the worker.
+    const redis = createRedis(config.REDIS_URL);
+    const queues = createQueues(redis, config.BULLMQ_PREFIX);
+    try {
+      await seedDemo(dataSource, createServices(dataSource, config, queues), log, config.DATABASE_URL);
+    } finally {
+      await closeQueues(queues);
+      await redis.quit();
+    }
     console.log('demo data seeded (see README for the accounts)');
   } finally {
     await dataSource.destroy();

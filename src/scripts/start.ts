@@ -5,7 +5,8 @@ import { exitOnBootError, openDatabase } from '../boot';
 import { env } from '../core/env';
 import { logger } from '../core/logger';
 import { createServices } from '../modules/services';
-import { unusedQueues } from '../core/queues';
+import { closeQueues, createQueues } from '../core/queues';
+import { createRedis } from '../core/redis';
 import { isEmpty, seedDemo } from './demo-data';
 
 /**
@@ -17,9 +18,14 @@ async function main(): Promise<void> {
   const config = env();
   const log = logger().child({ process: 'start' });
   const dataSource = await openDatabase(config, log, 'migrate');
+  // Real queues: the demo's score run is enqueued here and computed by the worker started below.
+  const redis = createRedis(config.REDIS_URL);
+  const queues = createQueues(redis, config.BULLMQ_PREFIX);
   try {
-    if (await isEmpty(dataSource)) await seedDemo(dataSource, createServices(dataSource, config, unusedQueues()), log);
+    if (await isEmpty(dataSource)) await seedDemo(dataSource, createServices(dataSource, config, queues), log, config.DATABASE_URL);
   } finally {
+    await closeQueues(queues);
+    await redis.quit();
     await dataSource.destroy();
   }
 

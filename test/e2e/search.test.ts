@@ -103,6 +103,7 @@ describe('targeting, agency search and eligibility over a scored synthetic netwo
       (r: { id: string }) => r.id,
     );
     const facts = await loadInfluencerFacts(api.dataSource, runId, ids);
+    const topicIdOf = new Map([...(await api.services.topics.bySlug())].map(([slug, topic]) => [slug, topic.id]));
     expect(facts.size).toBe(INFLUENCERS);
     // Thresholds right at stored values test the rounding boundary of MIN_REACH and the >= of MIN_SCORE.
     const reaches = [...facts.values()].map((f) => Math.round(f.reach!));
@@ -115,7 +116,11 @@ describe('targeting, agency search and eligibility over a scored synthetic netwo
       if (rand() < 0.5) targeting.push({ code: 'MIN_REACH', args: { min: Math.max(1, pick(reaches, 1)[0]) } } as never);
       if (rand() < 0.6) {
         const slugs = [...new Set(pick(topicSlugs.slice(0, 30), 1 + Math.floor(rand() * 3)))].sort();
-        targeting.push({ code: 'TOPICS', args: { slugs, minTopicScore: rand() < 0.5 ? 10 + Math.floor(rand() * 50) : null } } as never);
+        const topicIds = slugs.map((slug) => topicIdOf.get(slug)!);
+        targeting.push({
+          code: 'TOPICS',
+          args: { slugs, topicIds, minTopicScore: rand() < 0.5 ? 10 + Math.floor(rand() * 50) : null },
+        } as never);
       }
       if (rand() < 0.5)
         targeting.push({ code: 'COUNTRIES', args: { codes: [...new Set(pick(countries, 1 + Math.floor(rand() * 3)))].sort() } } as never);

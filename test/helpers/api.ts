@@ -24,7 +24,7 @@ export interface TestApi {
 export async function startTestApi(overrides: Record<string, string> = {}): Promise<TestApi> {
   const env = loadEnv({ ...process.env, ...overrides });
   const log = logger();
-  const dataSource = await createDataSource(env.DATABASE_URL, 5).initialize();
+  const dataSource = await createDataSource(env.DATABASE_URL, env.DATABASE_POOL_SIZE).initialize();
   const redis = createRedis(env.REDIS_URL);
   const queues = createQueues(redis, env.BULLMQ_PREFIX);
   const services = createServices(dataSource, env, queues);

@@ -3,6 +3,7 @@ import { decodeCursor, encodeCursor, toConnection } from '../../core/connection'
 import { ApiKeyScope, Role, type Principal } from '../../core/context';
 import { badInput, notFound } from '../../core/errors';
 import { isUuid } from '../accounts/accounts.service';
+import type { TopicsService } from '../topics/topics.service';
 import { Campaign, CampaignStatus } from './campaign.entity';
 import { InvalidCampaignStateError, InvalidScheduleError, InventoryBelowClaimedError, UnknownTopicError } from './campaigns.errors';
 import {
@@ -44,7 +45,7 @@ const STATUS_HINT: Record<CampaignStatus, string> = {
  * operators). Brand members manage their brand; agency members and agency keys the brands that
  * granted their agency; CAMPAIGNS-scoped keys their organisation's.
  */
-function managedBrandsSql(principal: Principal, params: unknown[]): string | null {
+export function managedBrandsSql(principal: Principal, params: unknown[], keyScope = ApiKeyScope.CAMPAIGNS): string | null {
   if (principal.kind === 'user') {
     if (principal.role === Role.ADMIN) return null;
     params.push(principal.userId);
@@ -52,14 +53,20 @@ function managedBrandsSql(principal: Principal, params: unknown[]): string | nul
     return `SELECT m.organization_id FROM memberships m JOIN organizations o ON o.id = m.organization_id AND o.kind = 'BRAND' WHERE m.user_id = ${user}
             UNION SELECT ac.brand_id FROM memberships m JOIN agency_clients ac ON ac.agency_id = m.organization_id WHERE m.user_id = ${user}`;
   }
-  if (!principal.scopes.includes(ApiKeyScope.CAMPAIGNS) || !principal.organizationId) return 'SELECT NULL::uuid WHERE false';
+  if (!principal.scopes.includes(keyScope) || !principal.organizationId) return 'SELECT NULL::uuid WHERE false';
   params.push(principal.organizationId);
   const org = `$${params.length}::uuid`;
   return `SELECT ${org} UNION SELECT ac.brand_id FROM agency_clients ac WHERE ac.agency_id = ${org}`;
 }
 
 export class CampaignsService {
-  constructor(private readonly dataSource: DataSource) {}
+  /** Told (after commit) when a campaign may need matching: launched, given more units, ended. Set by the wiring. */
+  onMatchNeeded: (campaignId: string) => Promise<void> = async () => undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly topics: TopicsService,
+  ) {}
 
   async canManageBrand(principal: Principal, brandId: string): Promise<boolean> {
     if (!isUuid(brandId)) return false;
@@ -252,7 +259,11 @@ export class CampaignsService {
       params,
     );
     const current = await this.dataSource.getRepository(Campaign).findOneByOrFail({ id });
-    if (updated.length > 0) return current;
+    if (updated.length > 0) {
+      if (input.inventory !== undefined || input.targeting !== undefined || input.maxOutstandingOffers !== undefined)
+        await this.onMatchNeeded(id);
+      return current;
+    }
     if (!allowed.includes(current.status)) {
       return new InvalidCampaignStateError(current.status, `The campaign cannot change that now: ${STATUS_HINT[current.status]}`);
     }
@@ -275,7 +286,10 @@ export class CampaignsService {
       [id, rule.from],
     );
     const current = await this.dataSource.getRepository(Campaign).findOneByOrFail({ id });
-    if (updated.length > 0) return current;
+    if (updated.length > 0) {
+      if (to !== 'pause') await this.onMatchNeeded(id);
+      return current;
+    }
     if (!rule.from.includes(current.status)) {
       return new InvalidCampaignStateError(current.status, `The campaign cannot be ${rule.verb}: ${STATUS_HINT[current.status]}`);
     }
@@ -289,6 +303,7 @@ export class CampaignsService {
          WHERE status IN ('ACTIVE', 'PAUSED', 'SOLD_OUT') AND ends_at <= now() RETURNING id)
        SELECT id FROM u`,
     );
+    for (const { id } of rows as Array<{ id: string }>) await this.onMatchNeeded(id);
     return rows.length;
   }
 
@@ -299,10 +314,11 @@ export class CampaignsService {
     if (input.minScore != null) targeting.push({ code: ConditionCode.MIN_SCORE, args: { min: input.minScore } });
     if (input.topics != null) {
       const slugs = unique(input.topics.slugs.map((s) => s.trim().toLowerCase()));
-      const known: Array<{ slug: string }> = await this.dataSource.query(`SELECT slug FROM topics WHERE slug = ANY($1::text[])`, [slugs]);
-      const missing = slugs.filter((s) => !known.some((k) => k.slug === s));
+      const known = await this.topics.bySlug();
+      const missing = slugs.filter((s) => !known.has(s));
       if (missing.length) return new UnknownTopicError(missing);
-      targeting.push({ code: ConditionCode.TOPICS, args: { slugs, minTopicScore: input.topics.minTopicScore ?? null } });
+      const topicIds = slugs.map((s) => known.get(s)!.id);
+      targeting.push({ code: ConditionCode.TOPICS, args: { slugs, topicIds, minTopicScore: input.topics.minTopicScore ?? null } });
     }
     if (input.countries != null)
       targeting.push({ code: ConditionCode.COUNTRIES, args: { codes: unique(input.countries.map((c) => c.toUpperCase())) } });
@@ -362,7 +378,8 @@ export function targetingView(targeting: Targeting): TargetingView {
   for (const c of targeting) {
     if (c.code === ConditionCode.MIN_SCORE) view.minScore = c.args.min;
     if (c.code === ConditionCode.MIN_REACH) view.minReach = c.args.min;
-    if (c.code === ConditionCode.TOPICS) view.topics = Object.assign(new TopicTargeting(), c.args);
+    if (c.code === ConditionCode.TOPICS)
+      view.topics = Object.assign(new TopicTargeting(), { slugs: c.args.slugs, minTopicScore: c.args.minTopicScore });
     if (c.code === ConditionCode.COUNTRIES) view.countries = c.args.codes;
     if (c.code === ConditionCode.NETWORKS) view.networks = c.args.networks;
     if (c.code === ConditionCode.EXCLUDED_INFLUENCERS) view.excludedInfluencerIds = c.args.ids;

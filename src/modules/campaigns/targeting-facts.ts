@@ -1,13 +1,13 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { InfluencerFacts } from './targeting';
 
 /**
  * The facts the targeting conditions read, for some opted-in influencers, from one score
  * snapshot (null: no run yet, so nobody has a score). Influencers missing from the answer are
- * unknown or have not opted in.
+ * unknown or have not opted in. Pass a transaction's EntityManager to read inside it.
  */
 export async function loadInfluencerFacts(
-  dataSource: DataSource,
+  db: DataSource | EntityManager,
   runId: number | null,
   ids: string[],
 ): Promise<Map<string, InfluencerFacts>> {
@@ -18,7 +18,7 @@ export async function loadInfluencerFacts(
     reach: number | null;
     networks: string[];
     topics: Record<string, number> | null;
-  }> = await dataSource.query(
+  }> = await db.query(
     `SELECT inf.id, inf.country, s.score, s.reach,
             ARRAY(SELECT DISTINCT sa.network::text FROM social_accounts sa WHERE sa.influencer_id = inf.id) AS networks,
             (SELECT jsonb_object_agg(tp.slug, ts.score) FROM influencer_topic_scores ts JOIN topics tp ON tp.id = ts.topic_id

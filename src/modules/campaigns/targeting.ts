@@ -17,7 +17,7 @@ export enum ConditionCode {
 
 export interface ConditionArgs {
   [ConditionCode.MIN_SCORE]: { min: number };
-  [ConditionCode.TOPICS]: { slugs: string[]; minTopicScore: number | null };
+  [ConditionCode.TOPICS]: { slugs: string[]; topicIds: number[]; minTopicScore: number | null };
   [ConditionCode.COUNTRIES]: { codes: string[] };
   [ConditionCode.NETWORKS]: { networks: Network[] };
   [ConditionCode.MIN_REACH]: { min: number };
@@ -92,9 +92,9 @@ export const CONDITIONS: { [C in ConditionCode]: ConditionDefinition<C> } = {
   [ConditionCode.TOPICS]: {
     code: ConditionCode.TOPICS,
     description: 'A topic score on any of the topics, at least minTopicScore when given',
-    sql: ({ slugs, minTopicScore }, s) =>
-      `EXISTS (SELECT 1 FROM ${s.topicScores} ts JOIN topics tp ON tp.id = ts.topic_id
-               WHERE ts.influencer_id = ${s.scores}.influencer_id AND tp.slug = ANY(${s.params.add(slugs, 'text[]')})` +
+    sql: ({ topicIds, minTopicScore }, s) =>
+      `EXISTS (SELECT 1 FROM ${s.topicScores} ts
+               WHERE ts.influencer_id = ${s.scores}.influencer_id AND ts.topic_id = ANY(${s.params.add(topicIds, 'smallint[]')})` +
       (minTopicScore === null ? ')' : ` AND ts.score >= ${s.params.add(minTopicScore, 'int')})`),
     explain: ({ slugs, minTopicScore }, f) => {
       const held = slugs.filter((slug) => f.topicScores[slug] !== undefined);

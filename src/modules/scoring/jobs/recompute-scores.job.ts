@@ -4,7 +4,7 @@ import type { JobDeps } from '../../jobs';
 declare module '../../../core/queues' {
   interface JobPayloads {
     'recompute-scores': { runId: number };
-    /** Consumed by the matcher (issue 5); waits in the matching queue until then. */
+    /** Consumed by the matcher: every live campaign is matched against the new snapshot. */
     'score-run-completed': { runId: number };
   }
 }

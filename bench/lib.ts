@@ -1,0 +1,182 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import 'reflect-metadata';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { createDataSource } from '../ormconfig';
+import { databaseName, ensureDatabase, maintenanceUrl } from '../src/core/database';
+import { logger } from '../src/core/logger';
+import { closeQueues, createQueues } from '../src/core/queues';
+import { createRedis } from '../src/core/redis';
+import { ScoringService } from '../src/modules/scoring/scoring.service';
+import { ScoreRunTrigger } from '../src/modules/scoring/score-run.entity';
+import type { ScoreRunStats } from '../src/modules/scoring/score-run.entity';
+
+/** Shared by the benchmarks: flags, the API as a child process, autocannon loads, seeded databases. */
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+export function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+export async function startApi(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  return startProcess('dist/src/main.js', env, 'API listening');
+}
+
+/** Spawns a compiled script that logs one JSON line with "url" and "msg": <message> once it listens. */
+export async function startProcess(
+  script: string,
+  env: Record<string, string>,
+  message: string,
+): Promise<{ url: string; child: ChildProcess }> {
+  // BENCH_API_NODE_ARGS passes flags to the API process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, script)], {
+    env: { ...process.env, LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const pattern = new RegExp(`"url":"([^"]+)".*"msg":"${message}"`);
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffer = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      buffer += chunk;
+      const match = pattern.exec(buffer);
+      if (match) {
+        child.stdout!.removeAllListeners('data');
+        child.stdout!.resume();
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before listening`)));
+  });
+  return { url, child };
+}
+
+export async function graphql(url: string, query: string, variables: object, token?: string): Promise<any> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return ((await response.json()) as { data: any }).data;
+}
+
+export interface Figures {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  /** Bytes of one response body (the last one seen). */
+  responseBytes: number;
+}
+
+const percentile = (sorted: Float64Array, p: number) =>
+  Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] * 10) / 10;
+
+/** Loads one request with autocannon; latency percentiles come from every response's own time. */
+export async function load(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  connections: number,
+  seconds: number,
+): Promise<Figures> {
+  const times: number[] = [];
+  let responseBytes = 0;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      { url, method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, connections, duration: seconds },
+      (error, finished) => (error ? reject(error) : resolve(finished)),
+    );
+    instance.on('response', (_client, _status, bytes, ms) => {
+      times.push(ms);
+      responseBytes = bytes;
+    });
+  });
+  const sorted = Float64Array.from(times).sort();
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: percentile(sorted, 0.5),
+    p95Ms: percentile(sorted, 0.95),
+    p99Ms: percentile(sorted, 0.99),
+    requests: times.length,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    responseBytes,
+  };
+}
+
+export function describe(label: string, f: Figures): string {
+  return `${label.padEnd(28)} ${String(f.requestsPerSecond).padStart(5)} req/s  p50 ${f.p50Ms} ms  p95 ${f.p95Ms} ms  p99 ${f.p99Ms} ms  ${f.responseBytes} B${f.non2xx || f.errors ? `  non-2xx ${f.non2xx} errors ${f.errors}` : ''}`;
+}
+
+export function run(command: string, args: string[], env: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [command, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(command)} exited with ${code}`))));
+  });
+}
+
+/** The seeded database for a size and seed, created and filled on first use (its comment marks it complete). */
+export async function seededDatabase(influencers: number, interactions: number, seed: number): Promise<{ url: string; runDate: string }> {
+  const base = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/perks_bench');
+  base.pathname = `/perks_bench_scores_${influencers}_${interactions}_${seed}`;
+  const url = base.toString();
+  await ensureDatabase(url);
+  const admin = new Client({ connectionString: maintenanceUrl(url) });
+  await admin.connect();
+  try {
+    const read = async () =>
+      (
+        await admin.query(`SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`, [
+          databaseName(url),
+        ])
+      ).rows[0]?.comment as string | null;
+    let marker = await read();
+    if (!marker) {
+      console.log(
+        `seeding ${influencers} influencers / ${interactions} interactions (seed ${seed}) into ${databaseName(url)}; cached for later runs`,
+      );
+      await run(
+        path.join(ROOT, 'dist/src/scripts/seed.js'),
+        ['--influencers', String(influencers), '--interactions', String(interactions), '--seed', String(seed)],
+        {
+          DATABASE_URL: url,
+          LOG_LEVEL: 'info',
+        },
+      );
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      const { rows } = await client.query(`SELECT to_char(max(occurred_at)::date, 'YYYY-MM-DD') AS day FROM interactions`);
+      await client.end();
+      await admin.query(`COMMENT ON DATABASE ${databaseName(url)} IS '${JSON.stringify({ runDate: rows[0].day })}'`);
+      marker = await read();
+    }
+    return { url, runDate: JSON.parse(marker!).runDate };
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Makes sure the database has a current score run (computed here once, kept for later runs). */
+export async function ensureScored(url: string, runDate: string): Promise<ScoreRunStats | null> {
+  const dataSource = await createDataSource(url, 2).initialize();
+  const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const queues = createQueues(redis, `perks-bench-${process.pid}`);
+  try {
+    const [current] = await dataSource.query(`SELECT id FROM score_runs WHERE is_current`);
+    if (current) return null;
+    const scoring = new ScoringService(dataSource, queues, { databaseUrl: url, historyDays: 180 });
+    const requested = await scoring.requestRun(runDate, ScoreRunTrigger.ADMIN);
+    return await scoring.execute(requested.id, logger());
+  } finally {
+    await closeQueues(queues);
+    await redis.quit();
+    await dataSource.destroy();
+  }
+}

@@ -1,0 +1,252 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { decodeCursor, encodeCursor, toConnection } from '../../core/connection';
+import { badInput, notFound } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import { isUuid } from '../accounts/accounts.service';
+import { OfferNotOpenError } from './matching.errors';
+import { enqueue, type Queues } from '../../core/queues';
+import { CampaignStatus } from '../campaigns/campaign.entity';
+import { ConditionCode, SqlParams, targetingSql, type Targeting } from '../campaigns/targeting';
+import { snapshotTables } from '../scoring/score-run-writer';
+import { OfferConnection } from './matching.types';
+import { Offer, OfferStatus } from './offer.entity';
+
+/** Fair rotation looks back this far when counting an influencer's recent offers. */
+export const ROTATION_DAYS = 30;
+
+export interface MatchReport {
+  offered: number;
+  withdrawn: number;
+  expired: number;
+  skipped?: string;
+}
+
+interface CampaignRow {
+  id: string;
+  status: CampaignStatus;
+  remaining: number;
+  targeting: Targeting;
+  over: boolean;
+  started: boolean;
+  max_outstanding_offers: number;
+  offer_lifetime_hours: number;
+}
+
+/** A statement's row count (TypeORM answers UPDATE/DELETE with [rows, count]). */
+async function count(db: EntityManager, sql: string, params: unknown[]): Promise<number> {
+  const [{ n }] = await db.query(`WITH x AS (${sql} RETURNING 1) SELECT count(*)::int AS n FROM x`, params);
+  return n;
+}
+
+/**
+ * The matcher. For one campaign, in one transaction under a per-campaign advisory lock (so two
+ * runs for a campaign queue up instead of racing): expire offers past their lifetime, withdraw
+ * open offers of influencers who no longer meet the targeting (or of a campaign that is over),
+ * then offer the campaign to the best eligible influencers who have no offer yet, up to its cap
+ * on outstanding offers: one INSERT ... SELECT over the current score snapshot.
+ *
+ * Priority = (score + best topic score on the targeted topics) / (1 + offers received in the
+ * last 30 days): the best matches first, and people offered less lately ahead of equally good
+ * people offered more.
+ */
+export class MatchingService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queues: Queues,
+  ) {}
+
+  /** Enqueues a match; triggers for one campaign coalesce (one running, at most one waiting). Call after commit. */
+  async requestMatch(campaignId: string): Promise<void> {
+    await enqueue(
+      this.queues.matching,
+      'match-campaign',
+      { campaignId },
+      { deduplication: { id: `match-${campaignId}`, keepLastIfActive: true } },
+    );
+  }
+
+  /** After a score run switched: every live campaign is matched against the new snapshot. */
+  async matchAllActive(): Promise<number> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM campaigns WHERE status IN ('ACTIVE', 'SOLD_OUT')`);
+    for (const { id } of rows) await this.requestMatch(id);
+    return rows.length;
+  }
+
+  async matchCampaign(campaignId: string, log?: Logger): Promise<MatchReport> {
+    const report = await this.dataSource.transaction(async (db) => {
+      await db.query(`SELECT pg_advisory_xact_lock(hashtextextended('match:' || $1, 0))`, [campaignId]);
+      const [campaign]: CampaignRow[] = await db.query(
+        `SELECT id, status, remaining, targeting, max_outstanding_offers, offer_lifetime_hours,
+                ends_at <= now() AS over, starts_at <= now() AS started
+         FROM campaigns WHERE id = $1`,
+        [campaignId],
+      );
+      if (!campaign) return { offered: 0, withdrawn: 0, expired: 0, skipped: 'no such campaign' };
+      const expired = await count(
+        db,
+        `UPDATE offers SET status = 'EXPIRED', closed_at = now() WHERE campaign_id = $1 AND status = 'OFFERED' AND expires_at <= now()`,
+        [campaignId],
+      );
+      if (campaign.status === CampaignStatus.ENDED || campaign.over) {
+        const withdrawn = await count(
+          db,
+          `UPDATE offers SET status = 'WITHDRAWN', closed_at = now() WHERE campaign_id = $1 AND status = 'OFFERED'`,
+          [campaignId],
+        );
+        return { offered: 0, withdrawn, expired, skipped: 'campaign is over' };
+      }
+      const [run]: Array<{ id: number }> = await db.query(`SELECT id FROM score_runs WHERE is_current`);
+      if (!run) return { offered: 0, withdrawn: 0, expired, skipped: 'no score run yet' };
+      const tables = snapshotTables(run.id);
+
+      const eligible = (params: SqlParams) =>
+        `inf.opted_in_at IS NOT NULL AND ${targetingSql(campaign.targeting, { scores: 's', influencer: 'inf', topicScores: tables.topics, params })}`;
+
+      const withdrawParams = new SqlParams();
+      withdrawParams.add(campaignId, 'uuid');
+      const withdrawn = await count(
+        db,
+        `UPDATE offers o SET status = 'WITHDRAWN', closed_at = now()
+         WHERE o.campaign_id = $1::uuid AND o.status = 'OFFERED' AND NOT EXISTS (
+           SELECT 1 FROM ${tables.scores} s JOIN influencers inf ON inf.id = s.influencer_id
+           WHERE s.influencer_id = o.influencer_id AND ${eligible(withdrawParams)})`,
+        withdrawParams.values,
+      );
+
+      if (campaign.status !== CampaignStatus.ACTIVE || !campaign.started) {
+        return { offered: 0, withdrawn, expired, skipped: `campaign is ${campaign.status.toLowerCase()}` };
+      }
+      const [{ open }] = await db.query(`SELECT count(*)::int AS open FROM offers WHERE campaign_id = $1 AND status = 'OFFERED'`, [
+        campaignId,
+      ]);
+      const room = campaign.max_outstanding_offers - open;
+      if (room <= 0) return { offered: 0, withdrawn, expired, skipped: 'outstanding offers at the cap' };
+
+      const params = new SqlParams();
+      const id = params.add(campaignId, 'uuid');
+      const topics = campaign.targeting.find((c) => c.code === ConditionCode.TOPICS);
+      const relevance = topics
+        ? `coalesce((SELECT max(ts.score) FROM ${tables.topics} ts
+                     WHERE ts.influencer_id = s.influencer_id AND ts.topic_id = ANY(${params.add(topics.args.topicIds, 'smallint[]')})), 0)`
+        : '0';
+      const lifetime = params.add(campaign.offer_lifetime_hours, 'int');
+      const where = eligible(params);
+      const limit = params.add(room, 'int');
+      const [{ n: offered }] = await db.query(
+        `WITH candidates AS (
+           SELECT s.influencer_id,
+                  (s.score + ${relevance})::real / (1 + (SELECT count(*) FROM offers r
+                     WHERE r.influencer_id = s.influencer_id AND r.offered_at > now() - interval '${ROTATION_DAYS} days')) AS priority
+           FROM ${tables.scores} s JOIN influencers inf ON inf.id = s.influencer_id
+           WHERE ${where}
+             AND NOT EXISTS (SELECT 1 FROM offers o WHERE o.campaign_id = ${id} AND o.influencer_id = s.influencer_id)
+           ORDER BY priority DESC, s.influencer_id
+           LIMIT ${limit}),
+         inserted AS (
+           INSERT INTO offers (campaign_id, influencer_id, priority, expires_at)
+           SELECT ${id}, influencer_id, priority, now() + make_interval(hours => ${lifetime}) FROM candidates
+           ON CONFLICT ON CONSTRAINT offers_campaign_id_influencer_id_key DO NOTHING
+           RETURNING 1)
+         SELECT count(*)::int AS n FROM inserted`,
+        params.values,
+      );
+      return { offered, withdrawn, expired };
+    });
+    log?.info({ campaignId, ...report }, 'campaign matched');
+    return report;
+  }
+
+  /** The influencer's offers, newest first, in keyset pages on (offered_at, id). */
+  async myOffers(userId: string, args: { status?: OfferStatus; first: number; after?: string }): Promise<OfferConnection> {
+    const influencerId = await this.influencerIdOf(userId);
+    const query = this.dataSource
+      .getRepository(Offer)
+      .createQueryBuilder('o')
+      .where('o.influencer_id = :influencerId', { influencerId })
+      .orderBy('o.offered_at', 'DESC')
+      .addOrderBy('o.id', 'DESC');
+    if (args.status) query.andWhere('o.status = :status', { status: args.status });
+    const total = await query.getCount();
+    if (args.after) {
+      const [offeredAt, id] = decodeCursor(args.after, ['string', 'string']);
+      if (!isUuid(String(id)) || Number.isNaN(Date.parse(String(offeredAt))))
+        throw badInput('after is not a cursor this list gave out', 'after');
+      query.andWhere('(o.offered_at, o.id) < (:offeredAt::timestamptz, :id::uuid)', { offeredAt, id });
+    }
+    const rows = await query.limit(args.first + 1).getMany();
+    return toConnection(
+      new OfferConnection(),
+      rows,
+      args.first,
+      total,
+      (o) => encodeCursor([o.offeredAt.toISOString(), o.id]),
+      Boolean(args.after),
+    );
+  }
+
+  /** Declines an open offer; its room goes to the next match. */
+  async declineOffer(userId: string, offerId: string): Promise<Offer | OfferNotOpenError> {
+    const influencerId = await this.influencerIdOf(userId);
+    const repo = this.dataSource.getRepository(Offer);
+    const offer = isUuid(offerId) ? await repo.findOneBy({ id: offerId, influencerId }) : null;
+    if (!offer) throw notFound('Offer');
+    const [declined] = await this.dataSource.query(
+      `WITH u AS (UPDATE offers SET status = 'DECLINED', closed_at = now() WHERE id = $1 AND status = 'OFFERED' AND expires_at > now() RETURNING id)
+       SELECT id FROM u`,
+      [offerId],
+    );
+    const current = await repo.findOneByOrFail({ id: offerId });
+    if (!declined) return new OfferNotOpenError(current.status === OfferStatus.OFFERED ? 'expired' : current.status);
+    await this.requestMatch(current.campaignId);
+    return current;
+  }
+
+  private async influencerIdOf(userId: string): Promise<string> {
+    const [row] = await this.dataSource.query(`SELECT id FROM influencers WHERE user_id = $1 AND opted_in_at IS NOT NULL`, [userId]);
+    if (!row) throw notFound('Influencer profile');
+    return row.id;
+  }
+
+  /** Every minute: offers past their lifetime expire, and their campaigns are matched again to use the room. */
+  async expireOffers(): Promise<number> {
+    const rows: Array<{ campaign_id: string; n: number }> = await this.dataSource.query(
+      `WITH x AS (UPDATE offers SET status = 'EXPIRED', closed_at = now() WHERE status = 'OFFERED' AND expires_at <= now() RETURNING campaign_id)
+       SELECT campaign_id, count(*)::int AS n FROM x GROUP BY campaign_id`,
+    );
+    for (const row of rows) await this.requestMatch(row.campaign_id);
+    return rows.reduce((sum, r) => sum + r.n, 0);
+  }
+}
+
+/** Funnel figures of many campaigns in one query each for offers and claims (a per-request loader batches them). */
+export async function campaignStats(
+  db: DataSource,
+  ids: readonly string[],
+): Promise<Map<string, Omit<import('./matching.types').CampaignStats, 'remaining'>>> {
+  const offers: Array<{ campaign_id: string; status: string; n: number }> = await db.query(
+    `SELECT campaign_id, status, count(*)::int AS n FROM offers WHERE campaign_id = ANY($1::uuid[]) GROUP BY 1, 2`,
+    [ids],
+  );
+  const claims: Array<{ campaign_id: string; status: string; n: number }> = await db.query(
+    `SELECT campaign_id, status, count(*)::int AS n FROM claims WHERE campaign_id = ANY($1::uuid[]) GROUP BY 1, 2`,
+    [ids],
+  );
+  const stats = new Map(
+    ids.map((id) => [id, { offered: 0, outstanding: 0, claimed: 0, redeemed: 0, cancelled: 0, expired: 0, declined: 0, withdrawn: 0 }]),
+  );
+  for (const r of offers) {
+    const s = stats.get(r.campaign_id)!;
+    s.offered += r.n;
+    if (r.status === 'OFFERED') s.outstanding = r.n;
+    if (r.status === 'EXPIRED') s.expired = r.n;
+    if (r.status === 'DECLINED') s.declined = r.n;
+    if (r.status === 'WITHDRAWN') s.withdrawn = r.n;
+  }
+  for (const r of claims) {
+    const s = stats.get(r.campaign_id)!;
+    if (r.status !== 'CANCELLED') s.claimed += r.n;
+    if (r.status === 'REDEEMED') s.redeemed = r.n;
+    if (r.status === 'CANCELLED') s.cancelled = r.n;
+  }
+  return stats;
+}
