@@ -163,9 +163,10 @@ export async function seededDatabase(influencers: number, interactions: number, 
   }
 }
 
-/** Makes sure the database has a current score run (computed here once, kept for later runs). */
+/** Brings a cached database up to the current migrations and makes sure it has a current score run (computed once). */
 export async function ensureScored(url: string, runDate: string): Promise<ScoreRunStats | null> {
   const dataSource = await createDataSource(url, 2).initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
   const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   const queues = createQueues(redis, `perks-bench-${process.pid}`);
   try {

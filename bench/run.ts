@@ -5,6 +5,7 @@ import { createDataSource } from '../ormconfig';
 import { ScoringService } from '../src/modules/scoring/scoring.service';
 import { ScoreRunTrigger } from '../src/modules/scoring/score-run.entity';
 import { flag, graphql, load, seededDatabase, startApi } from './lib';
+import { benchClaims, benchMatching } from './matching';
 import { benchSearch } from './search';
 
 /**
@@ -15,8 +16,10 @@ import { benchSearch } from './search';
  *           `logIn` (scrypt-bound), through HTTP with autocannon from this process.
  *   scores  a whole score run (COPY in, compute, COPY out, switch) on a synthetic network, seeded
  *           once into a database named after its size and seed and reused afterwards.
- *   search  eligibleInfluencers through the API process at 50 connections over a scored network,
- *           against a bare Apollo server answering the same size of response (bench/search.ts).
+ *   search    eligibleInfluencers through the API process at 50 connections over a scored network,
+ *             against a bare Apollo server answering the same size of response (bench/search.ts).
+ *   matching  one campaign matched to ~100,000 of 1M influencers (bench/matching.ts).
+ *   claims    sustained claimOffer through the API on one hot campaign, then an oversell check.
  */
 
 async function benchApi(): Promise<Record<string, unknown>> {
@@ -91,7 +94,13 @@ async function benchScores(): Promise<Record<string, unknown>> {
   }
 }
 
-const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = { api: benchApi, scores: benchScores, search: benchSearch };
+const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
+  api: benchApi,
+  scores: benchScores,
+  search: benchSearch,
+  matching: benchMatching,
+  claims: benchClaims,
+};
 
 async function main(): Promise<void> {
   const name = process.argv[2];
@@ -102,6 +111,8 @@ async function main(): Promise<void> {
         'usage: npm run bench -- api [--seconds N] [--connections N]',
         '       npm run bench -- scores [--influencers N] [--interactions M] [--seed S]',
         '       npm run bench -- search [--influencers N] [--interactions M] [--seconds N] [--connections N]',
+        '       npm run bench -- matching [--eligible N]',
+        '       npm run bench -- claims [--units N] [--claimers N] [--connections N]',
       ].join('\n'),
     );
     process.exit(2);

@@ -7,7 +7,7 @@ const QUERY = `query Search($targeting: TargetingInput, $first: Int, $after: Str
   eligibleInfluencers(targeting: $targeting, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { cursor node { id displayName country score reach amplification authority topics { topic { slug } score } } }
+    edges { cursor node { id displayName country score reach amplification authority scoredOn } }
   }
 }`;
 

@@ -93,8 +93,9 @@ export class ClaimsService {
           return claimFailureFrom(stored.result);
         }
       }
-      const result = await this.claimInTransaction(db, influencerId, offerId);
-      if (idempotencyKey !== undefined) {
+      const result = await this.claimInTransaction(db, influencerId, offerId, idempotencyKey);
+      // A success was recorded for the key by the claiming statement itself.
+      if (idempotencyKey !== undefined && !(result instanceof Claim)) {
         const stored =
           result instanceof Claim
             ? { claimId: result.id }
@@ -113,7 +114,12 @@ export class ClaimsService {
     });
   }
 
-  private async claimInTransaction(db: EntityManager, influencerId: string, offerId: string): Promise<Claim | ClaimFailure> {
+  private async claimInTransaction(
+    db: EntityManager,
+    influencerId: string,
+    offerId: string,
+    idempotencyKey: string | undefined,
+  ): Promise<Claim | ClaimFailure> {
     const [offer]: Array<{ id: string; campaign_id: string; status: OfferStatus; expired: boolean }> = await db.query(
       `SELECT id, campaign_id, status, expires_at <= now() AS expired FROM offers WHERE id = $1 AND influencer_id = $2 FOR UPDATE`,
       [offerId, influencerId],
@@ -139,25 +145,40 @@ export class ClaimsService {
     const failed = facts ? explainTargeting(campaign.targeting, facts) : [{ condition: 'SCORED', message: 'no longer opted in' }];
     if (failed.length) return new NotEligibleError(failed.map((f) => Object.assign(new EligibilityReason(), f)));
 
-    const [taken] = await db.query(
-      `WITH u AS (UPDATE campaigns SET remaining = remaining - 1,
-                    status = CASE WHEN remaining = 1 THEN 'SOLD_OUT'::campaign_status ELSE status END, updated_at = now()
-                  WHERE id = $1 AND status = 'ACTIVE' AND remaining > 0 RETURNING remaining)
-       SELECT remaining FROM u`,
-      [offer.campaign_id],
+    // The campaign row is every claimer's hot spot: its lock is held from this statement to the
+    // commit, so taking the unit, creating the claim, closing the offer and recording the answer
+    // for the idempotency key are one statement, and nothing else runs before the commit.
+    const [claim]: Array<Record<string, unknown>> = await db.query(
+      `WITH taken AS (
+         UPDATE campaigns SET remaining = remaining - 1, updated_at = now(),
+                status = CASE WHEN remaining = 1 THEN 'SOLD_OUT'::campaign_status ELSE status END
+         WHERE id = $2 AND status = 'ACTIVE' AND remaining > 0 RETURNING id),
+       claim AS (
+         INSERT INTO claims (offer_id, campaign_id, influencer_id, code) SELECT $1, id, $3, $4 FROM taken
+         RETURNING id, offer_id, campaign_id, influencer_id, code, status, claimed_at, redeemed_at, cancelled_at),
+       closed AS (
+         UPDATE offers SET status = 'CLAIMED', closed_at = now() WHERE id = $1 AND EXISTS (SELECT 1 FROM claim) RETURNING id),
+       answered AS (
+         UPDATE claim_requests SET result = jsonb_build_object('claimId', (SELECT id FROM claim))
+         WHERE influencer_id = $3 AND idempotency_key = $5 AND EXISTS (SELECT 1 FROM claim) RETURNING 1)
+       SELECT claim.*, (SELECT count(*) FROM closed) + (SELECT count(*) FROM answered) AS writes FROM claim`,
+      [offerId, offer.campaign_id, influencerId, redemptionCode(), idempotencyKey ?? null],
     );
-    if (!taken) {
+    if (!claim) {
       const [now] = await db.query(`SELECT status, remaining FROM campaigns WHERE id = $1`, [offer.campaign_id]);
       return now.remaining === 0 ? new SoldOutError() : new CampaignNotActiveError();
     }
-    const [claim] = await db.query(`INSERT INTO claims (offer_id, campaign_id, influencer_id, code) VALUES ($1, $2, $3, $4) RETURNING id`, [
-      offerId,
-      offer.campaign_id,
-      influencerId,
-      redemptionCode(),
-    ]);
-    await db.query(`UPDATE offers SET status = 'CLAIMED', closed_at = now() WHERE id = $1`, [offerId]);
-    return db.getRepository(Claim).findOneByOrFail({ id: claim.id });
+    return db.getRepository(Claim).create({
+      id: claim.id as string,
+      offerId: claim.offer_id as string,
+      campaignId: claim.campaign_id as string,
+      influencerId: claim.influencer_id as string,
+      code: claim.code as string,
+      status: claim.status as ClaimStatus,
+      claimedAt: claim.claimed_at as Date,
+      redeemedAt: null,
+      cancelledAt: null,
+    });
   }
 
   /**

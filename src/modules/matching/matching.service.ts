@@ -132,12 +132,16 @@ export class MatchingService {
       const lifetime = params.add(campaign.offer_lifetime_hours, 'int');
       const where = eligible(params);
       const limit = params.add(room, 'int');
+      // One pass over recent offers beats a count per candidate; JIT only slows a statement like this.
+      await db.query(`SET LOCAL jit = off`);
       const [{ n: offered }] = await db.query(
-        `WITH candidates AS (
-           SELECT s.influencer_id,
-                  (s.score + ${relevance})::real / (1 + (SELECT count(*) FROM offers r
-                     WHERE r.influencer_id = s.influencer_id AND r.offered_at > now() - interval '${ROTATION_DAYS} days')) AS priority
+        `WITH recent AS (
+           SELECT influencer_id, count(*) AS n FROM offers
+           WHERE offered_at > now() - interval '${ROTATION_DAYS} days' GROUP BY influencer_id),
+         candidates AS (
+           SELECT s.influencer_id, (s.score + ${relevance})::real / (1 + coalesce(r.n, 0)) AS priority
            FROM ${tables.scores} s JOIN influencers inf ON inf.id = s.influencer_id
+           LEFT JOIN recent r ON r.influencer_id = s.influencer_id
            WHERE ${where}
              AND NOT EXISTS (SELECT 1 FROM offers o WHERE o.campaign_id = ${id} AND o.influencer_id = s.influencer_id)
            ORDER BY priority DESC, s.influencer_id
@@ -145,7 +149,7 @@ export class MatchingService {
          inserted AS (
            INSERT INTO offers (campaign_id, influencer_id, priority, expires_at)
            SELECT ${id}, influencer_id, priority, now() + make_interval(hours => ${lifetime}) FROM candidates
-           ON CONFLICT ON CONSTRAINT offers_campaign_id_influencer_id_key DO NOTHING
+           ON CONFLICT ON CONSTRAINT offers_influencer_id_campaign_id_key DO NOTHING
            RETURNING 1)
          SELECT count(*)::int AS n FROM inserted`,
         params.values,
@@ -210,7 +214,9 @@ export class MatchingService {
   /** Every minute: offers past their lifetime expire, and their campaigns are matched again to use the room. */
   async expireOffers(): Promise<number> {
     const rows: Array<{ campaign_id: string; n: number }> = await this.dataSource.query(
-      `WITH x AS (UPDATE offers SET status = 'EXPIRED', closed_at = now() WHERE status = 'OFFERED' AND expires_at <= now() RETURNING campaign_id)
+      `WITH x AS (UPDATE offers SET status = 'EXPIRED', closed_at = now()
+                  WHERE campaign_id IN (SELECT id FROM campaigns WHERE status <> 'DRAFT') AND status = 'OFFERED' AND expires_at <= now()
+                  RETURNING campaign_id)
        SELECT campaign_id, count(*)::int AS n FROM x GROUP BY campaign_id`,
     );
     for (const row of rows) await this.requestMatch(row.campaign_id);

@@ -1,7 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import { Campaign } from '../campaigns/campaign.entity';
-import { Influencer } from '../influencers/influencer.entity';
+import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 export enum OfferStatus {
   OFFERED = 'OFFERED',
@@ -16,13 +14,15 @@ registerEnumType(OfferStatus, {
 });
 
 @ObjectType({ description: 'A perk offered to one influencer; at most one per campaign and influencer' })
+// No foreign keys: the matcher inserts offers by the hundred thousand, and per-row RI triggers
+// cost more than the insert itself. Campaigns are never deleted; erasure handles offers itself.
 @Entity('offers')
-// One offer per influencer per campaign, ever: matching twice cannot offer twice.
-@Unique('offers_campaign_id_influencer_id_key', ['campaignId', 'influencerId'])
-@Index('offers_outstanding_idx', ['campaignId'], { where: `"status" = 'OFFERED'` })
-@Index('offers_expiry_idx', ['expiresAt'], { where: `"status" = 'OFFERED'` })
-// Fair rotation counts each influencer's recent offers; myOffers lists them newest first.
-@Index('offers_influencer_id_offered_at_idx', ['influencerId', 'offeredAt', 'id'])
+// One offer per influencer per campaign, ever: matching twice cannot offer twice. Led by the
+// influencer, it also serves myOffers and the fair-rotation counts.
+@Unique('offers_influencer_id_campaign_id_key', ['influencerId', 'campaignId'])
+// Open offers per campaign, by expiry: the cap on outstanding offers and the expiry sweep.
+// Few indexes on purpose: the matcher inserts offers by the hundred thousand.
+@Index('offers_open_idx', ['campaignId', 'expiresAt'], { where: `"status" = 'OFFERED'` })
 export class Offer {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid')
@@ -55,12 +55,4 @@ export class Offer {
   @Field(() => Date, { nullable: true, description: 'When it was claimed, declined, expired or withdrawn' })
   @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
   closedAt: Date | null;
-
-  @ManyToOne(() => Campaign, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'campaign_id' })
-  campaign?: Campaign;
-
-  @ManyToOne(() => Influencer, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'influencer_id' })
-  influencer?: Influencer;
 }

@@ -1,0 +1,232 @@
+import autocannon from 'autocannon';
+import type { DataSource } from 'typeorm';
+import { createDataSource } from '../ormconfig';
+import { Role, type UserPrincipal } from '../src/core/context';
+import { closeQueues, createQueues } from '../src/core/queues';
+import { createRedis } from '../src/core/redis';
+import { signAccessToken } from '../src/modules/accounts/tokens';
+import { PerkKind } from '../src/modules/campaigns/campaign.entity';
+import { createServices, type Services } from '../src/modules/services';
+import { loadEnv } from '../src/core/env';
+import { ensureScored, flag, seededDatabase, startApi } from './lib';
+
+const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0';
+
+/** A scored 1M-influencer network (cached), services on it, and a brand to own the campaigns. */
+async function setUp(): Promise<{
+  url: string;
+  dataSource: DataSource;
+  services: Services;
+  brand: UserPrincipal;
+  close: () => Promise<void>;
+}> {
+  const influencers = flag('influencers', 1_000_000);
+  const interactions = flag('interactions', 5_000_000);
+  const { url, runDate } = await seededDatabase(influencers, interactions, 1);
+  await ensureScored(url, runDate);
+  const env = loadEnv({ ...process.env, DATABASE_URL: url, JWT_SECRET, LOG_LEVEL: 'warn' });
+  const dataSource = await createDataSource(url, 4).initialize();
+  const redis = createRedis(env.REDIS_URL);
+  const queues = createQueues(redis, `perks-bench-${process.pid}`);
+  const services = createServices(dataSource, env, queues);
+  // Launching enqueues match jobs; no worker consumes this prefix, and close() drops the queues.
+  const [{ id: userId }] = await dataSource.query(
+    `INSERT INTO users (email, password_hash, role, name) VALUES ($1, 'x', 'BRAND', 'Bench brand') RETURNING id`,
+    [`bench-brand-${Date.now()}@bench.perks`],
+  );
+  const [{ id: brandId }] = await dataSource.query(`INSERT INTO organizations (kind, name) VALUES ('BRAND', 'Bench brand') RETURNING id`);
+  await dataSource.query(`INSERT INTO memberships (user_id, organization_id, role) VALUES ($1, $2, 'OWNER')`, [userId, brandId]);
+  return {
+    url,
+    dataSource,
+    services,
+    brand: { kind: 'user', userId, role: Role.BRAND },
+    close: async () => {
+      for (const queue of Object.values(queues)) await queue.obliterate({ force: true }).catch(() => undefined);
+      await closeQueues(queues);
+      await redis.quit();
+      await dataSource.destroy();
+    },
+  };
+}
+
+async function launchedCampaign(
+  services: Services,
+  brand: UserPrincipal,
+  inventory: number,
+  maxOutstandingOffers: number,
+  minScore?: number,
+) {
+  const campaign = await services.campaigns.create(brand, {
+    name: 'Bench campaign',
+    perk: { title: 'Bench perk', description: '', kind: PerkKind.PRODUCT, valueCents: 100, currency: 'USD' },
+    inventory,
+    maxOutstandingOffers,
+    offerLifetimeHours: 72,
+    targeting: minScore === undefined ? {} : { minScore },
+    endsAt: new Date(Date.now() + 86_400_000),
+  });
+  if (!('id' in campaign)) throw new Error(campaign.message);
+  await services.campaigns.transition(brand, campaign.id, 'launch');
+  return campaign.id;
+}
+
+async function dropCampaign(dataSource: DataSource, id: string): Promise<void> {
+  await dataSource.query(`DELETE FROM claims WHERE campaign_id = $1`, [id]);
+  await dataSource.query(`DELETE FROM offers WHERE campaign_id = $1`, [id]);
+  await dataSource.query(`DELETE FROM campaigns WHERE id = $1`, [id]);
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * `npm run bench -- matching`: a campaign whose targeting admits about 100,000 of the 1M
+ * influencers is matched end to end (expire, withdraw, one INSERT ... SELECT), three times on a
+ * fresh campaign; then matched again with every offer in place (the withdraw check over them all).
+ */
+export async function benchMatching(): Promise<Record<string, unknown>> {
+  const target = flag('eligible', 100_000);
+  const { dataSource, services, brand, close } = await setUp();
+  try {
+    const [run] = await dataSource.query(`SELECT id FROM score_runs WHERE is_current`);
+    const [{ score }] = await dataSource.query(`SELECT score FROM influencer_scores_r${run.id} ORDER BY score DESC OFFSET $1 LIMIT 1`, [
+      target,
+    ]);
+    const minScore = score + 1;
+    const firsts: number[] = [];
+    const again: number[] = [];
+    let offered = 0;
+    for (let i = 0; i < 3; i++) {
+      const id = await launchedCampaign(services, brand, 1000, 1_000_000, minScore);
+      let started = performance.now();
+      const report = await services.matching.matchCampaign(id);
+      firsts.push((performance.now() - started) / 1000);
+      offered = report.offered;
+      started = performance.now();
+      await services.matching.matchCampaign(id);
+      again.push((performance.now() - started) / 1000);
+      await dropCampaign(dataSource, id);
+      console.log(`match ${i + 1}: ${report.offered} offers in ${firsts[i].toFixed(2)} s; rematch ${again[i].toFixed(2)} s`);
+    }
+    const seconds = median(firsts);
+    console.log(`minScore ${minScore}: ${offered} offers, median ${seconds.toFixed(2)} s (${Math.round(offered / seconds)} offers/s)`);
+    return {
+      bench: 'matching',
+      minScore,
+      offers: offered,
+      matchSeconds: Math.round(seconds * 100) / 100,
+      offersPerSecond: Math.round(offered / seconds),
+      rematchSeconds: Math.round(median(again) * 100) / 100,
+    };
+  } finally {
+    await close();
+  }
+}
+
+/**
+ * `npm run bench -- claims`: one hot campaign with `units` units offered to `claimers`
+ * influencers (more people than units); every claimer sends one claimOffer through the API
+ * process at 50 connections, each with its own token and idempotency key. Afterwards the
+ * database must show no oversell: claims = inventory - remaining <= inventory.
+ */
+export async function benchClaims(): Promise<Record<string, unknown>> {
+  const units = flag('units', 8_000);
+  const claimers = flag('claimers', 10_000);
+  const connections = flag('connections', 50);
+  const { url, dataSource, services, brand, close } = await setUp();
+  const api = await startApi({ DATABASE_URL: url, NODE_ENV: 'production', JWT_SECRET, ADMIN_PASSWORD: 'bench-admin-password' });
+  let campaignId: string | undefined;
+  try {
+    campaignId = await launchedCampaign(services, brand, units, claimers);
+    const report = await services.matching.matchCampaign(campaignId);
+    // Give the offered influencers logins, so each can claim with a token of their own.
+    const people: Array<{ user_id: string; offer_id: string }> = await dataSource.query(
+      `WITH o AS (SELECT id AS offer_id, influencer_id FROM offers WHERE campaign_id = $1),
+            u AS (INSERT INTO users (email, password_hash, role, name)
+                  SELECT 'bench-' || o.offer_id || '@bench.perks', 'x', 'INFLUENCER', 'Bench' FROM o RETURNING id, email),
+            linked AS (UPDATE influencers i SET user_id = u.id FROM o JOIN u ON u.email = 'bench-' || o.offer_id || '@bench.perks'
+                       WHERE i.id = o.influencer_id RETURNING i.user_id, o.offer_id)
+       SELECT user_id, offer_id FROM linked`,
+      [campaignId],
+    );
+    const settings = { secret: JWT_SECRET, issuer: 'perks-api', audience: 'perks-clients', ttlSeconds: 3600 };
+    const requests = await Promise.all(
+      people.map(async (p, i) => ({
+        token: (await signAccessToken(p.user_id, settings)).token,
+        body: JSON.stringify({
+          query: `mutation($o: ID!, $k: String) { claimOffer(offerId: $o, idempotencyKey: $k) { __typename ... on Claim { id } } }`,
+          variables: { o: p.offer_id, k: `bench-${i}-${Date.now()}` },
+        }),
+      })),
+    );
+    console.log(
+      `campaign with ${units} units offered to ${report.offered} influencers; ${requests.length} claims at ${connections} connections`,
+    );
+    let next = 0;
+    const outcomes: Record<string, number> = {};
+    const started = performance.now();
+    const result = await new Promise<autocannon.Result>((resolve, reject) => {
+      const instance = autocannon(
+        {
+          url: api.url,
+          connections,
+          amount: requests.length,
+          requests: [
+            {
+              method: 'POST',
+              setupRequest: (request) => {
+                const r = requests[next++ % requests.length];
+                return { ...request, body: r.body, headers: { 'content-type': 'application/json', authorization: `Bearer ${r.token}` } };
+              },
+              onResponse: (_status, body) => {
+                const type = /"__typename":"(\w+)"/.exec(body)?.[1] ?? 'error';
+                outcomes[type] = (outcomes[type] ?? 0) + 1;
+              },
+            },
+          ],
+        },
+        (error, finished) => (error ? reject(error) : resolve(finished)),
+      );
+      void instance;
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const [check] = await dataSource.query(
+      `SELECT c.inventory, c.remaining, c.status,
+              (SELECT count(*)::int FROM claims WHERE campaign_id = c.id AND status <> 'CANCELLED') AS claims
+       FROM campaigns c WHERE c.id = $1`,
+      [campaignId],
+    );
+    const oversold = check.claims - check.inventory > 0 || check.inventory - check.remaining !== check.claims;
+    const latency = result.latency as unknown as Record<string, number>;
+    console.log(
+      `${requests.length} claims in ${seconds.toFixed(1)} s: ${Math.round(requests.length / seconds)} claims/s, p50 ${latency.p50} ms, p99 ${latency.p99} ms; outcomes ${JSON.stringify(outcomes)}`,
+    );
+    console.log(
+      `database: inventory ${check.inventory}, remaining ${check.remaining}, claims ${check.claims}, status ${check.status}: ${oversold ? 'OVERSOLD' : 'no oversell'}`,
+    );
+    if (oversold) process.exitCode = 1;
+    return {
+      bench: 'claims',
+      units,
+      claimers: requests.length,
+      connections,
+      claimsPerSecond: Math.round(requests.length / seconds),
+      p50Ms: latency.p50,
+      p99Ms: latency.p99,
+      outcomes,
+      database: check,
+      oversold,
+    };
+  } finally {
+    api.child.kill('SIGTERM');
+    if (campaignId) {
+      await dataSource.query(
+        `UPDATE influencers SET user_id = NULL WHERE user_id IN (SELECT id FROM users WHERE email LIKE 'bench-%@bench.perks' AND role = 'INFLUENCER')`,
+      );
+      await dataSource.query(`DELETE FROM claim_requests`);
+      await dropCampaign(dataSource, campaignId);
+      await dataSource.query(`DELETE FROM users WHERE email LIKE 'bench-%@bench.perks' AND role = 'INFLUENCER'`);
+    }
+    await close();
+  }
+}
