@@ -120,8 +120,21 @@ export class ClaimsService {
     offerId: string,
     idempotencyKey: string | undefined,
   ): Promise<Claim | ClaimFailure> {
-    const [offer]: Array<{ id: string; campaign_id: string; status: OfferStatus; expired: boolean }> = await db.query(
-      `SELECT id, campaign_id, status, expires_at <= now() AS expired FROM offers WHERE id = $1 AND influencer_id = $2 FOR UPDATE`,
+    // One round trip: the offer (locked), its campaign and the current run.
+    const [offer]: Array<{
+      id: string;
+      campaign_id: string;
+      status: OfferStatus;
+      expired: boolean;
+      campaign_status: CampaignStatus;
+      running: boolean;
+      targeting: Targeting;
+      run_id: number | null;
+    }> = await db.query(
+      `SELECT o.id, o.campaign_id, o.status, o.expires_at <= now() AS expired, c.status AS campaign_status, c.targeting,
+              c.starts_at <= now() AND c.ends_at > now() AS running, (SELECT id FROM score_runs WHERE is_current) AS run_id
+       FROM offers o JOIN campaigns c ON c.id = o.campaign_id
+       WHERE o.id = $1 AND o.influencer_id = $2 FOR UPDATE OF o`,
       [offerId, influencerId],
     );
     if (!offer) throw notFound('Offer');
@@ -132,17 +145,12 @@ export class ClaimsService {
       await db.query(`UPDATE offers SET status = 'EXPIRED', closed_at = now() WHERE id = $1`, [offerId]);
       return new OfferExpiredError();
     }
-    const [campaign]: Array<{ status: CampaignStatus; remaining: number; running: boolean; targeting: Targeting }> = await db.query(
-      `SELECT status, remaining, targeting, starts_at <= now() AND ends_at > now() AS running FROM campaigns WHERE id = $1`,
-      [offer.campaign_id],
-    );
-    if (campaign.status === CampaignStatus.SOLD_OUT) return new SoldOutError();
-    if (campaign.status !== CampaignStatus.ACTIVE || !campaign.running) return new CampaignNotActiveError();
+    if (offer.campaign_status === CampaignStatus.SOLD_OUT) return new SoldOutError();
+    if (offer.campaign_status !== CampaignStatus.ACTIVE || !offer.running) return new CampaignNotActiveError();
 
     // The same registry that matched the offer decides again, on the snapshot current now.
-    const [run] = await db.query(`SELECT id FROM score_runs WHERE is_current`);
-    const facts = (await loadInfluencerFacts(db, run?.id ?? null, [influencerId])).get(influencerId);
-    const failed = facts ? explainTargeting(campaign.targeting, facts) : [{ condition: 'SCORED', message: 'no longer opted in' }];
+    const facts = (await loadInfluencerFacts(db, offer.run_id, [influencerId])).get(influencerId);
+    const failed = facts ? explainTargeting(offer.targeting, facts) : [{ condition: 'SCORED', message: 'no longer opted in' }];
     if (failed.length) return new NotEligibleError(failed.map((f) => Object.assign(new EligibilityReason(), f)));
 
     // The campaign row is every claimer's hot spot: its lock is held from this statement to the
