@@ -6,6 +6,9 @@
  * interactions actor -> target inside the window. Influencers own one or more nodes.
  */
 
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
 export const MODEL_VERSION = 1;
 
 export const PARAMS = {
@@ -128,142 +131,557 @@ export interface ModelResult {
   stats: { nodes: number; edges: number; pairs: number; iterations: number; residual: number; ignoredEdges: number };
 }
 
-/** Stable counting sort of edge indices by a key in [0, keys). */
-function countingSort(order: Int32Array, key: Int32Array, keys: number): Int32Array {
-  const counts = new Int32Array(keys + 1);
-  for (let i = 0; i < order.length; i++) counts[key[order[i]] + 1]++;
-  for (let k = 0; k < keys; k++) counts[k + 1] += counts[k];
-  const sorted = new Int32Array(order.length);
-  for (let i = 0; i < order.length; i++) sorted[counts[key[order[i]]]++] = order[i];
-  return sorted;
-}
-
 interface Pairs {
   count: number;
   /** Pairs sorted by (target, actor): in-pairs of node t are inStart[t] .. inStart[t+1]. */
   inStart: Int32Array;
   src: Int32Array;
   weight: Float64Array;
-  interactions: Int32Array;
-  /** Edge index order sorted by (target, actor), self-loops and out-of-window edges removed. */
-  edgeOrder: Int32Array;
-  /** In-edges of node t are edgeOrder[edgeStart[t] .. edgeStart[t+1]). */
+  /**
+   * In-window edges grouped by target and sorted by actor: the in-edges of node t are
+   * edgeStart[t] .. edgeStart[t+1] in edgeActor / edgeUnits (interactionWeight in micro-units,
+   * rounded) / edgePost. Self-loops and out-of-window edges are left out.
+   */
   edgeStart: Int32Array;
-  /** Weight of edge e in micro-units (interactionWeight, rounded), computed once. */
+  edgeActor: Int32Array;
   edgeUnits: Int32Array;
+  edgePost: Int32Array;
   ignored: number;
+}
+
+/** Segments up to this long are sorted by insertion; longer ones by a byte-wise radix sort. */
+const INSERTION_SORT_MAX = 32;
+
+/**
+ * Sorts the edges [from, to) by actor, moving units and post along. The order of edges with the
+ * same actor does not matter: everything summed over them is an integer.
+ */
+function sortByActor(
+  actor: Int32Array,
+  units: Int32Array,
+  post: Int32Array,
+  from: number,
+  to: number,
+  scratch: { actor: Int32Array; units: Int32Array; post: Int32Array; counts: Int32Array },
+  actorBytes: number,
+): void {
+  if (to - from <= INSERTION_SORT_MAX) {
+    for (let i = from + 1; i < to; i++) {
+      const a = actor[i];
+      if (a >= actor[i - 1]) continue;
+      const u = units[i];
+      const p = post[i];
+      let j = i - 1;
+      do {
+        actor[j + 1] = actor[j];
+        units[j + 1] = units[j];
+        post[j + 1] = post[j];
+        j--;
+      } while (j >= from && actor[j] > a);
+      actor[j + 1] = a;
+      units[j + 1] = u;
+      post[j + 1] = p;
+    }
+    return;
+  }
+  let sorted = true;
+  for (let i = from + 1; i < to && sorted; i++) sorted = actor[i] >= actor[i - 1];
+  if (sorted) return;
+  // LSD radix sort, one byte of the actor per pass, ping-ponging between the segment and scratch.
+  const n = to - from;
+  const counts = scratch.counts;
+  let inActor = actor;
+  let inUnits = units;
+  let inPost = post;
+  let inBase = from;
+  let outActor = scratch.actor;
+  let outUnits = scratch.units;
+  let outPost = scratch.post;
+  let outBase = 0;
+  for (let pass = 0, shift = 0; pass < actorBytes; pass++, shift += 8) {
+    counts.fill(0);
+    for (let i = inBase; i < inBase + n; i++) counts[((inActor[i] >>> shift) & 255) + 1]++;
+    for (let b = 0; b < 256; b++) counts[b + 1] += counts[b];
+    for (let i = inBase; i < inBase + n; i++) {
+      const k = outBase + counts[(inActor[i] >>> shift) & 255]++;
+      outActor[k] = inActor[i];
+      outUnits[k] = inUnits[i];
+      outPost[k] = inPost[i];
+    }
+    [inActor, outActor] = [outActor, inActor];
+    [inUnits, outUnits] = [outUnits, inUnits];
+    [inPost, outPost] = [outPost, inPost];
+    [inBase, outBase] = [outBase, inBase];
+  }
+  if (inActor !== actor) {
+    actor.set(inActor.subarray(inBase, inBase + n), from);
+    units.set(inUnits.subarray(inBase, inBase + n), from);
+    post.set(inPost.subarray(inBase, inBase + n), from);
+  }
+}
+
+/** kindWeight in micro-units. */
+const KIND_UNITS = PARAMS.kindWeight.map((w) => w * UNITS);
+/** 2^(-n / DECAY_STEPS) for every step n of the window: the decay in whole steps. */
+const DECAY_STEPS = 1024;
+const DECAY_TABLE = Float64Array.from({ length: Math.ceil((PARAMS.windowDays / PARAMS.halfLifeDays) * DECAY_STEPS) + 1 }, (_, n) =>
+  Math.pow(2, -n / DECAY_STEPS),
+);
+/**
+ * interactionUnits computes the decay from a table and a short series instead of Math.pow, which
+ * is several times slower. The two agree to about 1e-15 relative, i.e. 1e-9 of a micro-unit at
+ * most, so they round to the same integer unless the value lies within that of a rounding tie
+ * (x.5): inside this margin the exact formula decides.
+ */
+const TIE_MARGIN = 1e-6;
+
+/** One interaction's weight in micro-units: exactly Math.round(interactionWeight(kind, ageDays) · UNITS). */
+export function interactionUnits(kind: number, ageDays: number): number {
+  const steps = ageDays * (DECAY_STEPS / PARAMS.halfLifeDays);
+  const whole = Math.floor(steps);
+  // The rest of the decay, e^-r for r < ln 2 / DECAY_STEPS: the series' next term is below 1e-17.
+  const r = (steps - whole) * (Math.LN2 / DECAY_STEPS);
+  const x = KIND_UNITS[kind] * DECAY_TABLE[whole] * (1 - r * (1 - r * (1 / 2 - r * (1 / 6 - r / 24))));
+  const rounded = Math.round(x);
+  if (Math.abs(x - rounded) < 0.5 - TIE_MARGIN) return rounded;
+  return Math.round(interactionWeight(kind, ageDays) * UNITS);
 }
 
 /** Aggregates edges into (actor, target) pairs with decayed, kind-weighted, saturated weights. */
 export function buildPairs(input: ModelInput): Pairs {
   const { edges, nodes } = input;
-  let kept = 0;
-  const candidate = new Int32Array(edges.count);
-  for (let e = 0; e < edges.count; e++) {
-    if (edges.actor[e] === edges.target[e] || edges.ageDays[e] < 0 || edges.ageDays[e] >= PARAMS.windowDays) continue;
-    if (!(PARAMS.kindWeight[edges.kind[e]] > 0)) continue;
-    candidate[kept++] = e;
-  }
-  const edgeUnits = new Int32Array(edges.count);
-  for (let i = 0; i < kept; i++) {
-    const e = candidate[i];
-    edgeUnits[e] = Math.round(interactionWeight(edges.kind[e], edges.ageDays[e]) * UNITS);
-  }
-  const byActor = countingSort(candidate.subarray(0, kept), edges.actor, nodes);
-  const order = countingSort(byActor, edges.target, nodes);
-
-  const inStart = new Int32Array(nodes + 1);
-  const edgeStart = new Int32Array(nodes + 1);
-  const src = new Int32Array(kept);
-  const units = new Float64Array(kept);
-  const interactions = new Int32Array(kept);
-  let pairs = -1;
-  let lastTarget = -1;
-  let lastActor = -1;
-  for (let i = 0; i < kept; i++) {
-    const e = order[i];
-    const t = edges.target[e];
-    const a = edges.actor[e];
-    edgeStart[t + 1]++;
-    if (t !== lastTarget || a !== lastActor) {
-      pairs++;
-      src[pairs] = a;
-      inStart[t + 1]++;
-      lastTarget = t;
-      lastActor = a;
-    }
-    units[pairs] += edgeUnits[e];
-    interactions[pairs]++;
-  }
-  const count = pairs + 1;
-  for (let n = 0; n < nodes; n++) {
-    inStart[n + 1] += inStart[n];
-    edgeStart[n + 1] += edgeStart[n];
-  }
-  const weight = new Float64Array(count);
-  for (let p = 0; p < count; p++) weight[p] = pairWeight(units[p] / UNITS);
-  return {
-    count,
-    inStart,
-    src: src.slice(0, count),
-    weight,
-    interactions: interactions.slice(0, count),
-    edgeOrder: order,
-    edgeStart,
-    edgeUnits,
-    ignored: edges.count - kept,
+  const { actor, target, kind, ageDays, post } = edges;
+  const windowDays = PARAMS.windowDays;
+  const kindWeight = PARAMS.kindWeight;
+  const ignored = (e: number) => {
+    const age = ageDays[e];
+    return actor[e] === target[e] || age < 0 || age >= windowDays || !(kindWeight[kind[e]] > 0);
   };
+
+  // Counting sort by target, moving the edges' figures rather than an index into them, so that
+  // everything after reads them in order. edgeStart first counts, then serves as the cursor.
+  const edgeStart = new Int32Array(nodes + 1);
+  let kept = 0;
+  for (let e = 0; e < edges.count; e++) {
+    if (ignored(e)) continue;
+    edgeStart[target[e]]++;
+    kept++;
+  }
+  let maxSegment = 0;
+  for (let n = 0, sum = 0; n < nodes; n++) {
+    const size = edgeStart[n];
+    if (size > maxSegment) maxSegment = size;
+    edgeStart[n] = sum;
+    sum += size;
+  }
+  // One buffer for the three, so that PageRank can reuse it once the edges have been read.
+  const edgeBuffer = new SharedArrayBuffer(12 * kept);
+  const edgeActor = new Int32Array(edgeBuffer, 0, kept);
+  const edgeUnits = new Int32Array(edgeBuffer, 4 * kept, kept);
+  const edgePost = new Int32Array(edgeBuffer, 8 * kept, kept);
+  for (let e = 0; e < edges.count; e++) {
+    if (ignored(e)) continue;
+    const k = edgeStart[target[e]]++;
+    edgeActor[k] = actor[e];
+    edgeUnits[k] = interactionUnits(kind[e], ageDays[e]);
+    edgePost[k] = post[e];
+  }
+  // Each cursor now stands at the start of the next node: shift them back by one.
+  edgeStart.copyWithin(1, 0, nodes);
+  edgeStart[0] = 0;
+
+  // Within each target, by actor; count the pairs on the way.
+  let actorBytes = 1;
+  while (actorBytes < 4 && nodes - 1 >= 2 ** (8 * actorBytes)) actorBytes++;
+  const scratchLength = maxSegment > INSERTION_SORT_MAX ? maxSegment : 0;
+  const scratch = {
+    actor: new Int32Array(scratchLength),
+    units: new Int32Array(scratchLength),
+    post: new Int32Array(scratchLength),
+    counts: new Int32Array(257),
+  };
+  const inStart = new Int32Array(nodes + 1);
+  let count = 0;
+  for (let t = 0; t < nodes; t++) {
+    const from = edgeStart[t];
+    const to = edgeStart[t + 1];
+    if (to > from) {
+      sortByActor(edgeActor, edgeUnits, edgePost, from, to, scratch, actorBytes);
+      count++;
+      for (let i = from + 1; i < to; i++) if (edgeActor[i] !== edgeActor[i - 1]) count++;
+    }
+    inStart[t + 1] = count;
+  }
+
+  // Sums are integers (exact in a double), so they do not depend on the order of a pair's edges.
+  const src = new Int32Array(count);
+  const weight = new Float64Array(new SharedArrayBuffer(8 * count));
+  let p = 0;
+  for (let t = 0; t < nodes; t++) {
+    const to = edgeStart[t + 1];
+    for (let i = edgeStart[t]; i < to;) {
+      const a = edgeActor[i];
+      let sum = 0;
+      do sum += edgeUnits[i++];
+      while (i < to && edgeActor[i] === a);
+      src[p] = a;
+      weight[p] = pairWeight(sum / UNITS);
+      p++;
+    }
+  }
+  return { count, inStart, src, weight, edgeStart, edgeActor, edgeUnits, edgePost, ignored: edges.count - kept };
 }
 
-/** Weighted PageRank (pull form over in-pairs) with a quality-based teleport vector. */
-export function pageRank(nodes: number, pairs: Pairs, quality: Float64Array): { rank: Float64Array; iterations: number; residual: number } {
-  const outWeight = new Float64Array(nodes);
-  for (let p = 0; p < pairs.count; p++) outWeight[pairs.src[p]] += pairs.weight[p];
-  const share = new Float64Array(pairs.count);
-  for (let p = 0; p < pairs.count; p++) share[p] = pairs.weight[p] / outWeight[pairs.src[p]];
+/**
+ * Typed arrays carved out of a buffer whose contents are no longer needed (new memory when it is
+ * full or absent). Touching fresh memory costs page faults, which add up at these sizes; reused
+ * memory is not zeroed, so every array taken from here is written before it is read. New memory
+ * is shared (a SharedArrayBuffer) when asked, so that a worker thread can read it.
+ */
+class Arena {
+  private used = 0;
+  constructor(
+    private readonly buffer: ArrayBufferLike | null = null,
+    private readonly shared = false,
+  ) {}
+
+  float64(length: number): Float64Array {
+    const at = this.take(8 * length);
+    if (at >= 0) return new Float64Array(this.buffer!, at, length);
+    return this.shared ? new Float64Array(new SharedArrayBuffer(8 * length)) : new Float64Array(length);
+  }
+
+  int32(length: number): Int32Array {
+    const at = this.take(4 * length);
+    if (at >= 0) return new Int32Array(this.buffer!, at, length);
+    return this.shared ? new Int32Array(new SharedArrayBuffer(4 * length)) : new Int32Array(length);
+  }
+
+  private take(bytes: number): number {
+    const at = Math.ceil(this.used / 8) * 8;
+    if (!this.buffer || (this.shared && !(this.buffer instanceof SharedArrayBuffer)) || at + bytes > this.buffer.byteLength) return -1;
+    this.used = at + bytes;
+    return at;
+  }
+}
+
+/** Sources per block of the PageRank pull: 2^17 ranks are 1 MB, which stays in a core's cache. */
+const RANK_BLOCK_BITS = 17;
+/** PageRank pulls on two threads from this many pairs on (below, a thread costs more than it saves). */
+const THREADED_PAIRS = 1 << 20;
+
+/**
+ * The pairs regrouped for a cache-friendly pull. The targets (the nodes with in-pairs, in node
+ * order) are cut into `parts` ranges of about equal pair counts, one per thread. Within a part,
+ * pairs go by block of source nodes (block b: sources [b << RANK_BLOCK_BITS, (b + 1) << ...)),
+ * then by target, then by source; run r adds the pairs [runEnd[r - 1], runEnd[r]) to the sum of
+ * target runTarget[r] (an index into `targets`). A part's blocks are taken in order, so every
+ * target still adds its in-pairs in (target, actor) order: the sums are the same, bit for bit,
+ * however many parts there are.
+ */
+interface BlockedPairs {
+  targets: Int32Array;
+  runTarget: Int32Array;
+  runEnd: Int32Array;
+  src: Int32Array;
+  /** weight / the source's total out-weight: the transition probability of the pair. */
+  share: Float64Array;
+  /** Part i: targets [partTarget[i], partTarget[i + 1]), runs [partRun[i], partRun[i + 1]), from pair partPair[i]. */
+  partTarget: number[];
+  partRun: number[];
+  partPair: number[];
+}
+
+function blockPairs(nodes: number, pairs: Pairs, outWeight: Float64Array, parts: number, arena: Arena): BlockedPairs {
+  const { count, inStart, src, weight } = pairs;
+  let targetCount = 0;
+  for (let t = 0; t < nodes; t++) if (inStart[t + 1] > inStart[t]) targetCount++;
+  // The first target of each part: parts of about count / parts pairs.
+  const partTarget = [0];
+  for (let t = 0, k = 0; t < nodes && partTarget.length < parts; t++) {
+    if (inStart[t + 1] === inStart[t]) continue;
+    if (inStart[t] >= (count / parts) * partTarget.length && k > partTarget[partTarget.length - 1]) partTarget.push(k);
+    k++;
+  }
+  while (partTarget.length <= parts) partTarget.push(targetCount);
+
+  // Buckets by (part, block): count, then place.
+  const blocks = ((Math.max(nodes, 1) - 1) >>> RANK_BLOCK_BITS) + 1;
+  const buckets = parts * blocks;
+  const bucketPairStart = new Int32Array(buckets + 1);
+  const bucketRunStart = new Int32Array(buckets + 1);
+  for (let t = 0, k = 0, part = 0; t < nodes; t++) {
+    if (inStart[t + 1] === inStart[t]) continue;
+    while (k >= partTarget[part + 1]) part++;
+    let last = -1;
+    for (let p = inStart[t], end = inStart[t + 1]; p < end; p++) {
+      const bucket = part * blocks + (src[p] >>> RANK_BLOCK_BITS);
+      bucketPairStart[bucket + 1]++;
+      if (bucket !== last) bucketRunStart[bucket + 1]++;
+      last = bucket;
+    }
+    k++;
+  }
+  for (let b = 0; b < buckets; b++) {
+    bucketPairStart[b + 1] += bucketPairStart[b];
+    bucketRunStart[b + 1] += bucketRunStart[b];
+  }
+  const runs = bucketRunStart[buckets];
+  const partRun: number[] = [];
+  const partPair: number[] = [];
+  for (let part = 0; part <= parts; part++) {
+    partRun.push(bucketRunStart[part * blocks]);
+    partPair.push(bucketPairStart[part * blocks]);
+  }
+  const blocked: BlockedPairs = {
+    share: arena.float64(count),
+    src: arena.int32(count),
+    targets: arena.int32(targetCount),
+    runTarget: arena.int32(runs),
+    runEnd: arena.int32(runs),
+    partTarget,
+    partRun,
+    partPair,
+  };
+  const { targets, runTarget, runEnd } = blocked;
+  for (let t = 0, k = 0, part = 0; t < nodes; t++) {
+    if (inStart[t + 1] === inStart[t]) continue;
+    while (k >= partTarget[part + 1]) part++;
+    targets[k] = t;
+    let last = -1;
+    for (let p = inStart[t], end = inStart[t + 1]; p < end; p++) {
+      const s = src[p];
+      const bucket = part * blocks + (s >>> RANK_BLOCK_BITS);
+      const at = bucketPairStart[bucket]++;
+      blocked.src[at] = s;
+      blocked.share[at] = weight[p] / outWeight[s];
+      if (bucket !== last) runTarget[bucketRunStart[bucket]++] = k;
+      runEnd[bucketRunStart[bucket] - 1] = at + 1;
+      last = bucket;
+    }
+    k++;
+  }
+  return blocked;
+}
+
+/**
+ * One part of the pull: sums[k] = Σ rank[source] · share over the in-pairs of target k, for the
+ * part's targets [fromTarget, toTarget), runs [fromRun, toRun) and pairs from fromPair on. Self-
+ * contained (no outer references): a worker thread runs it from its source text.
+ */
+function pullPart(
+  runTarget: Int32Array,
+  runEnd: Int32Array,
+  src: Int32Array,
+  share: Float64Array,
+  rank: Float64Array,
+  sums: Float64Array,
+  fromTarget: number,
+  toTarget: number,
+  fromRun: number,
+  toRun: number,
+  fromPair: number,
+): void {
+  sums.fill(0, fromTarget, toTarget);
+  let p = fromPair;
+  for (let r = fromRun; r < toRun; r++) {
+    const k = runTarget[r];
+    let acc = sums[k];
+    for (const end = runEnd[r]; p < end; p++) acc += rank[src[p]] * share[p];
+    sums[k] = acc;
+  }
+}
+
+function pullArgs(blocked: BlockedPairs, part: number) {
+  const { partTarget, partRun, partPair } = blocked;
+  return [partTarget[part], partTarget[part + 1], partRun[part], partRun[part + 1], partPair[part]] as const;
+}
+
+/**
+ * The second thread of the pull: it waits on control[0] for an iteration number (-1: stop), pulls
+ * part 1 with ranks[(iteration - 1) % 2], and reports the iteration done in control[1] (-2: failed).
+ */
+const PULL_WORKER = `
+const { workerData: w } = require('node:worker_threads');
+const control = w.control;
+try {
+  const pull = new Function('return ' + w.pullPart)();
+  Atomics.store(control, 1, 0);
+  Atomics.notify(control, 1);
+  for (let seen = 0; ; ) {
+    Atomics.wait(control, 0, seen);
+    const command = Atomics.load(control, 0);
+    if (command < 0) break;
+    seen = command;
+    pull(w.runTarget, w.runEnd, w.src, w.share, w.ranks[(command - 1) % 2], w.sums, ...w.args);
+    Atomics.store(control, 1, command);
+    Atomics.notify(control, 1);
+  }
+} catch {
+  Atomics.store(control, 1, -2);
+  Atomics.notify(control, 1);
+}
+`;
+
+/** A started pull worker for part 1, or null when none could start (the caller pulls both parts). */
+function startPullWorker(
+  blocked: BlockedPairs,
+  ranks: Float64Array[],
+  sums: Float64Array,
+): { control: Int32Array; stop: () => void } | null {
+  const control = new Int32Array(new SharedArrayBuffer(8));
+  control[1] = -1;
+  const { runTarget, runEnd, src, share } = blocked;
+  let worker: Worker;
+  try {
+    worker = new Worker(PULL_WORKER, {
+      eval: true,
+      workerData: { control, pullPart: pullPart.toString(), runTarget, runEnd, src, share, ranks, sums, args: pullArgs(blocked, 1) },
+    });
+  } catch {
+    return null;
+  }
+  worker.unref();
+  worker.on('error', () => undefined); // failures are reported through control[1]
+  const stop = () => {
+    Atomics.store(control, 0, -1);
+    Atomics.notify(control, 0);
+  };
+  // The main thread blocks from here on; a worker that has not started within seconds is not used.
+  Atomics.wait(control, 1, -1, 10_000);
+  if (Atomics.load(control, 1) !== 0) {
+    stop();
+    void worker.terminate();
+    return null;
+  }
+  return { control, stop };
+}
+
+/** One iteration's new ranks from the pulled sums; returns the L1 change, summed in node order. */
+function nextRanks(
+  targets: Int32Array,
+  sums: Float64Array,
+  rank: Float64Array,
+  next: Float64Array,
+  teleport: Float64Array,
+  danglingRank: number,
+): number {
+  const d = PARAMS.damping;
+  const teleportShare = 1 - d;
+  let residual = 0;
+  let k = 0;
+  for (let t = 0, nodes = rank.length; t < nodes; t++) {
+    let acc = 0;
+    if (k < targets.length && targets[k] === t) acc = sums[k++];
+    const value = d * (acc + danglingRank * teleport[t]) + teleportShare * teleport[t];
+    residual += Math.abs(value - rank[t]);
+    next[t] = value;
+  }
+  return residual;
+}
+
+/**
+ * Weighted PageRank (pull form over in-pairs) with a quality-based teleport vector. Each node's
+ * new rank sums its in-pairs in (target, actor) order, and the dangling mass and the residual
+ * are summed in node order, so the result is the same bit for bit on every run, on one thread or
+ * two (`threads`: by default two for large graphs on a machine with more than one core).
+ */
+export function pageRank(
+  nodes: number,
+  pairs: Pairs,
+  quality: Float64Array,
+  options: { threads?: number } = {},
+): { rank: Float64Array; iterations: number; residual: number } {
+  const threads = options.threads ?? defaultThreads(pairs);
+  return rankNodes(nodes, pairs, quality, threads, new Arena(null, threads > 1), new Arena(null, threads > 1));
+}
+
+function defaultThreads(pairs: Pairs): number {
+  return pairs.count >= THREADED_PAIRS && availableParallelism() > 1 ? 2 : 1;
+}
+
+/**
+ * pageRank, with its arrays taken from `whilePairs` (memory that may be overwritten while the
+ * pairs are still read) and `afterPairs` (memory that may be overwritten once they have been).
+ */
+function rankNodes(
+  nodes: number,
+  pairs: Pairs,
+  quality: Float64Array,
+  threads: number,
+  whilePairs: Arena,
+  afterPairs: Arena,
+): { rank: Float64Array; iterations: number; residual: number } {
+  const { count, src, weight } = pairs;
+  const outWeight = whilePairs.float64(nodes).fill(0);
+  for (let p = 0; p < count; p++) outWeight[src[p]] += weight[p];
+  const parts = threads > 1 ? 2 : 1;
+  const blocked = blockPairs(nodes, pairs, outWeight, parts, whilePairs);
+  let danglingCount = 0;
+  for (let n = 0; n < nodes; n++) if (outWeight[n] === 0) danglingCount++;
+  const dangling = new Int32Array(danglingCount);
+  for (let n = 0, k = 0; n < nodes; n++) if (outWeight[n] === 0) dangling[k++] = n;
 
   let qualitySum = 0;
   for (let n = 0; n < nodes; n++) qualitySum += quality[n];
-  const teleport = new Float64Array(nodes);
+  const teleport = afterPairs.float64(nodes);
   for (let n = 0; n < nodes; n++) teleport[n] = qualitySum > 0 ? quality[n] / qualitySum : 1 / nodes;
 
-  const d = PARAMS.damping;
-  let rank = teleport.slice();
-  let next = new Float64Array(nodes);
+  const sums = afterPairs.float64(blocked.targets.length);
+  const ranks = [afterPairs.float64(nodes), afterPairs.float64(nodes)];
+  ranks[0].set(teleport);
+  const worker = parts > 1 ? startPullWorker(blocked, ranks, sums) : null;
+  const { runTarget, runEnd } = blocked;
   let iterations = 0;
   let residual = Infinity;
-  while (iterations < PARAMS.maxIterations && residual > PARAMS.tolerance) {
-    let dangling = 0;
-    for (let n = 0; n < nodes; n++) if (outWeight[n] === 0) dangling += rank[n];
-    residual = 0;
-    for (let t = 0; t < nodes; t++) {
-      let acc = 0;
-      for (let p = pairs.inStart[t], end = pairs.inStart[t + 1]; p < end; p++) acc += rank[pairs.src[p]] * share[p];
-      const value = d * (acc + dangling * teleport[t]) + (1 - d) * teleport[t];
-      residual += Math.abs(value - rank[t]);
-      next[t] = value;
+  try {
+    while (iterations < PARAMS.maxIterations && residual > PARAMS.tolerance) {
+      const rank = ranks[iterations % 2];
+      let danglingRank = 0;
+      for (let k = 0; k < danglingCount; k++) danglingRank += rank[dangling[k]];
+      const command = iterations + 1;
+      if (worker) {
+        Atomics.store(worker.control, 0, command);
+        Atomics.notify(worker.control, 0);
+      }
+      for (let part = 0; part < (worker ? 1 : parts); part++) {
+        pullPart(runTarget, runEnd, blocked.src, blocked.share, rank, sums, ...pullArgs(blocked, part));
+      }
+      if (worker) {
+        for (let done = Atomics.load(worker.control, 1); done !== command; done = Atomics.load(worker.control, 1)) {
+          if (done === -2) throw new Error('PageRank worker failed');
+          Atomics.wait(worker.control, 1, done);
+        }
+      }
+      residual = nextRanks(blocked.targets, sums, rank, ranks[(iterations + 1) % 2], teleport, danglingRank);
+      iterations++;
     }
-    [rank, next] = [next, rank];
-    iterations++;
+  } finally {
+    worker?.stop();
   }
-  return { rank, iterations, residual };
+  return { rank: ranks[iterations % 2], iterations, residual };
 }
 
 /** Scores every influencer. Deterministic: the same rows in any order give the same result. */
 export function computeScores(input: ModelInput): ModelResult {
   const { nodes, edges, posts, influencers } = input;
   const pairs = buildPairs(input);
-  const { rank, iterations, residual } = pageRank(nodes, pairs, input.quality);
+  const { inStart, src, weight, edgeStart, edgeActor, edgeUnits, edgePost } = pairs;
 
+  // Distinct targets of every node, for its selectivity. The pairs read them at random, so they
+  // are read from a 16-bit copy that mostly stays in cache; the exact count past 65,534.
   const distinctTargets = new Int32Array(nodes);
-  for (let p = 0; p < pairs.count; p++) distinctTargets[pairs.src[p]]++;
-  const nodeSelectivity = new Float64Array(nodes);
-  for (let n = 0; n < nodes; n++) nodeSelectivity[n] = selectivity(distinctTargets[n]);
+  for (let p = 0; p < pairs.count; p++) distinctTargets[src[p]]++;
+  const targetsSeen = new Uint16Array(nodes);
+  for (let n = 0; n < nodes; n++) targetsSeen[n] = Math.min(distinctTargets[n], 0xffff);
 
   const postsInWindow = new Int32Array(nodes);
   for (let p = 0; p < posts.count; p++) if (posts.inWindow[p]) postsInWindow[posts.author[p]]++;
 
   const count = influencers.count;
+  const { ownedStart, ownedNodes, followers } = influencers;
+  const { topicStart: postTopicStart, topicIds: postTopicIds } = posts;
+  const maxTopics = PARAMS.maxTopics;
   const out: InfluencerScores = {
     score: new Uint8Array(count),
     reach: new Float64Array(count),
@@ -276,92 +694,118 @@ export function computeScores(input: ModelInput): ModelResult {
     reactions: new Int32Array(count),
     posts: new Int32Array(count),
     topicStart: new Int32Array(count + 1),
-    topicIds: new Uint16Array(count * PARAMS.maxTopics),
-    topicScores: new Uint8Array(count * PARAMS.maxTopics),
-    topicEngagement: new Float64Array(count * PARAMS.maxTopics),
+    topicIds: new Uint16Array(count * maxTopics),
+    topicScores: new Uint8Array(count * maxTopics),
+    topicEngagement: new Float64Array(count * maxTopics),
   };
 
-  // Per-edge selectivity-weighted engagement, spread over the topics of the post it concerns.
+  // Reach, amplification and topic engagement first: they do not need PageRank, which can then
+  // lay its arrays out in the memory of the edges.
   const topicScratch = new Float64Array(input.maxTopicId + 1);
   const topicSeen = new Uint8Array(input.maxTopicId + 1);
-  const touched: number[] = [];
+  const touched = new Int32Array(input.maxTopicId + 1);
+  // The strongest topics so far, strongest first (ties by topic id).
+  const bestTopic = new Int32Array(maxTopics);
+  const bestEngagement = new Float64Array(maxTopics);
   let topicsWritten = 0;
-
   for (let i = 0; i < count; i++) {
     let weighted = 0;
     let amplified = 0;
     let engagers = 0;
     let reactions = 0;
     let postCount = 0;
-    let nodeRankSum = 0;
-    for (let o = influencers.ownedStart[i]; o < influencers.ownedStart[i + 1]; o++) {
-      const node = influencers.ownedNodes[o];
-      nodeRankSum += rank[node];
+    let touchedCount = 0;
+    for (let o = ownedStart[i], ownedEnd = ownedStart[i + 1]; o < ownedEnd; o++) {
+      const node = ownedNodes[o];
       postCount += postsInWindow[node];
-      for (let p = pairs.inStart[node]; p < pairs.inStart[node + 1]; p++) {
-        const s = nodeSelectivity[pairs.src[p]];
-        weighted += s;
-        amplified += s * pairs.weight[p];
-        engagers++;
-        reactions += pairs.interactions[p];
-      }
-    }
-    // Topic engagement: this influencer's in-edges on tagged posts, per topic of the post.
-    for (let o = influencers.ownedStart[i]; o < influencers.ownedStart[i + 1]; o++) {
-      const node = influencers.ownedNodes[o];
-      for (let k = pairs.edgeStart[node]; k < pairs.edgeStart[node + 1]; k++) {
-        const e = pairs.edgeOrder[k];
-        const post = edges.post[e];
+      reactions += edgeStart[node + 1] - edgeStart[node];
+      // The node's in-edges, sorted by actor: each run of one actor is the next in-pair.
+      let p = inStart[node];
+      let s = 0;
+      for (let k = edgeStart[node], end = edgeStart[node + 1]; k < end; k++) {
+        if (k === edgeStart[node] || edgeActor[k] !== edgeActor[k - 1]) {
+          const seen = targetsSeen[src[p]];
+          s = selectivity(seen < 0xffff ? seen : distinctTargets[src[p]]);
+          weighted += s;
+          amplified += s * weight[p];
+          engagers++;
+          p++;
+        }
+        // Topic engagement: the edge's credit to every topic of its post. The credits are
+        // integers, so their sums do not depend on the order of the edges.
+        const post = edgePost[k];
         if (post < 0) continue;
-        const value = Math.round(pairs.edgeUnits[e] * nodeSelectivity[edges.actor[e]]);
-        for (let t = posts.topicStart[post]; t < posts.topicStart[post + 1]; t++) {
-          const topic = posts.topicIds[t];
+        const value = Math.round(edgeUnits[k] * s);
+        for (let t = postTopicStart[post], topicsEnd = postTopicStart[post + 1]; t < topicsEnd; t++) {
+          const topic = postTopicIds[t];
           if (!topicSeen[topic]) {
             topicSeen[topic] = 1;
-            touched.push(topic);
+            touched[touchedCount++] = topic;
           }
           topicScratch[topic] += value;
         }
       }
     }
+    out.reachRaw[i] = weighted + PARAMS.followerReach * Math.log10(1 + followers[i]);
+    out.amplificationRaw[i] = amplified / Math.max(1, postCount);
+    out.engagers[i] = engagers;
+    out.reactions[i] = reactions;
+    out.posts[i] = postCount;
 
-    const hasSignal = engagers > 0;
-    const reachRaw = weighted + PARAMS.followerReach * Math.log10(1 + influencers.followers[i]);
-    const amplificationRaw = amplified / Math.max(1, postCount);
+    // Keep the strongest topics: engagement descending, then topic id, for a stable order.
+    let best = 0;
+    for (let k = 0; k < touchedCount; k++) {
+      const topic = touched[k];
+      const engagement = topicScratch[topic] / UNITS;
+      topicScratch[topic] = 0;
+      topicSeen[topic] = 0;
+      if (!(engagement >= PARAMS.minTopicEngagement)) continue;
+      let at = best;
+      while (at > 0 && (bestEngagement[at - 1] < engagement || (bestEngagement[at - 1] === engagement && bestTopic[at - 1] > topic))) at--;
+      if (at >= maxTopics) continue;
+      for (let j = Math.min(best, maxTopics - 1); j > at; j--) {
+        bestTopic[j] = bestTopic[j - 1];
+        bestEngagement[j] = bestEngagement[j - 1];
+      }
+      bestTopic[at] = topic;
+      bestEngagement[at] = engagement;
+      if (best < maxTopics) best++;
+    }
+    for (let k = 0; k < best; k++) {
+      out.topicIds[topicsWritten] = bestTopic[k];
+      out.topicEngagement[topicsWritten] = bestEngagement[k];
+      topicsWritten++;
+    }
+    out.topicStart[i + 1] = topicsWritten;
+  }
+
+  // The edges are done with, and the pairs are once PageRank has regrouped them.
+  const { rank, iterations, residual } = rankNodes(
+    nodes,
+    pairs,
+    input.quality,
+    defaultThreads(pairs),
+    new Arena(edgeActor.buffer, true),
+    new Arena(weight.buffer, true),
+  );
+
+  for (let i = 0; i < count; i++) {
+    let nodeRankSum = 0;
+    for (let o = ownedStart[i], ownedEnd = ownedStart[i + 1]; o < ownedEnd; o++) nodeRankSum += rank[ownedNodes[o]];
+    const hasSignal = out.engagers[i] > 0;
     const authorityRaw = nodeRankSum * nodes;
-    const reach = hasSignal ? componentScore(reachRaw, PARAMS.reference.reach) : 1;
-    const amplification = hasSignal ? componentScore(amplificationRaw, PARAMS.reference.amplification) : 1;
+    const reach = hasSignal ? componentScore(out.reachRaw[i], PARAMS.reference.reach) : 1;
+    const amplification = hasSignal ? componentScore(out.amplificationRaw[i], PARAMS.reference.amplification) : 1;
     const authority = hasSignal ? componentScore(authorityRaw, PARAMS.reference.authority) : 1;
     const combined = PARAMS.weights.authority * authority + PARAMS.weights.reach * reach + PARAMS.weights.amplification * amplification;
     out.score[i] = hasSignal ? clampScore(combined) : PARAMS.floor;
     out.reach[i] = reach;
     out.amplification[i] = amplification;
     out.authority[i] = authority;
-    out.reachRaw[i] = reachRaw;
-    out.amplificationRaw[i] = amplificationRaw;
     out.authorityRaw[i] = authorityRaw;
-    out.engagers[i] = engagers;
-    out.reactions[i] = reactions;
-    out.posts[i] = postCount;
-
-    // Keep the strongest topics: engagement descending, then topic id, for a stable order.
-    const kept = touched
-      .map((topic) => ({ topic, engagement: topicScratch[topic] / UNITS }))
-      .filter((t) => t.engagement >= PARAMS.minTopicEngagement)
-      .sort((a, b) => b.engagement - a.engagement || a.topic - b.topic)
-      .slice(0, PARAMS.maxTopics);
-    for (const { topic, engagement } of kept) {
-      out.topicIds[topicsWritten] = topic;
-      out.topicEngagement[topicsWritten] = engagement;
-      out.topicScores[topicsWritten] = clampScore(0.5 * authority + 0.5 * componentScore(engagement, PARAMS.reference.topic));
-      topicsWritten++;
+    for (let k = out.topicStart[i]; k < out.topicStart[i + 1]; k++) {
+      out.topicScores[k] = clampScore(0.5 * authority + 0.5 * componentScore(out.topicEngagement[k], PARAMS.reference.topic));
     }
-    out.topicStart[i + 1] = topicsWritten;
-    for (const topic of touched) {
-      topicScratch[topic] = 0;
-      topicSeen[topic] = 0;
-    }
-    touched.length = 0;
   }
   out.topicIds = out.topicIds.slice(0, topicsWritten);
   out.topicScores = out.topicScores.slice(0, topicsWritten);

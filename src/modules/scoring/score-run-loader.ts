@@ -1,18 +1,10 @@
 import type { ClientBase } from 'pg';
-import {
-  copyOut,
-  isNull,
-  readBool,
-  readBytes,
-  readInt16,
-  readInt32,
-  readInt64,
-  readIntArray,
-  readTimestampMs,
-} from '../../core/pg-binary-copy';
+import { copyOut, forEachInt, isNull, onSideConnections, readBool, readInt32, readInt64, readTimestampMs } from '../../core/pg-binary-copy';
 import { accountQuality, PARAMS, type ModelInput } from './score-model';
 
 const DAY_MS = 86_400_000;
+/** Microseconds from the Unix epoch to Postgres' epoch (2000-01-01), as in readTimestampMs. */
+const PG_EPOCH_MS = 946_684_800_000;
 
 export interface ScoreWindow {
   /** Inclusive start and exclusive end, epoch ms. */
@@ -32,31 +24,20 @@ export interface LoadedInput {
   influencerIds: Buffer;
 }
 
-/** Typed arrays that double when full, so a stream of unknown length fills them without a count(*) first. */
-class Growable<T extends Int32Array | Uint8Array | Float32Array> {
-  length = 0;
-  constructor(
-    public data: T,
-    private readonly make: (n: number) => T,
-  ) {}
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const bigger = this.make(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.length++] = value;
-  }
-  trimmed(): T {
-    return this.data.subarray(0, this.length) as T;
-  }
+type Column = Int32Array | Uint8Array | Uint16Array | Float32Array | Float64Array;
+
+/** A copy of `column` with room for `length` values. */
+function grown<T extends Column>(column: T, length: number): T {
+  const bigger = new (column.constructor as new (n: number) => T)(length);
+  bigger.set(column);
+  return bigger;
 }
 
 /**
  * id -> position lookup. Post ids are an identity, so the window's posts form a nearly dense
  * range: an array indexed by (id - min) is far faster than a Map; a Map serves a sparse range.
  */
-function denseIndex(ids: number[]): (id: number) => number {
+function denseIndex(ids: Float64Array): (id: number) => number {
   if (ids.length === 0) return () => -1;
   let min = Infinity;
   let max = -Infinity;
@@ -65,7 +46,8 @@ function denseIndex(ids: number[]): (id: number) => number {
     if (id > max) max = id;
   }
   if (max - min + 1 > 4 * ids.length + 1024) {
-    const map = new Map(ids.map((id, i) => [id, i]));
+    const map = new Map<number, number>();
+    ids.forEach((id, i) => map.set(id, i));
     return (id) => map.get(id) ?? -1;
   }
   const slots = new Int32Array(max - min + 1).fill(-1);
@@ -78,10 +60,20 @@ function denseIndex(ids: number[]): (id: number) => number {
 
 const sqlTime = (ms: number) => `'${new Date(ms).toISOString()}'::timestamptz`;
 
+/** The planner's row estimate of a table: arrays sized from it rarely grow (and untouched room costs no memory). */
+async function estimatedRows(client: ClientBase, table: string): Promise<number> {
+  const [{ estimate }] = (
+    await client.query(`SELECT greatest(reltuples, 1024)::bigint AS estimate FROM pg_class WHERE oid = $1::regclass`, [table])
+  ).rows;
+  return Math.min(Number(estimate) + 1024, 2 ** 30);
+}
+
 /**
  * Reads everything a run needs with binary COPY: nodes, influencers with their accounts, posts
  * of the window (and of the window before it, which interactions may still refer to), and
- * interactions of the window. No entity is built per row.
+ * interactions of the window. Rows go straight into typed arrays: no object per row. The three
+ * reads run side by side on three connections; interactions carry post ids, which become post
+ * indexes once both are in.
  */
 export async function loadModelInput(
   client: ClientBase,
@@ -91,25 +83,73 @@ export async function loadModelInput(
   const [{ max }] = (await client.query('SELECT coalesce(max(id), 0)::int AS max FROM actors')).rows;
   const nodes = max + 1;
   const quality = new Float64Array(nodes).fill(PARAMS.unknownQuality);
+  let interactions: Interactions | undefined;
+  let posts: Posts | undefined;
+  let influencers: Influencers | undefined;
+  let loaded = 0;
+  const progress = () => onProgress(++loaded / 4);
+  await onSideConnections(client, [
+    async (c) => {
+      interactions = await loadInteractions(c, window);
+      progress();
+    },
+    async (c) => {
+      posts = await loadPosts(c, window);
+      progress();
+    },
+    async (c) => {
+      influencers = await loadInfluencers(c, window, quality);
+      progress();
+    },
+  ]);
+  const edges = interactions!.edges;
+  const postIndex = posts!.index;
+  const postIds = interactions!.wideIds;
+  for (let e = 0; e < edges.count; e++) {
+    const id = postIds ? postIds[e] : edges.post[e];
+    edges.post[e] = id < 0 ? -1 : postIndex(id);
+  }
+  onProgress(1);
+  return {
+    model: { nodes, edges, quality, posts: posts!.model, influencers: influencers!.model, maxTopicId: posts!.maxTopicId },
+    influencerIds: influencers!.ids,
+  };
+}
 
-  // Influencers (opted in) and the nodes of their accounts.
-  const ids: Buffer[] = [];
-  const ownedStart: number[] = [0];
-  const owned: number[] = [];
-  const followers: number[] = [];
-  let previous: Buffer | null = null;
+interface Influencers {
+  model: ModelInput['influencers'];
+  ids: Buffer;
+}
+
+/** Influencers (opted in) and the nodes of their accounts; sets the quality of those nodes. */
+async function loadInfluencers(client: ClientBase, window: ScoreWindow, quality: Float64Array): Promise<Influencers> {
+  let capacity = await estimatedRows(client, 'influencers');
+  let ids = Buffer.alloc(16 * capacity);
+  let ownedStart = new Int32Array(capacity + 1);
+  let followers = new Float64Array(capacity);
+  let owned = new Int32Array(1024);
+  let count = 0;
+  let ownedCount = 0;
   await copyOut(
     client,
     `SELECT i.id, sa.actor_id, sa.followers, sa.following, sa.account_created_at, sa.verified
      FROM influencers i LEFT JOIN social_accounts sa ON sa.influencer_id = i.id AND sa.actor_id IS NOT NULL
      WHERE i.opted_in_at IS NOT NULL ORDER BY i.id, sa.actor_id`,
     (row) => {
-      const id = readBytes(row, 0);
-      if (!previous || !previous.equals(id)) {
-        ids.push(id);
-        ownedStart.push(owned.length);
-        followers.push(0);
-        previous = id;
+      const at = row.offset[0];
+      const last = 16 * (count - 1);
+      if (count === 0 || row.buffer.compare(ids, last, last + 16, at, at + 16) !== 0) {
+        if (count === capacity) {
+          capacity *= 2;
+          const biggerIds = Buffer.alloc(16 * capacity);
+          ids.copy(biggerIds);
+          ids = biggerIds;
+          ownedStart = grown(ownedStart, capacity + 1);
+          followers = grown(followers, capacity);
+        }
+        row.buffer.copy(ids, 16 * count, at, at + 16);
+        count++;
+        ownedStart[count] = ownedCount;
       }
       if (isNull(row, 1)) return;
       const node = readInt32(row, 1);
@@ -119,91 +159,142 @@ export async function loadModelInput(
         accountAgeDays: (window.endMs - readTimestampMs(row, 4)) / DAY_MS,
         verified: readBool(row, 5),
       };
-      owned.push(node);
-      ownedStart[ownedStart.length - 1] = owned.length;
-      followers[followers.length - 1] += snapshot.followers;
+      if (ownedCount === owned.length) owned = grown(owned, 2 * owned.length);
+      owned[ownedCount++] = node;
+      ownedStart[count] = ownedCount;
+      followers[count - 1] += snapshot.followers;
       quality[node] = accountQuality(snapshot);
     },
   );
-  onProgress(0.1);
+  return {
+    model: {
+      count,
+      ownedStart: ownedStart.subarray(0, count + 1),
+      ownedNodes: owned.subarray(0, ownedCount),
+      followers: followers.subarray(0, count),
+    },
+    ids: ids.subarray(0, 16 * count),
+  };
+}
 
-  // Posts: a dense index over their ids.
-  const postIds: number[] = [];
-  const postAuthor = new Growable(new Int32Array(1 << 16), (n) => new Int32Array(n));
-  const postInWindow = new Growable(new Uint8Array(1 << 16), (n) => new Uint8Array(n));
-  const topicStart = new Growable(new Int32Array(1 << 16), (n) => new Int32Array(n));
-  const topicIds: number[] = [];
-  topicStart.push(0);
+interface Posts {
+  model: ModelInput['posts'];
+  maxTopicId: number;
+  /** Post id -> index in model, or -1. */
+  index: (id: number) => number;
+}
+
+/** Posts of the window and of the window before it, with a dense index over their ids. */
+async function loadPosts(client: ClientBase, window: ScoreWindow): Promise<Posts> {
+  let capacity = await estimatedRows(client, 'posts');
+  let ids = new Float64Array(capacity);
+  let author = new Int32Array(capacity);
+  let inWindow = new Uint8Array(capacity);
+  let topicStart = new Int32Array(capacity + 1);
+  let topicIds = new Uint16Array(capacity);
+  let count = 0;
+  let topics = 0;
   let maxTopicId = 0;
+  const addTopic = (topic: number) => {
+    if (topics === topicIds.length) topicIds = grown(topicIds, 2 * topicIds.length);
+    topicIds[topics++] = topic;
+    if (topic > maxTopicId) maxTopicId = topic;
+  };
   await copyOut(
     client,
     `SELECT id, author_id, posted_at >= ${sqlTime(window.startMs)}, topic_ids FROM posts
      WHERE posted_at >= ${sqlTime(window.startMs - PARAMS.windowDays * DAY_MS)} AND posted_at < ${sqlTime(window.endMs)}`,
     (row) => {
-      postIds.push(readInt64(row, 0));
-      postAuthor.push(readInt32(row, 1));
-      postInWindow.push(readBool(row, 2) ? 1 : 0);
-      for (const topic of readIntArray(row, 3)) {
-        topicIds.push(topic);
-        if (topic > maxTopicId) maxTopicId = topic;
+      if (count === capacity) {
+        capacity *= 2;
+        ids = grown(ids, capacity);
+        author = grown(author, capacity);
+        inWindow = grown(inWindow, capacity);
+        topicStart = grown(topicStart, capacity + 1);
       }
-      topicStart.push(topicIds.length);
+      ids[count] = readInt64(row, 0);
+      author[count] = readInt32(row, 1);
+      inWindow[count] = readBool(row, 2) ? 1 : 0;
+      forEachInt(row, 3, addTopic);
+      topicStart[++count] = topics;
     },
   );
-  const postIndex = denseIndex(postIds);
-  onProgress(0.25);
-
-  // Interactions of the window, into arrays sized from the planner's row estimate.
-  const [{ estimate }] = (
-    await client.query(`SELECT greatest(reltuples, 1024)::bigint AS estimate FROM pg_class WHERE oid = 'interactions'::regclass`)
-  ).rows;
-  const capacity = Math.min(Number(estimate) + 1024, 2 ** 30);
-  const actor = new Growable(new Int32Array(capacity), (n) => new Int32Array(n));
-  const target = new Growable(new Int32Array(capacity), (n) => new Int32Array(n));
-  const kind = new Growable(new Uint8Array(capacity), (n) => new Uint8Array(n));
-  const ageDays = new Growable(new Float32Array(capacity), (n) => new Float32Array(n));
-  const post = new Growable(new Int32Array(capacity), (n) => new Int32Array(n));
-  await copyOut(
-    client,
-    `SELECT actor_id, target_id, kind, occurred_at, post_id FROM interactions
-     WHERE occurred_at >= ${sqlTime(window.startMs)} AND occurred_at < ${sqlTime(window.endMs)}`,
-    (row) => {
-      actor.push(readInt32(row, 0));
-      target.push(readInt32(row, 1));
-      kind.push(readInt16(row, 2));
-      ageDays.push((window.endMs - readTimestampMs(row, 3)) / DAY_MS);
-      post.push(isNull(row, 4) ? -1 : postIndex(readInt64(row, 4)));
-    },
-  );
-  onProgress(1);
-
   return {
     model: {
-      nodes,
-      edges: {
-        count: actor.length,
-        actor: actor.trimmed(),
-        target: target.trimmed(),
-        kind: kind.trimmed(),
-        ageDays: ageDays.trimmed(),
-        post: post.trimmed(),
-      },
-      quality,
-      posts: {
-        count: postAuthor.length,
-        author: postAuthor.trimmed(),
-        inWindow: postInWindow.trimmed(),
-        topicStart: topicStart.trimmed(),
-        topicIds: Uint16Array.from(topicIds),
-      },
-      influencers: {
-        count: ids.length,
-        ownedStart: Int32Array.from(ownedStart),
-        ownedNodes: Int32Array.from(owned),
-        followers: Float64Array.from(followers),
-      },
-      maxTopicId,
+      count,
+      author: author.subarray(0, count),
+      inWindow: inWindow.subarray(0, count),
+      topicStart: topicStart.subarray(0, count + 1),
+      topicIds: topicIds.subarray(0, topics),
     },
-    influencerIds: Buffer.concat(ids),
+    maxTopicId,
+    index: denseIndex(ids.subarray(0, count)),
+  };
+}
+
+interface Interactions {
+  /** edges.post holds post ids (-1: none) until they are mapped to indexes, or wideIds does when one is 2^31 or more. */
+  edges: ModelInput['edges'];
+  wideIds: Float64Array | null;
+}
+
+/**
+ * Interactions of the window. Three int8 columns instead of five fields per row: COPY's cost is
+ * mostly per field. Ids are int4, so (actor, target) packs into one int8 whose halves are the two
+ * ids; kind is 1-4 (a CHECK), so post * 8 + kind carries both (post -1: none).
+ */
+async function loadInteractions(client: ClientBase, window: ScoreWindow): Promise<Interactions> {
+  let capacity = await estimatedRows(client, 'interactions');
+  let actor = new Int32Array(capacity);
+  let target = new Int32Array(capacity);
+  let kind = new Uint8Array(capacity);
+  let ageDays = new Float32Array(capacity);
+  let post = new Int32Array(capacity);
+  let wideIds: Float64Array | null = null;
+  let count = 0;
+  const endMs = window.endMs;
+  await copyOut(
+    client,
+    `SELECT (actor_id::int8 << 32) | (target_id::int8 & 4294967295), occurred_at, coalesce(post_id, -1) * 8 + kind
+     FROM interactions WHERE occurred_at >= ${sqlTime(window.startMs)} AND occurred_at < ${sqlTime(endMs)}`,
+    (row) => {
+      if (count === capacity) {
+        capacity *= 2;
+        actor = grown(actor, capacity);
+        target = grown(target, capacity);
+        kind = grown(kind, capacity);
+        ageDays = grown(ageDays, capacity);
+        post = grown(post, capacity);
+        if (wideIds) wideIds = grown(wideIds, capacity);
+      }
+      const v = row.view;
+      const ids = row.offset[0];
+      actor[count] = v.getInt32(ids);
+      target[count] = v.getInt32(ids + 4);
+      // As readTimestampMs, then the age as the model reads it.
+      const at = row.offset[1];
+      const occurredMs = (v.getInt32(at) * 4294967296 + v.getUint32(at + 4)) / 1000 + PG_EPOCH_MS;
+      ageDays[count] = (endMs - occurredMs) / DAY_MS;
+      const packed = row.offset[2];
+      const low = v.getUint32(packed + 4);
+      const k = low & 7;
+      const postId = (v.getInt32(packed) * 4294967296 + low - k) / 8;
+      kind[count] = k;
+      if (postId > 0x7fffffff && !wideIds) wideIds = Float64Array.from(post.subarray(0, capacity));
+      if (wideIds) wideIds[count] = postId;
+      else post[count] = postId;
+      count++;
+    },
+  );
+  return {
+    edges: {
+      count,
+      actor: actor.subarray(0, count),
+      target: target.subarray(0, count),
+      kind: kind.subarray(0, count),
+      ageDays: ageDays.subarray(0, count),
+      post: post.subarray(0, count),
+    },
+    wideIds,
   };
 }

@@ -1,5 +1,5 @@
 import type { ClientBase } from 'pg';
-import { copyIn } from '../../core/pg-binary-copy';
+import { copyIn, onSideConnections } from '../../core/pg-binary-copy';
 import type { ModelResult } from './score-model';
 
 const ROWS_PER_YIELD = 4096;
@@ -32,43 +32,58 @@ export async function writeSnapshot(
   await client.query(`CREATE TABLE ${t.topics} (LIKE influencer_topic_scores)`);
   await client.query(`CREATE TABLE ${t.ranks} (LIKE actor_ranks)`);
 
-  await copyIn(client, t.scores, function* (w) {
-    for (let i = 0; i < s.score.length; i++) {
-      w.row(12, 100)
-        .int32(runId)
-        .bytes(influencerIds.subarray(i * 16, i * 16 + 16))
-        .int16(s.score[i])
-        .float4(s.reach[i])
-        .float4(s.amplification[i])
-        .float4(s.authority[i])
-        .float4(s.reachRaw[i])
-        .float4(s.amplificationRaw[i])
-        .float4(s.authorityRaw[i])
-        .int32(s.engagers[i])
-        .int32(s.reactions[i])
-        .int32(s.posts[i]);
-      if (i % ROWS_PER_YIELD === 0) yield;
-    }
-  });
-  onProgress(0.3);
-  await copyIn(client, t.topics, function* (w) {
-    for (let i = 0; i < s.score.length; i++) {
-      const id = influencerIds.subarray(i * 16, i * 16 + 16);
-      for (let k = s.topicStart[i]; k < s.topicStart[i + 1]; k++) {
-        w.row(5, 60).int32(runId).bytes(id).int16(s.topicIds[k]).int16(s.topicScores[k]).float4(s.topicEngagement[k]);
-      }
-      if (i % ROWS_PER_YIELD === 0) yield;
-    }
-  });
-  onProgress(0.5);
-  await copyIn(client, t.ranks, function* (w) {
-    const rank = result.nodeRank;
-    for (let n = 0; n < rank.length; n++) {
-      w.row(3, 40).int32(runId).int32(n).float8(rank[n]);
-      if (n % ROWS_PER_YIELD === 0) yield;
-    }
-  });
-  onProgress(0.7);
+  // The three tables load side by side, each on its own connection.
+  let loaded = 0;
+  const tableLoaded = () => onProgress(0.1 + 0.2 * ++loaded);
+  await onSideConnections(client, [
+    async (c) => {
+      await copyIn(c, t.scores, function* (w) {
+        for (let i = 0; i < s.score.length; i++) {
+          w.row(12, 100)
+            .int32(runId)
+            .bytesAt(influencerIds, i * 16, 16)
+            .int16(s.score[i])
+            .float4(s.reach[i])
+            .float4(s.amplification[i])
+            .float4(s.authority[i])
+            .float4(s.reachRaw[i])
+            .float4(s.amplificationRaw[i])
+            .float4(s.authorityRaw[i])
+            .int32(s.engagers[i])
+            .int32(s.reactions[i])
+            .int32(s.posts[i]);
+          if (i % ROWS_PER_YIELD === 0) yield;
+        }
+      });
+      tableLoaded();
+    },
+    async (c) => {
+      await copyIn(c, t.topics, function* (w) {
+        for (let i = 0; i < s.score.length; i++) {
+          for (let k = s.topicStart[i]; k < s.topicStart[i + 1]; k++) {
+            w.row(5, 60)
+              .int32(runId)
+              .bytesAt(influencerIds, i * 16, 16)
+              .int16(s.topicIds[k])
+              .int16(s.topicScores[k])
+              .float4(s.topicEngagement[k]);
+          }
+          if (i % ROWS_PER_YIELD === 0) yield;
+        }
+      });
+      tableLoaded();
+    },
+    async (c) => {
+      await copyIn(c, t.ranks, function* (w) {
+        const rank = result.nodeRank;
+        for (let n = 0; n < rank.length; n++) {
+          w.row(3, 40).int32(runId).int32(n).float8(rank[n]);
+          if (n % ROWS_PER_YIELD === 0) yield;
+        }
+      });
+      tableLoaded();
+    },
+  ]);
 
   // Indexes after the load: building a btree once is far cheaper than maintaining it per row.
   await client.query(`ALTER TABLE ${t.scores} ADD CONSTRAINT ${t.scores}_pkey PRIMARY KEY (influencer_id)`);
