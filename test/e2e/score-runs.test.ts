@@ -62,12 +62,14 @@ describe('score runs end to end (real Postgres, Redis and BullMQ worker)', () =>
     id: string,
     done = (run: { status: string; phase: string }) => run.status === 'SUCCEEDED' || run.status === 'FAILED',
   ) {
+    let last: unknown;
     for (let i = 0; i < 400; i++) {
       const { scoreRun } = await api.client.ok(RUN, { id }, { token: admin });
       if (done(scoreRun)) return scoreRun;
+      last = scoreRun;
       await new Promise((r) => setTimeout(r, 50));
     }
-    throw new Error('score run did not reach the expected state');
+    throw new Error(`score run did not reach the expected state; last seen ${JSON.stringify(last)}`);
   }
 
   const scores = async (): Promise<

@@ -120,7 +120,11 @@ export class ScoringService {
     const client = await this.connect('perks-score-run');
     try {
       const phaseStart = { loading: performance.now() };
-      const loaded = await loadModelInput(client, windowOf(run.runDate), (f) => void this.progress(run.id, ScoreRunPhase.LOADING, f * 0.3));
+      const loaded = await loadModelInput(
+        client,
+        windowOf(run.runDate),
+        (f) => void this.progress(run.id, ScoreRunPhase.LOADING, f * 0.3).catch(() => undefined),
+      );
       stats.loadingSeconds = seconds(phaseStart.loading);
 
       await this.progress(run.id, ScoreRunPhase.COMPUTING, 0.3);
@@ -144,7 +148,7 @@ export class ScoringService {
         run.id,
         result,
         loaded.influencerIds,
-        (f) => void this.progress(run.id, ScoreRunPhase.WRITING, 0.6 + f * 0.35),
+        (f) => void this.progress(run.id, ScoreRunPhase.WRITING, 0.6 + f * 0.35).catch(() => undefined),
       );
       stats.writingSeconds = seconds(writing);
 
@@ -204,8 +208,16 @@ export class ScoringService {
     for (const { id } of stale) await client.query(`DROP TABLE IF EXISTS ${snapshotTables(id).ranks}`);
   }
 
-  private async progress(runId: number, phase: ScoreRunPhase, progress: number): Promise<void> {
-    await this.dataSource.query(`UPDATE score_runs SET phase = $2, progress = $3 WHERE id = $1`, [runId, phase, Math.min(1, progress)]);
+  /** Progress writes of a run, applied in the order they were made (fire-and-forget ones included). */
+  private progressWrites: Promise<unknown> = Promise.resolve();
+
+  private progress(runId: number, phase: ScoreRunPhase, progress: number): Promise<void> {
+    // Chained, so a late fire-and-forget update cannot land after the next phase's and undo it.
+    const write = this.progressWrites.then(() =>
+      this.dataSource.query(`UPDATE score_runs SET phase = $2, progress = $3 WHERE id = $1`, [runId, phase, Math.min(1, progress)]),
+    );
+    this.progressWrites = write.catch(() => undefined);
+    return write.then(() => undefined);
   }
 
   /** A dedicated connection without the pool's statement timeout: COPY of millions of rows takes a while. */
