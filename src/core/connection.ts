@@ -84,6 +84,22 @@ export function decodeCursor(cursor: string, shape: Array<'string' | 'number'>):
   return key as Array<string | number>;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A keyset cursor of (sort key, row uuid): a timestamp string (created_at, offered_at ...) or a
+ * number (a score), checked so the values can go straight into SQL parameters.
+ */
+export function decodeKeysetCursor(cursor: string, key: 'timestamp'): [string, string];
+export function decodeKeysetCursor(cursor: string, key: 'number'): [number, string];
+export function decodeKeysetCursor(cursor: string, key: 'timestamp' | 'number'): [string | number, string] {
+  const [value, id] = decodeCursor(cursor, [key === 'number' ? 'number' : 'string', 'string']);
+  if (!UUID.test(String(id)) || (key === 'timestamp' && Number.isNaN(Date.parse(String(value))))) {
+    throw badInput('after is not a cursor this list gave out', 'after');
+  }
+  return [value, String(id)];
+}
+
 /** Builds a page from first+1 fetched rows (the extra row only tells whether there is a next page). */
 export function toConnection<T, C extends ConnectionShape<T>>(
   into: C,

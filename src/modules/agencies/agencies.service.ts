@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor, toConnection } from '../../core/connection';
+import { decodeKeysetCursor, encodeCursor, toConnection } from '../../core/connection';
 import type { Principal } from '../../core/context';
 import { badInput, notFound } from '../../core/errors';
 import { isUuid } from '../accounts/accounts.service';
@@ -67,8 +67,7 @@ export class AgenciesService {
 
     let keyset = '';
     if (args.after) {
-      const [value, id] = decodeCursor(args.after, ['number', 'string']);
-      if (!isUuid(String(id))) throw badInput('after is not a cursor this list gave out', 'after');
+      const [value, id] = decodeKeysetCursor(args.after, 'number');
       keyset = `AND (${sort}, s.influencer_id) < (${params.add(value, cursorCast)}, ${params.add(id, 'uuid')})`;
     }
     const limit = params.add(args.first + 1, 'int');

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor, toConnection } from '../../core/connection';
+import { decodeKeysetCursor, encodeCursor, toConnection } from '../../core/connection';
 import { ApiKeyScope, Role, type Principal } from '../../core/context';
 import { badInput, notFound } from '../../core/errors';
 import { isUuid } from '../accounts/accounts.service';
@@ -108,9 +108,7 @@ export class CampaignsService {
     const countParams = [...params];
     let keyset = '';
     if (args.after) {
-      const [createdAt, id] = decodeCursor(args.after, ['string', 'string']);
-      if (!isUuid(String(id)) || Number.isNaN(Date.parse(String(createdAt))))
-        throw badInput('after is not a cursor this list gave out', 'after');
+      const [createdAt, id] = decodeKeysetCursor(args.after, 'timestamp');
       params.push(createdAt, id);
       keyset = `AND (c.created_at, c.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
     }

@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { ApiKeyScope, Role, type Principal, type UserPrincipal } from '../../core/context';
 import { badInput, notFound } from '../../core/errors';
 import { isUuid } from '../accounts/accounts.service';
+import { optedInInfluencerId } from '../influencers/influencers.service';
 import { EligibilityReason } from '../agencies/agencies.types';
 import { CampaignStatus } from '../campaigns/campaign.entity';
 import { managedBrandsSql } from '../campaigns/campaigns.service';
@@ -57,12 +58,6 @@ export class ClaimsService {
     private readonly matching: MatchingService,
   ) {}
 
-  private async influencerIdOf(userId: string, db: DataSource | EntityManager = this.dataSource): Promise<string> {
-    const [row] = await db.query(`SELECT id FROM influencers WHERE user_id = $1 AND opted_in_at IS NOT NULL`, [userId]);
-    if (!row) throw notFound('Influencer profile');
-    return row.id;
-  }
-
   /**
    * Claims the unit an offer stands for, in one transaction: the offer row is locked (so one
    * influencer's parallel claims queue up), the campaign and the influencer's eligibility are
@@ -76,7 +71,7 @@ export class ClaimsService {
       throw badInput('idempotencyKey must be 8-128 letters, digits, ".", "_", ":" or "-" (a UUID works)', 'idempotencyKey');
     }
     return this.dataSource.transaction(async (db) => {
-      const influencerId = await this.influencerIdOf(user.userId, db);
+      const influencerId = await optedInInfluencerId(db, user.userId);
       if (idempotencyKey !== undefined) {
         const [first] = await db.query(
           `INSERT INTO claim_requests (influencer_id, idempotency_key, offer_id) VALUES ($1, $2, $3)
@@ -249,7 +244,7 @@ export class ClaimsService {
 
   private async canSee(principal: Principal, claim: Claim): Promise<boolean> {
     if (principal.kind === 'user' && principal.role === Role.INFLUENCER) {
-      return claim.influencerId === (await this.influencerIdOf(principal.userId).catch(() => null));
+      return claim.influencerId === (await optedInInfluencerId(this.dataSource, principal.userId).catch(() => null));
     }
     const params: unknown[] = [claim.campaignId];
     const managed = managedBrandsSql(principal, params);
@@ -263,6 +258,6 @@ export class ClaimsService {
   /** Whether the principal is the influencer who holds the claim (only they see its code). */
   async isHolder(principal: Principal | null, claim: Claim): Promise<boolean> {
     if (principal?.kind !== 'user' || principal.role !== Role.INFLUENCER) return false;
-    return claim.influencerId === (await this.influencerIdOf(principal.userId).catch(() => null));
+    return claim.influencerId === (await optedInInfluencerId(this.dataSource, principal.userId).catch(() => null));
   }
 }

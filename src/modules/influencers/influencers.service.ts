@@ -17,6 +17,13 @@ export interface NewInfluencerProfile {
   language?: string;
 }
 
+/** The id of the user's opted-in influencer profile (inside a transaction when given its manager). */
+export async function optedInInfluencerId(db: DataSource | EntityManager, userId: string): Promise<string> {
+  const [row] = await db.query(`SELECT id FROM influencers WHERE user_id = $1 AND opted_in_at IS NOT NULL`, [userId]);
+  if (!row) throw notFound('Influencer profile');
+  return row.id;
+}
+
 export class InfluencersService {
   constructor(private readonly dataSource: DataSource) {}
 

@@ -1,14 +1,15 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { decodeCursor, encodeCursor, toConnection } from '../../core/connection';
-import { badInput, notFound } from '../../core/errors';
+import { decodeKeysetCursor, encodeCursor, toConnection } from '../../core/connection';
+import { notFound } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { isUuid } from '../accounts/accounts.service';
+import { optedInInfluencerId } from '../influencers/influencers.service';
 import { OfferNotOpenError } from './matching.errors';
 import { enqueue, type Queues } from '../../core/queues';
 import { CampaignStatus } from '../campaigns/campaign.entity';
 import { ConditionCode, SqlParams, targetingSql, type Targeting } from '../campaigns/targeting';
 import { snapshotTables } from '../scoring/score-run-writer';
-import { OfferConnection } from './matching.types';
+import { OfferConnection, type CampaignStats } from './matching.types';
 import { Offer, OfferStatus } from './offer.entity';
 
 /** Fair rotation looks back this far when counting an influencer's recent offers. */
@@ -162,7 +163,7 @@ export class MatchingService {
 
   /** The influencer's offers, newest first, in keyset pages on (offered_at, id). */
   async myOffers(userId: string, args: { status?: OfferStatus; first: number; after?: string }): Promise<OfferConnection> {
-    const influencerId = await this.influencerIdOf(userId);
+    const influencerId = await optedInInfluencerId(this.dataSource, userId);
     const query = this.dataSource
       .getRepository(Offer)
       .createQueryBuilder('o')
@@ -172,9 +173,7 @@ export class MatchingService {
     if (args.status) query.andWhere('o.status = :status', { status: args.status });
     const total = await query.getCount();
     if (args.after) {
-      const [offeredAt, id] = decodeCursor(args.after, ['string', 'string']);
-      if (!isUuid(String(id)) || Number.isNaN(Date.parse(String(offeredAt))))
-        throw badInput('after is not a cursor this list gave out', 'after');
+      const [offeredAt, id] = decodeKeysetCursor(args.after, 'timestamp');
       query.andWhere('(o.offered_at, o.id) < (:offeredAt::timestamptz, :id::uuid)', { offeredAt, id });
     }
     const rows = await query.limit(args.first + 1).getMany();
@@ -190,7 +189,7 @@ export class MatchingService {
 
   /** Declines an open offer; its room goes to the next match. */
   async declineOffer(userId: string, offerId: string): Promise<Offer | OfferNotOpenError> {
-    const influencerId = await this.influencerIdOf(userId);
+    const influencerId = await optedInInfluencerId(this.dataSource, userId);
     const repo = this.dataSource.getRepository(Offer);
     const offer = isUuid(offerId) ? await repo.findOneBy({ id: offerId, influencerId }) : null;
     if (!offer) throw notFound('Offer');
@@ -203,12 +202,6 @@ export class MatchingService {
     if (!declined) return new OfferNotOpenError(current.status === OfferStatus.OFFERED ? 'expired' : current.status);
     await this.requestMatch(current.campaignId);
     return current;
-  }
-
-  private async influencerIdOf(userId: string): Promise<string> {
-    const [row] = await this.dataSource.query(`SELECT id FROM influencers WHERE user_id = $1 AND opted_in_at IS NOT NULL`, [userId]);
-    if (!row) throw notFound('Influencer profile');
-    return row.id;
   }
 
   /** Every minute: offers past their lifetime expire, and their campaigns are matched again to use the room. */
@@ -225,10 +218,7 @@ export class MatchingService {
 }
 
 /** Funnel figures of many campaigns in one query each for offers and claims (a per-request loader batches them). */
-export async function campaignStats(
-  db: DataSource,
-  ids: readonly string[],
-): Promise<Map<string, Omit<import('./matching.types').CampaignStats, 'remaining'>>> {
+export async function campaignStats(db: DataSource, ids: readonly string[]): Promise<Map<string, Omit<CampaignStats, 'remaining'>>> {
   const offers: Array<{ campaign_id: string; status: string; n: number }> = await db.query(
     `SELECT campaign_id, status, count(*)::int AS n FROM offers WHERE campaign_id = ANY($1::uuid[]) GROUP BY 1, 2`,
     [ids],
