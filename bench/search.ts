@@ -11,6 +11,8 @@ const QUERY = `query Search($targeting: TargetingInput, $first: Int, $after: Str
   }
 }`;
 
+const WARM_UP_SECONDS = 3;
+
 /**
  * eligibleInfluencers through the API process (production mode) with autocannon at 50
  * connections: a broad and a narrow targeting, each on its first page and on page 100 (reached
@@ -43,6 +45,8 @@ export async function benchSearch(): Promise<Record<string, unknown>> {
       broad: {},
       narrow: { minScore: 25, topics: { slugs: ['tech-ai', 'tech-gadgets', 'tech-software'] }, countries: ['US', 'GB', 'IN', 'DE'] },
     };
+    // Both servers get the same few seconds of load before anything is measured (JIT, pools, caches).
+    await load(url, JSON.stringify({ query: QUERY, variables: { targeting: {}, first: 20 } }), auth, connections, WARM_UP_SECONDS);
     for (const [name, targeting] of Object.entries(targetings)) {
       let after: string | undefined;
       let page = 1;
@@ -76,6 +80,7 @@ export async function benchSearch(): Promise<Record<string, unknown>> {
   const bare = await startProcess('dist/bench/bare-apollo.js', { BARE_RESPONSE: cannedFile, NODE_ENV: 'production' }, 'bare listening');
   let baseline: Figures;
   try {
+    await load(bare.url, JSON.stringify({ query: QUERY, variables: { targeting: {}, first: 20 } }), {}, connections, WARM_UP_SECONDS);
     baseline = await load(bare.url, JSON.stringify({ query: QUERY, variables: { targeting: {}, first: 20 } }), {}, connections, seconds);
     console.log(describe('bare Apollo, same response', baseline));
   } finally {

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { GraphQLError } from 'graphql';
 import type { Logger } from '../core/logger';
-import type { AccountsService } from '../modules/accounts/accounts.service';
 import { createLoaders, type ModuleContext } from '../modules/loaders';
+import type { Services } from '../modules/services';
 import type { DataSource } from 'typeorm';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
@@ -29,7 +29,7 @@ export async function buildContext(
   req: Request,
   res: Response,
   log: Logger,
-  accounts: AccountsService,
+  services: Services,
   dataSource: DataSource,
 ): Promise<ApiContext> {
   const requestId = String(res.locals.requestId ?? requestIdOf(req));
@@ -46,9 +46,15 @@ export async function buildContext(
     if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>"');
     bearer = match[1];
   }
-  const result = await accounts.authenticate({ bearer, apiKey: apiKey?.trim() });
+  const result = await services.accounts.authenticate({ bearer, apiKey: apiKey?.trim() });
   if (result === 'expired') throw unauthenticated('Your token has expired: log in again');
   if (result === 'invalid')
     throw unauthenticated(bearer !== undefined ? 'The token is not valid: log in again' : 'The API key is not valid or was revoked');
-  return { requestId, log: log.child({ requestId }), principal: result, res, loaders: createLoaders(dataSource) };
+  return {
+    requestId,
+    log: log.child({ requestId }),
+    principal: result,
+    res,
+    loaders: createLoaders(dataSource, services.scoring.currentRuns),
+  };
 }

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
@@ -88,7 +89,8 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
     includeStacktraceInErrorResponses: false,
     // Shutdown is ours (core/lifecycle): Apollo's own signal handlers would race it and re-kill the process.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), operationLoggingPlugin()],
+    // No cache hints are used: without the cache-control plugin Apollo does not wrap every field's resolver.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), operationLoggingPlugin()],
   });
   await apollo.start();
 
@@ -104,7 +106,7 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
   app.use(
     '/graphql',
     express.json({ limit: env.BODY_LIMIT }),
-    expressMiddleware(apollo, { context: async ({ req, res }) => buildContext(req, res, log, services.accounts, dataSource) }),
+    expressMiddleware(apollo, { context: async ({ req, res }) => buildContext(req, res, log, services, dataSource) }),
   );
   app.use(httpErrors(log));
 

@@ -4,6 +4,7 @@ import type { RequestContext } from '../core/context';
 import { socialAccountsLoader } from './influencers/influencers.loaders';
 import type { SocialAccount } from './influencers/social-account.entity';
 import { matchingLoaders, type MatchingLoaders } from './matching/matching.loaders';
+import type { CurrentRunCache } from './scoring/current-run';
 import { ScoreReader } from './scoring/score-reader';
 
 /** Per-request batching and caching, one set per request (DataLoaders must never outlive it). */
@@ -13,8 +14,22 @@ export interface Loaders {
   matching: MatchingLoaders;
 }
 
-export function createLoaders(dataSource: DataSource): Loaders {
-  return { scores: new ScoreReader(dataSource), socialAccounts: socialAccountsLoader(dataSource), matching: matchingLoaders(dataSource) };
+/** Each loader is made on first use: most requests need one or none of them. */
+export function createLoaders(dataSource: DataSource, currentRuns: CurrentRunCache): Loaders {
+  let scores: ScoreReader | undefined;
+  let socialAccounts: DataLoader<string, SocialAccount[]> | undefined;
+  let matching: MatchingLoaders | undefined;
+  return {
+    get scores() {
+      return (scores ??= new ScoreReader(dataSource, currentRuns));
+    },
+    get socialAccounts() {
+      return (socialAccounts ??= socialAccountsLoader(dataSource));
+    },
+    get matching() {
+      return (matching ??= matchingLoaders(dataSource));
+    },
+  };
 }
 
 /** What module resolvers receive: the core request context plus this request's loaders. */

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { decodeKeysetCursor, encodeCursor, toConnection } from '../../core/connection';
 import type { Principal } from '../../core/context';
 import { badInput, notFound } from '../../core/errors';
+import { TtlCache } from '../../core/ttl-cache';
 import { isUuid } from '../accounts/accounts.service';
 import { UnknownTopicError } from '../campaigns/campaigns.errors';
 import type { CampaignsService } from '../campaigns/campaigns.service';
@@ -15,6 +16,14 @@ import { Eligibility, EligibilityReason, InfluencerConnection, InfluencerOrderBy
 /** Total counts of a targeting over one (immutable) snapshot are cached briefly: counting a million rows is the slow part. */
 const COUNT_TTL_MS = 60_000;
 const COUNT_CACHE_SIZE = 1_000;
+/**
+ * Pages are cached per snapshot, targeting and cursor for a few seconds: popular searches (the
+ * first pages of broad targetings) repeat across agencies, and the snapshot they read never
+ * changes. What can change meanwhile is the influencer's profile (an opt-out, a new display
+ * name), seen within PAGE_TTL_MS. About 10 kB a page, so the cache stays under ~40 MB.
+ */
+export const PAGE_TTL_MS = 5_000;
+const PAGE_CACHE_SIZE = 4_000;
 
 interface SearchRow extends ScoreRow {
   sort: number;
@@ -27,8 +36,45 @@ interface SearchRow extends ScoreRow {
   updatedAt: Date;
 }
 
+/** One row of a search page as it is cached: shared by the requests that read it, so never mutated. */
+interface SearchHit {
+  influencer: Influencer;
+  score: ScoreRow;
+  cursor: string;
+}
+
+function searchHit(r: SearchRow, run: { id: number; runDate: string }): SearchHit {
+  const influencer = Object.assign(new Influencer(), {
+    id: r.influencerId,
+    userId: r.userId,
+    displayName: r.displayName,
+    country: r.country,
+    language: r.language,
+    optedInAt: r.optedInAt,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  });
+  const score: ScoreRow = {
+    influencerId: r.influencerId,
+    runId: run.id,
+    runDate: run.runDate,
+    score: r.score,
+    reach: r.reach,
+    amplification: r.amplification,
+    authority: r.authority,
+    reachRaw: r.reachRaw,
+    amplificationRaw: r.amplificationRaw,
+    authorityRaw: r.authorityRaw,
+    engagers: r.engagers,
+    reactions: r.reactions,
+    posts: r.posts,
+  };
+  return { influencer, score, cursor: encodeCursor([Number(r.sort), r.influencerId]) };
+}
+
 export class AgenciesService {
-  private readonly counts = new Map<string, { expires: number; value: Promise<number> }>();
+  private readonly counts = new TtlCache<string, Promise<number>>(COUNT_TTL_MS, COUNT_CACHE_SIZE);
+  private readonly pages = new TtlCache<string, Promise<SearchHit[]>>(PAGE_TTL_MS, PAGE_CACHE_SIZE);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -71,38 +117,26 @@ export class AgenciesService {
       keyset = `AND (${sort}, s.influencer_id) < (${params.add(value, cursorCast)}, ${params.add(id, 'uuid')})`;
     }
     const limit = params.add(args.first + 1, 'int');
-    const rows: SearchRow[] = await this.dataSource.query(
-      `SELECT s.influencer_id AS "influencerId", ${sort} AS sort, s.score, s.reach, s.amplification, s.authority,
+    const pageSql = `SELECT s.influencer_id AS "influencerId", ${sort} AS sort, s.score, s.reach, s.amplification, s.authority,
               s.reach_raw AS "reachRaw", s.amplification_raw AS "amplificationRaw", s.authority_raw AS "authorityRaw",
               s.engagers, s.reactions, s.posts, inf.user_id AS "userId", inf.display_name AS "displayName", inf.country,
               inf.language, inf.opted_in_at AS "optedInAt", inf.created_at AS "createdAt", inf.updated_at AS "updatedAt"
        FROM ${from} JOIN influencers inf ON inf.id = s.influencer_id
        WHERE ${where} ${keyset}
        ORDER BY ${sort} DESC, s.influencer_id DESC
-       LIMIT ${limit}`,
-      params.values,
-    );
-
-    const influencers = rows.map((r): Influencer => {
-      reader.scores.prime(r.influencerId, { ...r, runId: run.id, runDate: run.runDate });
-      return Object.assign(new Influencer(), {
-        id: r.influencerId,
-        userId: r.userId,
-        displayName: r.displayName,
-        country: r.country,
-        language: r.language,
-        optedInAt: r.optedInAt,
-        createdAt: r.createdAt,
-        updatedAt: r.updatedAt,
-      });
+       LIMIT ${limit}`;
+    const page = await this.pages.getOrLoad(`${run.id}|${pageSql}|${JSON.stringify(params.values)}`, async () => {
+      const rows: SearchRow[] = await this.dataSource.query(pageSql, params.values);
+      return rows.map((r) => searchHit(r, run));
     });
-    const sorts = new Map(rows.map((r) => [r.influencerId, Number(r.sort)]));
+    for (const hit of page) reader.prime(hit.score);
+    const cursors = new Map(page.map((hit) => [hit.influencer, hit.cursor]));
     const connection = toConnection(
       new InfluencerConnection(),
-      influencers,
+      page.map((hit) => hit.influencer),
       args.first,
       0,
-      (i) => encodeCursor([sorts.get(i.id)!, i.id]),
+      (i) => cursors.get(i)!,
       Boolean(args.after),
     );
     const countSql = `SELECT count(*)::int AS n FROM ${from} JOIN influencers inf ON inf.id = s.influencer_id WHERE ${where}`;
@@ -136,15 +170,6 @@ export class AgenciesService {
   }
 
   private cachedCount(key: string, sql: string, params: unknown[]): Promise<number> {
-    const now = Date.now();
-    const hit = this.counts.get(key);
-    if (hit && hit.expires > now) return hit.value;
-    if (this.counts.size >= COUNT_CACHE_SIZE) {
-      for (const [k, v] of this.counts) if (v.expires <= now || this.counts.size >= COUNT_CACHE_SIZE) this.counts.delete(k);
-    }
-    const value = this.dataSource.query(sql, params).then((rows: Array<{ n: number }>) => rows[0].n);
-    this.counts.set(key, { expires: now + COUNT_TTL_MS, value });
-    value.catch(() => this.counts.delete(key));
-    return value;
+    return this.counts.getOrLoad(key, () => this.dataSource.query(sql, params).then((rows: Array<{ n: number }>) => rows[0].n));
   }
 }

@@ -2,6 +2,7 @@ import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { Role } from '../../core/context';
 import { Influencer } from '../influencers/influencer.entity';
 import type { ModuleContext } from '../loaders';
+import type { ScoreRow } from './score-reader';
 import { ScoreExplanation, ScorePoint, TopicScore } from './scoring.types';
 
 /** Score fields of Influencer, all read from the one snapshot that is current for the request. */
@@ -11,28 +12,28 @@ export class InfluencerScoreResolver {
     nullable: true,
     description: '1-100 (10 without engagement); null until a score run includes the influencer',
   })
-  async score(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Promise<number | null> {
-    return (await ctx.loaders.scores.scores.load(influencer.id))?.score ?? null;
+  score(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Maybe<number | null> {
+    return withScore(ctx, influencer, (row) => row?.score ?? null);
   }
 
   @FieldResolver(() => Int, { nullable: true, description: 'Distinct, selective engagers (1-100)' })
-  async reach(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Promise<number | null> {
-    return rounded((await ctx.loaders.scores.scores.load(influencer.id))?.reach);
+  reach(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Maybe<number | null> {
+    return withScore(ctx, influencer, (row) => rounded(row?.reach));
   }
 
   @FieldResolver(() => Int, { nullable: true, description: 'Engagement per post (1-100)' })
-  async amplification(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Promise<number | null> {
-    return rounded((await ctx.loaders.scores.scores.load(influencer.id))?.amplification);
+  amplification(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Maybe<number | null> {
+    return withScore(ctx, influencer, (row) => rounded(row?.amplification));
   }
 
   @FieldResolver(() => Int, { nullable: true, description: 'Weighted PageRank of the engagement graph (1-100)' })
-  async authority(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Promise<number | null> {
-    return rounded((await ctx.loaders.scores.scores.load(influencer.id))?.authority);
+  authority(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Maybe<number | null> {
+    return withScore(ctx, influencer, (row) => rounded(row?.authority));
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'The run date of the scores shown' })
-  async scoredOn(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Promise<string | null> {
-    return (await ctx.loaders.scores.scores.load(influencer.id))?.runDate ?? null;
+  scoredOn(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Maybe<string | null> {
+    return withScore(ctx, influencer, (row) => row?.runDate ?? null);
   }
 
   @FieldResolver(() => [TopicScore], { description: 'Topic scores, strongest first' })
@@ -59,6 +60,14 @@ export class InfluencerScoreResolver {
     const allowed = p?.kind === 'user' && (p.role === Role.ADMIN || p.userId === influencer.userId);
     return allowed ? ctx.loaders.scores.explanation(influencer.id) : null;
   }
+}
+
+type Maybe<T> = T | Promise<T>;
+
+/** A field of the influencer's score row: synchronous when the row is already at hand. */
+function withScore<T>(ctx: ModuleContext, influencer: Influencer, pick: (row: ScoreRow | null) => T): Maybe<T> {
+  const row = ctx.loaders.scores.score(influencer.id);
+  return row instanceof Promise ? row.then(pick) : pick(row);
 }
 
 function rounded(value: number | undefined): number | null {

@@ -6,6 +6,7 @@ import { enqueue, type Queues } from '../../core/queues';
 import { computeScores, MODEL_VERSION } from './score-model';
 import { loadModelInput, windowOf } from './score-run-loader';
 import { dropSnapshotTables, snapshotTables, writeSnapshot } from './score-run-writer';
+import { CurrentRunCache } from './current-run';
 import { ScoreRun, ScoreRunPhase, ScoreRunStats, ScoreRunStatus, ScoreRunTrigger } from './score-run.entity';
 import { ScoreRunConnection } from './scoring.types';
 
@@ -27,11 +28,16 @@ export class ScoreRunBusyError extends Error {
 const seconds = (fromMs: number) => Math.round((performance.now() - fromMs) / 10) / 100;
 
 export class ScoringService {
+  /** The current run as this process last read it; cleared when this process switches snapshots. */
+  readonly currentRuns: CurrentRunCache;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly queues: Queues,
     private readonly settings: ScoringSettings,
-  ) {}
+  ) {
+    this.currentRuns = new CurrentRunCache(dataSource);
+  }
 
   /**
    * The run for a date: created on the first request, returned as it is on the next ones (one run
@@ -158,6 +164,7 @@ export class ScoringService {
       stats.totalSeconds = seconds(started);
       stats.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
       await this.switchTo(client, run, stats);
+      this.currentRuns.invalidate();
       stats.switchingSeconds = seconds(switching);
       await this.dataSource.query(`UPDATE score_runs SET stats = $2 WHERE id = $1`, [run.id, stats]);
       log.info({ runId: run.id, runDate: run.runDate, ...stats }, 'score run finished');
