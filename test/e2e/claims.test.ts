@@ -135,7 +135,18 @@ describe('matching, offers, claims and redemptions (real Postgres, Redis, concur
       const id = await campaign({ name: `Round ${round}` });
       expect((await api.services.matching.matchCampaign(id)).offered).toBe(200);
       const offers = await offersOf(id);
-      const results = await Promise.all(people.map((p) => claim(p, offers.get(p.influencerId)!, randomUUID())));
+      const keys = people.map(() => randomUUID());
+      const results = await Promise.all(people.map((p, i) => claim(p, offers.get(p.influencerId)!, keys[i])));
+      // Every key holds its answer, the losers' SOLD_OUT as much as the winners' claims.
+      const [{ unanswered }] = await api.dataSource.query(
+        `SELECT count(*)::int AS unanswered FROM claim_requests r JOIN offers o ON o.id = r.offer_id WHERE o.campaign_id = $1 AND r.result IS NULL`,
+        [id],
+      );
+      expect(unanswered).toBe(0);
+      if (round === 0) {
+        const replayed = await Promise.all(people.map((p, i) => claim(p, offers.get(p.influencerId)!, keys[i])));
+        expect(replayed.map((r) => r.__typename)).toEqual(results.map((r) => r.__typename));
+      }
       const byType = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.__typename]: (acc[r.__typename] ?? 0) + 1 }), {});
       expect(byType).toEqual({ Claim: 50, SoldOutError: 150 });
       expect(new Set(results.filter((r) => r.__typename === 'Claim').map((r) => r.code)).size).toBe(50);

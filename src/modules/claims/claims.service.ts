@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ApiKeyScope, Role, type Principal, type UserPrincipal } from '../../core/context';
+import { hotTransaction, literal, type HotTransaction } from '../../core/database';
 import { badInput, notFound } from '../../core/errors';
 import { isUuid } from '../accounts/accounts.service';
 import { optedInInfluencerId } from '../influencers/influencers.service';
 import { EligibilityReason } from '../agencies/agencies.types';
 import { CampaignStatus } from '../campaigns/campaign.entity';
 import { managedBrandsSql } from '../campaigns/campaigns.service';
-import { explainTargeting, type Targeting } from '../campaigns/targeting';
-import { loadInfluencerFacts } from '../campaigns/targeting-facts';
+import { explainTargeting, type InfluencerFacts, type Targeting } from '../campaigns/targeting';
+import { influencerFacts, influencerFactsSql, type InfluencerFactsRow } from '../campaigns/targeting-facts';
 import type { MatchingService } from '../matching/matching.service';
 import { OfferStatus } from '../matching/offer.entity';
 import { Claim, ClaimStatus } from './claim.entity';
@@ -52,6 +53,44 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 
 type ClaimResult = Claim | ClaimFailure | IdempotencyKeyReusedError;
 
+interface LockedOffer {
+  id: string;
+  campaign_id: string;
+  status: OfferStatus;
+  expired: boolean;
+  campaign_status: CampaignStatus;
+  running: boolean;
+  targeting: Targeting;
+}
+
+/** Why an offer cannot be claimed now, before any unit is touched; null when it may be. */
+function refusalOf(offer: LockedOffer, facts: InfluencerFacts | null): ClaimFailure | null {
+  if (offer.status === OfferStatus.CLAIMED) return new AlreadyClaimedError();
+  if (offer.status === OfferStatus.WITHDRAWN) return new OfferWithdrawnError();
+  if (offer.status === OfferStatus.DECLINED) return new OfferDeclinedError();
+  if (offer.status === OfferStatus.EXPIRED || offer.expired) return new OfferExpiredError();
+  if (offer.campaign_status === CampaignStatus.SOLD_OUT) return new SoldOutError();
+  if (offer.campaign_status !== CampaignStatus.ACTIVE || !offer.running) return new CampaignNotActiveError();
+  // The same registry that matched the offer decides again, on the snapshot current now.
+  const failed = facts ? explainTargeting(offer.targeting, facts) : [{ condition: 'SCORED', message: 'no longer opted in' }];
+  return failed.length ? new NotEligibleError(failed.map((f) => Object.assign(new EligibilityReason(), f))) : null;
+}
+
+/** Records the answer (a jsonb SQL expression) for an influencer's idempotency key. */
+function answerSql(influencerId: string, key: string | null, answer: string): string {
+  return `UPDATE claim_requests SET result = ${answer} WHERE influencer_id = ${literal(influencerId)} AND idempotency_key = ${literal(key)}`;
+}
+
+/** What is stored for an idempotency key that got a failure, for claimFailureFrom to rebuild. */
+function storedAnswer(outcome: Claim | ClaimFailure): Record<string, unknown> {
+  if (outcome instanceof Claim) return { claimId: outcome.id };
+  return {
+    errorCode: outcome.errorCode,
+    message: outcome.message,
+    ...(outcome instanceof NotEligibleError ? { reasons: outcome.reasons } : {}),
+  };
+}
+
 export class ClaimsService {
   constructor(
     private readonly dataSource: DataSource,
@@ -64,121 +103,112 @@ export class ClaimsService {
    * checked again, and one unit is taken by a conditional UPDATE ... WHERE remaining > 0. With an
    * idempotency key the first answer, success or failure, is stored in the same transaction and
    * every retry gets it back; a parallel retry waits on the key's row until the first commits.
+   *
+   * Two round trips (each one costs this process a socket write, the dearest thing it does): BEGIN
+   * with one statement that takes the key, locks the offer and reads the campaign and the
+   * eligibility facts; then the statement that takes the unit (or records why not) with COMMIT.
+   * The campaign row, which every claimer of a campaign needs, is locked only by that last
+   * message, so it is held while the server works and not while answers travel.
    */
   async claimOffer(user: UserPrincipal, offerId: string, idempotencyKey?: string): Promise<ClaimResult> {
     if (!isUuid(offerId)) throw notFound('Offer');
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw badInput('idempotencyKey must be 8-128 letters, digits, ".", "_", ":" or "-" (a UUID works)', 'idempotencyKey');
     }
-    return this.dataSource.transaction(async (db) => {
-      const influencerId = await optedInInfluencerId(db, user.userId);
-      if (idempotencyKey !== undefined) {
-        const [first] = await db.query(
-          `INSERT INTO claim_requests (influencer_id, idempotency_key, offer_id) VALUES ($1, $2, $3)
-           ON CONFLICT DO NOTHING RETURNING offer_id`,
-          [influencerId, idempotencyKey, offerId],
+    const key = idempotencyKey ?? null;
+    // A retry with the same key waits at the key's INSERT until the first attempt commits, then
+    // takes nothing (fresh = false) and replays the stored answer.
+    const first = `WITH me AS (SELECT id FROM influencers WHERE user_id = ${literal(user.userId)} AND opted_in_at IS NOT NULL),
+      taken_key AS (
+        INSERT INTO claim_requests (influencer_id, idempotency_key, offer_id)
+        SELECT id, ${literal(key)}, ${literal(offerId)} FROM me WHERE ${literal(key)}::text IS NOT NULL
+        ON CONFLICT DO NOTHING RETURNING 1)
+      SELECT me.id AS influencer_id, EXISTS (SELECT 1 FROM taken_key) AS fresh, o.*,
+             f.id AS facts_id, f.country, f.score, f.reach, f.networks, f.topics
+      FROM me
+      LEFT JOIN LATERAL (
+        SELECT o.id, o.campaign_id, o.status, o.expires_at <= now() AS expired, c.status AS campaign_status, c.targeting,
+               c.starts_at <= now() AND c.ends_at > now() AS running
+        FROM offers o JOIN campaigns c ON c.id = o.campaign_id
+        WHERE o.id = ${literal(offerId)} AND o.influencer_id = me.id FOR UPDATE OF o) o ON true
+      LEFT JOIN LATERAL (${influencerFactsSql('inf.id = me.id', 'coalesce((SELECT id FROM score_runs WHERE is_current), -1)')}) f ON true`;
+    return hotTransaction(this.dataSource, first, async ([row], tx) => {
+      if (!row) throw notFound('Influencer profile');
+      const influencerId = row.influencer_id as string;
+      if (key !== null && !row.fresh) {
+        const [stored] = await tx.manager.query(
+          `SELECT offer_id, result FROM claim_requests WHERE influencer_id = $1 AND idempotency_key = $2`,
+          [influencerId, key],
         );
-        if (!first) {
-          const [stored] = await db.query(`SELECT offer_id, result FROM claim_requests WHERE influencer_id = $1 AND idempotency_key = $2`, [
-            influencerId,
-            idempotencyKey,
-          ]);
-          if (stored.offer_id !== offerId) return new IdempotencyKeyReusedError();
-          if (stored.result.claimId) return db.getRepository(Claim).findOneByOrFail({ id: stored.result.claimId });
-          return claimFailureFrom(stored.result);
-        }
+        if (stored.offer_id !== offerId) return new IdempotencyKeyReusedError();
+        if (stored.result.claimId) return tx.manager.getRepository(Claim).findOneByOrFail({ id: stored.result.claimId });
+        return claimFailureFrom(stored.result);
       }
-      const result = await this.claimInTransaction(db, influencerId, offerId, idempotencyKey);
-      // A success was recorded for the key by the claiming statement itself.
-      if (idempotencyKey !== undefined && !(result instanceof Claim)) {
-        const stored =
-          result instanceof Claim
-            ? { claimId: result.id }
-            : {
-                errorCode: result.errorCode,
-                message: result.message,
-                ...(result instanceof NotEligibleError ? { reasons: result.reasons } : {}),
-              };
-        await db.query(`UPDATE claim_requests SET result = $3 WHERE influencer_id = $1 AND idempotency_key = $2`, [
-          influencerId,
-          idempotencyKey,
-          stored,
-        ]);
+      if (!row.id) throw notFound('Offer');
+      const offer = row as unknown as LockedOffer;
+      const facts = row.facts_id ? influencerFacts({ ...(row as unknown as InfluencerFactsRow), id: influencerId }) : null;
+      const refusal = refusalOf(offer, facts);
+      if (refusal) {
+        // The answer for the key (and an offer found past its lifetime) go with the COMMIT.
+        const writes = [
+          refusal instanceof OfferExpiredError
+            ? `UPDATE offers SET status = 'EXPIRED', closed_at = now() WHERE id = ${literal(offerId)}`
+            : '',
+          key !== null ? answerSql(influencerId, key, literal(JSON.stringify(storedAnswer(refusal)))) : '',
+        ].filter(Boolean);
+        if (writes.length) await tx.finish(writes.join('; '));
+        return refusal;
       }
-      return result;
+      return this.takeUnit(tx, influencerId, offerId, offer.campaign_id, key);
     });
   }
 
-  private async claimInTransaction(
-    db: EntityManager,
+  /**
+   * Takes the unit, creates the claim, closes the offer and records the answer for the key (the
+   * claim, or why there was no unit) in one statement sent with the COMMIT. `campaign` locks the
+   * row and reads its latest version, which the UPDATE then changes, or leaves alone when there is
+   * no unit left or the campaign is no longer ACTIVE (the answer says which).
+   */
+  private async takeUnit(
+    tx: HotTransaction,
     influencerId: string,
     offerId: string,
-    idempotencyKey: string | undefined,
+    campaignId: string,
+    key: string | null,
   ): Promise<Claim | ClaimFailure> {
-    // One round trip: the offer (locked), its campaign and the current run.
-    const [offer]: Array<{
-      id: string;
-      campaign_id: string;
-      status: OfferStatus;
-      expired: boolean;
-      campaign_status: CampaignStatus;
-      running: boolean;
-      targeting: Targeting;
-      run_id: number | null;
-    }> = await db.query(
-      `SELECT o.id, o.campaign_id, o.status, o.expires_at <= now() AS expired, c.status AS campaign_status, c.targeting,
-              c.starts_at <= now() AND c.ends_at > now() AS running, (SELECT id FROM score_runs WHERE is_current) AS run_id
-       FROM offers o JOIN campaigns c ON c.id = o.campaign_id
-       WHERE o.id = $1 AND o.influencer_id = $2 FOR UPDATE OF o`,
-      [offerId, influencerId],
-    );
-    if (!offer) throw notFound('Offer');
-    if (offer.status === OfferStatus.CLAIMED) return new AlreadyClaimedError();
-    if (offer.status === OfferStatus.WITHDRAWN) return new OfferWithdrawnError();
-    if (offer.status === OfferStatus.DECLINED) return new OfferDeclinedError();
-    if (offer.status === OfferStatus.EXPIRED || offer.expired) {
-      await db.query(`UPDATE offers SET status = 'EXPIRED', closed_at = now() WHERE id = $1`, [offerId]);
-      return new OfferExpiredError();
-    }
-    if (offer.campaign_status === CampaignStatus.SOLD_OUT) return new SoldOutError();
-    if (offer.campaign_status !== CampaignStatus.ACTIVE || !offer.running) return new CampaignNotActiveError();
-
-    // The same registry that matched the offer decides again, on the snapshot current now.
-    const facts = (await loadInfluencerFacts(db, offer.run_id, [influencerId])).get(influencerId);
-    const failed = facts ? explainTargeting(offer.targeting, facts) : [{ condition: 'SCORED', message: 'no longer opted in' }];
-    if (failed.length) return new NotEligibleError(failed.map((f) => Object.assign(new EligibilityReason(), f)));
-
-    // The campaign row is every claimer's hot spot: its lock is held from this statement to the
-    // commit, so taking the unit, creating the claim, closing the offer and recording the answer
-    // for the idempotency key are one statement, and nothing else runs before the commit.
-    const [claim]: Array<Record<string, unknown>> = await db.query(
-      `WITH taken AS (
-         UPDATE campaigns SET remaining = remaining - 1, updated_at = now(),
-                status = CASE WHEN remaining = 1 THEN 'SOLD_OUT'::campaign_status ELSE status END
-         WHERE id = $2 AND status = 'ACTIVE' AND remaining > 0 RETURNING id),
+    const soldOut = literal(JSON.stringify(storedAnswer(new SoldOutError())));
+    const notActive = literal(JSON.stringify(storedAnswer(new CampaignNotActiveError())));
+    const [row] = await tx.finish(
+      `WITH campaign AS (SELECT id, status, remaining FROM campaigns WHERE id = ${literal(campaignId)} FOR UPDATE),
+       taken AS (
+         UPDATE campaigns c SET remaining = c.remaining - 1, updated_at = now(),
+                status = CASE WHEN c.remaining = 1 THEN 'SOLD_OUT'::campaign_status ELSE c.status END
+         FROM campaign WHERE c.id = campaign.id AND campaign.status = 'ACTIVE' AND campaign.remaining > 0 RETURNING c.id),
        claim AS (
-         INSERT INTO claims (offer_id, campaign_id, influencer_id, code) SELECT $1, id, $3, $4 FROM taken
-         RETURNING id, offer_id, campaign_id, influencer_id, code, status, claimed_at, redeemed_at, cancelled_at),
+         INSERT INTO claims (offer_id, campaign_id, influencer_id, code)
+         SELECT ${literal(offerId)}, id, ${literal(influencerId)}, ${literal(redemptionCode())} FROM taken
+         RETURNING id, offer_id, campaign_id, influencer_id, code, status, claimed_at),
        closed AS (
-         UPDATE offers SET status = 'CLAIMED', closed_at = now() WHERE id = $1 AND EXISTS (SELECT 1 FROM claim) RETURNING id),
-       answered AS (
-         UPDATE claim_requests SET result = jsonb_build_object('claimId', (SELECT id FROM claim))
-         WHERE influencer_id = $3 AND idempotency_key = $5 AND EXISTS (SELECT 1 FROM claim) RETURNING 1)
-       SELECT claim.*, (SELECT count(*) FROM closed) + (SELECT count(*) FROM answered) AS writes FROM claim`,
-      [offerId, offer.campaign_id, influencerId, redemptionCode(), idempotencyKey ?? null],
+         UPDATE offers SET status = 'CLAIMED', closed_at = now() WHERE id = ${literal(offerId)} AND EXISTS (SELECT 1 FROM claim) RETURNING id),
+       answered AS (${answerSql(
+         influencerId,
+         key,
+         `CASE WHEN EXISTS (SELECT 1 FROM claim) THEN jsonb_build_object('claimId', (SELECT id FROM claim))
+               WHEN (SELECT remaining FROM campaign) = 0 THEN ${soldOut}::jsonb ELSE ${notActive}::jsonb END`,
+       )} RETURNING 1)
+       SELECT claim.*, (SELECT remaining FROM campaign) AS campaign_remaining,
+              (SELECT count(*) FROM closed) + (SELECT count(*) FROM answered) AS writes
+       FROM (SELECT 1) AS one LEFT JOIN claim ON true`,
     );
-    if (!claim) {
-      const [now] = await db.query(`SELECT status, remaining FROM campaigns WHERE id = $1`, [offer.campaign_id]);
-      return now.remaining === 0 ? new SoldOutError() : new CampaignNotActiveError();
-    }
-    return db.getRepository(Claim).create({
-      id: claim.id as string,
-      offerId: claim.offer_id as string,
-      campaignId: claim.campaign_id as string,
-      influencerId: claim.influencer_id as string,
-      code: claim.code as string,
-      status: claim.status as ClaimStatus,
-      claimedAt: claim.claimed_at as Date,
+    if (!row.id) return row.campaign_remaining === 0 ? new SoldOutError() : new CampaignNotActiveError();
+    return tx.manager.getRepository(Claim).create({
+      id: row.id as string,
+      offerId: row.offer_id as string,
+      campaignId: row.campaign_id as string,
+      influencerId: row.influencer_id as string,
+      code: row.code as string,
+      status: row.status as ClaimStatus,
+      claimedAt: row.claimed_at as Date,
       redeemedAt: null,
       cancelledAt: null,
     });
