@@ -6,6 +6,7 @@ import { Activity1795632000000 } from './1795632000000-Activity';
 import { Scoring1795635000000 } from './1795635000000-Scoring';
 import { Campaigns1795640000000 } from './1795640000000-Campaigns';
 import { Claims1795645000000 } from './1795645000000-Claims';
+import { MatchingOptOutIndex1795660000000 } from './1795660000000-MatchingOptOutIndex';
 
 export const migrations: Function[] = [
   Foundation1795628515648,
@@ -13,4 +14,5 @@ export const migrations: Function[] = [
   Scoring1795635000000,
   Campaigns1795640000000,
   Claims1795645000000,
+  MatchingOptOutIndex1795660000000,
 ];

@@ -287,6 +287,17 @@ describe('matching, offers, claims and redemptions (real Postgres, Redis, concur
     const open = await campaign();
     await api.services.matching.matchCampaign(open);
     const offers = await offersOf(open);
+    // Someone who opts out loses their open offer at the next match and gets no new ones.
+    await api.dataSource.query(`UPDATE influencers SET opted_in_at = NULL WHERE id = $1`, [people[10].influencerId]);
+    try {
+      expect((await api.services.matching.matchCampaign(open)).withdrawn).toBe(1);
+      const fresh = await campaign();
+      await api.services.matching.matchCampaign(fresh);
+      expect((await offersOf(fresh)).has(people[10].influencerId)).toBe(false);
+      expect((await offersOf(fresh)).has(people[11].influencerId)).toBe(true);
+    } finally {
+      await api.dataSource.query(`UPDATE influencers SET opted_in_at = now() WHERE id = $1`, [people[10].influencerId]);
+    }
     expect((await api.client.ok(DECLINE, { id: offers.get(people[7].influencerId) }, people[7])).declineOffer.status).toBe('DECLINED');
     expect((await claim(people[7], offers.get(people[7].influencerId)!)).__typename).toBe('OfferDeclinedError');
     await api.dataSource.query(`UPDATE offers SET expires_at = now() - interval '1 second' WHERE id = $1`, [

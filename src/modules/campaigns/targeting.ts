@@ -65,6 +65,8 @@ interface ConditionDefinition<C extends ConditionCode> {
   code: C;
   description: string;
   sql(args: ConditionArgs[C], scope: SqlScope): string;
+  /** True when the SQL face reads the influencers row (scope.influencer); the others read only the snapshot. */
+  readsProfile?: true;
   /** Null when the influencer passes; otherwise why not, in words a person understands. */
   explain(args: ConditionArgs[C], facts: InfluencerFacts): string | null;
 }
@@ -107,6 +109,7 @@ export const CONDITIONS: { [C in ConditionCode]: ConditionDefinition<C> } = {
   [ConditionCode.COUNTRIES]: {
     code: ConditionCode.COUNTRIES,
     description: 'Lives in one of the countries (ISO 3166-1 alpha-2)',
+    readsProfile: true,
     sql: ({ codes }, s) => `${s.influencer}.country = ANY(${s.params.add(codes, 'bpchar[]')})`,
     explain: ({ codes }, f) =>
       f.country !== null && codes.includes(f.country)
@@ -129,6 +132,11 @@ export const CONDITIONS: { [C in ConditionCode]: ConditionDefinition<C> } = {
     explain: ({ ids }, f) => (ids.includes(f.influencerId) ? 'excluded by the campaign' : null),
   },
 };
+
+/** Whether a targeting's SQL reads the influencers row, so a query must join it. */
+export function targetingReadsProfile(targeting: Targeting): boolean {
+  return targeting.some((c) => CONDITIONS[c.code].readsProfile === true);
+}
 
 /** Every condition ANDed, as one SQL predicate ('true' for no conditions). */
 export function targetingSql(targeting: Targeting, scope: SqlScope): string {

@@ -5,6 +5,7 @@ import { User } from '../accounts/user.entity';
 @ObjectType({ description: 'A person who opted in to be scored and offered perks' })
 @Entity('influencers')
 @Index('influencers_user_id_key', ['userId'], { unique: true })
+@Index('influencers_opted_out_idx', ['id'], { where: '"opted_in_at" IS NULL' })
 export class Influencer {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid')

@@ -7,7 +7,7 @@ import { optedInInfluencerId } from '../influencers/influencers.service';
 import { OfferNotOpenError } from './matching.errors';
 import { enqueue, type Queues } from '../../core/queues';
 import { CampaignStatus } from '../campaigns/campaign.entity';
-import { ConditionCode, SqlParams, targetingSql, type Targeting } from '../campaigns/targeting';
+import { ConditionCode, SqlParams, targetingReadsProfile, targetingSql, type Targeting } from '../campaigns/targeting';
 import { snapshotTables } from '../scoring/score-run-writer';
 import { OfferConnection, type CampaignStats } from './matching.types';
 import { Offer, OfferStatus } from './offer.entity';
@@ -50,6 +50,22 @@ async function count(db: EntityManager, sql: string, params: unknown[]): Promise
  * last 30 days): the best matches first, and people offered less lately ahead of equally good
  * people offered more.
  */
+/**
+ * The snapshot rows (alias `s`) of opted-in influencers who meet a targeting, as a FROM item with
+ * its WHERE folded in. The influencers table is joined only when a condition reads the profile;
+ * otherwise opted-out people are removed by an anti-join against the tiny opted-out index.
+ */
+function eligibleSnapshotRows(targeting: Targeting, tables: { scores: string; topics: string }, params: SqlParams): string {
+  const predicate = targetingSql(targeting, { scores: 's', influencer: 'inf', topicScores: tables.topics, params });
+  if (targetingReadsProfile(targeting)) {
+    return `(SELECT s.* FROM ${tables.scores} s JOIN influencers inf ON inf.id = s.influencer_id
+             WHERE inf.opted_in_at IS NOT NULL AND ${predicate}) s`;
+  }
+  return `(SELECT s.* FROM ${tables.scores} s
+           WHERE NOT EXISTS (SELECT 1 FROM influencers inf WHERE inf.id = s.influencer_id AND inf.opted_in_at IS NULL)
+             AND ${predicate}) s`;
+}
+
 export class MatchingService {
   constructor(
     private readonly dataSource: DataSource,
@@ -100,17 +116,19 @@ export class MatchingService {
       if (!run) return { offered: 0, withdrawn: 0, expired, skipped: 'no score run yet' };
       const tables = snapshotTables(run.id);
 
-      const eligible = (params: SqlParams) =>
-        `inf.opted_in_at IS NOT NULL AND ${targetingSql(campaign.targeting, { scores: 's', influencer: 'inf', topicScores: tables.topics, params })}`;
+      // Sorting and hashing ~100k candidates stays in memory; JIT only slows statements like these.
+      await db.query(`SET LOCAL work_mem = '64MB'`);
+      await db.query(`SET LOCAL jit = off`);
+      const eligible = (params: SqlParams) => eligibleSnapshotRows(campaign.targeting, tables, params);
 
+      // Open offers of people no longer eligible, by one hashed anti-join over the eligible set.
       const withdrawParams = new SqlParams();
       withdrawParams.add(campaignId, 'uuid');
       const withdrawn = await count(
         db,
         `UPDATE offers o SET status = 'WITHDRAWN', closed_at = now()
-         WHERE o.campaign_id = $1::uuid AND o.status = 'OFFERED' AND NOT EXISTS (
-           SELECT 1 FROM ${tables.scores} s JOIN influencers inf ON inf.id = s.influencer_id
-           WHERE s.influencer_id = o.influencer_id AND ${eligible(withdrawParams)})`,
+         WHERE o.campaign_id = $1::uuid AND o.status = 'OFFERED'
+           AND o.influencer_id NOT IN (SELECT s.influencer_id FROM ${eligible(withdrawParams)})`,
         withdrawParams.values,
       );
 
@@ -131,26 +149,25 @@ export class MatchingService {
                      WHERE ts.influencer_id = s.influencer_id AND ts.topic_id = ANY(${params.add(topics.args.topicIds, 'smallint[]')})), 0)`
         : '0';
       const lifetime = params.add(campaign.offer_lifetime_hours, 'int');
-      const where = eligible(params);
+      const from = eligible(params);
       const limit = params.add(room, 'int');
-      // One pass over recent offers beats a count per candidate; JIT only slows a statement like this.
-      await db.query(`SET LOCAL jit = off`);
+      // One pass over recent offers beats a count per candidate. No ON CONFLICT: under the
+      // campaign's advisory lock the NOT EXISTS is exact, and the unique constraint still stands
+      // guard (a duplicate would fail the job, not offer twice).
       const [{ n: offered }] = await db.query(
         `WITH recent AS (
            SELECT influencer_id, count(*) AS n FROM offers
            WHERE offered_at > now() - interval '${ROTATION_DAYS} days' GROUP BY influencer_id),
          candidates AS (
            SELECT s.influencer_id, (s.score + ${relevance})::real / (1 + coalesce(r.n, 0)) AS priority
-           FROM ${tables.scores} s JOIN influencers inf ON inf.id = s.influencer_id
+           FROM ${from}
            LEFT JOIN recent r ON r.influencer_id = s.influencer_id
-           WHERE ${where}
-             AND NOT EXISTS (SELECT 1 FROM offers o WHERE o.campaign_id = ${id} AND o.influencer_id = s.influencer_id)
+           WHERE NOT EXISTS (SELECT 1 FROM offers o WHERE o.campaign_id = ${id} AND o.influencer_id = s.influencer_id)
            ORDER BY priority DESC, s.influencer_id
            LIMIT ${limit}),
          inserted AS (
            INSERT INTO offers (campaign_id, influencer_id, priority, expires_at)
            SELECT ${id}, influencer_id, priority, now() + make_interval(hours => ${lifetime}) FROM candidates
-           ON CONFLICT ON CONSTRAINT offers_influencer_id_campaign_id_key DO NOTHING
            RETURNING 1)
          SELECT count(*)::int AS n FROM inserted`,
         params.values,
