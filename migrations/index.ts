@@ -6,6 +6,8 @@ import { Activity1795632000000 } from './1795632000000-Activity';
 import { Scoring1795635000000 } from './1795635000000-Scoring';
 import { Campaigns1795640000000 } from './1795640000000-Campaigns';
 import { Claims1795645000000 } from './1795645000000-Claims';
+import { Erasure1795650000000 } from './1795650000000-Erasure';
+import { JobOutbox1795655000000 } from './1795655000000-JobOutbox';
 import { MatchingOptOutIndex1795660000000 } from './1795660000000-MatchingOptOutIndex';
 
 export const migrations: Function[] = [
@@ -14,5 +16,7 @@ export const migrations: Function[] = [
   Scoring1795635000000,
   Campaigns1795640000000,
   Claims1795645000000,
+  Erasure1795650000000,
+  JobOutbox1795655000000,
   MatchingOptOutIndex1795660000000,
 ];

@@ -4,8 +4,10 @@ import { createDataSource } from '../ormconfig';
 import { assertMigrated, databaseName, ensureDatabase } from './core/database';
 import { ConfigError, env as loadEnv, type Env } from './core/env';
 import { logger, type Logger } from './core/logger';
+import { JobOutbox } from './core/outbox';
 import { closeQueues, createQueues, type Queues } from './core/queues';
 import { createRedis } from './core/redis';
+import { assertNoEviction } from './core/redis-policy';
 
 /** What both processes stand on: configuration, logs, Postgres and Redis. */
 export interface Core {
@@ -59,7 +61,19 @@ export async function bootCore(name: string): Promise<Core> {
   const log = logger().child({ process: name });
   const dataSource = await openDatabase(env, log, env.MIGRATE_ON_BOOT ? 'migrate' : 'require-migrated');
   const redis = createRedis(env.REDIS_URL);
-  const queues = createQueues(redis, env.BULLMQ_PREFIX);
+  try {
+    await assertNoEviction(redis);
+  } catch (error) {
+    redis.disconnect();
+    await dataSource.destroy();
+    throw error;
+  }
+  // Jobs Redis refuses (an outage) wait in Postgres; the worker adds them when Redis is back.
+  const queues = createQueues(redis, env.BULLMQ_PREFIX, {
+    fallback: new JobOutbox(dataSource, log),
+    timeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+    log,
+  });
   return {
     env,
     log,

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { bootCore, exitOnBootError } from './boot';
 import { checkDependencies } from './core/health';
 import { onShutdown } from './core/lifecycle';
-import { startWorkers } from './core/worker-runtime';
+import { createMetricsRegistry, instrumentWorkers, metricsResponder } from './core/metrics';
+import { startWorkers, workerSettings } from './core/worker-runtime';
 import { jobs, type JobDeps } from './modules/jobs';
 import { createServices } from './modules/services';
 
@@ -20,9 +21,23 @@ async function main(): Promise<void> {
     deps,
     log: core.log,
     queues: core.queues,
+    settings: workerSettings(core.env),
   });
 
+  const registry = createMetricsRegistry({ dataSource: core.dataSource, queues: core.queues });
+  instrumentWorkers(
+    registry,
+    runtime.workers,
+    jobs.map((j) => j.name),
+  );
+  // The worker's port is internal: /metrics is open there unless METRICS_TOKEN is set.
+  const scrape = metricsResponder(registry, core.env.METRICS_TOKEN, core.log);
+
   const health = http.createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/metrics') {
+      void scrape(req, res);
+      return;
+    }
     if (req.url !== '/healthz') {
       res.writeHead(404).end();
       return;
@@ -36,7 +51,12 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => health.listen(core.env.WORKER_PORT, core.env.HOST, resolve));
   const { port } = health.address() as AddressInfo;
   core.log.info(
-    { healthz: `http://${core.env.HOST}:${port}/healthz`, jobs: jobs.map((j) => j.name), startupMs: Math.round(process.uptime() * 1000) },
+    {
+      healthz: `http://${core.env.HOST}:${port}/healthz`,
+      metrics: `http://${core.env.HOST}:${port}/metrics`,
+      jobs: jobs.map((j) => j.name),
+      startupMs: Math.round(process.uptime() * 1000),
+    },
     'worker ready',
   );
 

@@ -10,6 +10,7 @@ import { CampaignStatsResolver, OfferResolver } from '../modules/matching/matchi
 import { CampaignResolver } from '../modules/campaigns/campaigns.resolver';
 import { ActivityResolver } from '../modules/activity/activity.resolver';
 import { InfluencerResolver, UserInfluencerResolver } from '../modules/influencers/influencers.resolver';
+import { PrivacyResolver } from '../modules/privacy/privacy.resolver';
 import { InfluencerScoreResolver } from '../modules/scoring/influencer-score.resolver';
 import { ScoringResolver } from '../modules/scoring/scoring.resolver';
 import type { Services } from '../modules/services';
@@ -30,6 +31,7 @@ function resolverInstances(services: Services) {
     new ClaimResolver(services.claims),
     new InfluencerResolver(services.influencers),
     new UserInfluencerResolver(services.influencers),
+    new PrivacyResolver(services.privacy),
     new ScoringResolver(services.scoring),
     new InfluencerScoreResolver(),
     new TopicResolver(services.topics),

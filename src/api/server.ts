@@ -10,9 +10,13 @@ import type { DataSource } from 'typeorm';
 import type { Env } from '../core/env';
 import { checkDependencies } from '../core/health';
 import type { Logger } from '../core/logger';
+import { closeQueues, createQueues, type Queues } from '../core/queues';
 import type { Services } from '../modules/services';
 import { buildContext, requestIdOf, type ApiContext } from './context';
+import { DASHBOARD_PATH, queueDashboard } from './dashboard';
 import { formatError, operationLoggingPlugin } from './errors';
+import { createLimits } from './limits';
+import { createApiMetrics, graphqlMetricsPlugin, httpMetrics, metricsEndpoint } from './metrics';
 import { buildApiSchema } from './schema';
 
 export interface ApiDeps {
@@ -21,6 +25,8 @@ export interface ApiDeps {
   dataSource: DataSource;
   redis: Redis;
   services: Services;
+  /** For the queue dashboard and queue-depth metrics; the server makes its own when absent. */
+  queues?: Queues;
 }
 
 export interface ApiServer {
@@ -82,18 +88,30 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
   app.set('trust proxy', false);
   const httpServer = http.createServer(app);
   let draining = false;
+  const ownQueues = deps.queues ? undefined : createQueues(redis, env.BULLMQ_PREFIX);
+  const queues = deps.queues ?? ownQueues!;
+  const metrics = createApiMetrics({ dataSource, queues });
 
+  const limits = await createLimits(env, log, redis);
   const apollo = new ApolloServer<ApiContext>({
-    schema: await buildApiSchema(services),
+    schema: limits.rateLimit(await buildApiSchema(services)),
+    ...limits.apolloOptions,
     formatError,
     includeStacktraceInErrorResponses: false,
     // Shutdown is ours (core/lifecycle): Apollo's own signal handlers would race it and re-kill the process.
     stopOnTerminationSignals: false,
     // No cache hints are used: without the cache-control plugin Apollo does not wrap every field's resolver.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), operationLoggingPlugin()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginCacheControlDisabled(),
+      operationLoggingPlugin(),
+      graphqlMetricsPlugin(metrics),
+      ...limits.plugins,
+    ],
   });
   await apollo.start();
 
+  app.use(httpMetrics(metrics));
   app.use(requestLogging(log));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -103,6 +121,10 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
     const ready = !draining && dependencies.postgres && dependencies.redis;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : draining ? 'draining' : 'unavailable', ...dependencies });
   });
+  const scrape = metricsEndpoint(metrics, env, log);
+  if (scrape) app.get('/metrics', scrape);
+  const dashboard = queueDashboard({ env, log, redis, queues, services });
+  app.use(DASHBOARD_PATH, dashboard.router);
   app.use(
     '/graphql',
     express.json({ limit: env.BODY_LIMIT }),
@@ -125,6 +147,9 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
       draining = true;
       // The drain plugin closes the listener and waits for requests in flight.
       await apollo.stop();
+      limits.close();
+      dashboard.close();
+      if (ownQueues) await closeQueues(ownQueues);
     },
   };
 }

@@ -167,3 +167,12 @@ export async function hotTransaction<T>(
     }
   });
 }
+
+/**
+ * How many rows an UPDATE or DELETE (given without RETURNING) changed. TypeORM answers those with
+ * [rows, count] in a driver-specific shape; counting a RETURNING 1 is plain SQL.
+ */
+export async function affectedRows(db: DataSource | EntityManager, sql: string, params: unknown[]): Promise<number> {
+  const [{ n }] = await db.query(`WITH x AS (${sql} RETURNING 1) SELECT count(*)::int AS n FROM x`, params);
+  return n;
+}

@@ -6,6 +6,12 @@
 export type NodeEnv = 'development' | 'test' | 'production';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
+/** At most `limit` calls per `windowSeconds`. */
+export interface RateLimitSetting {
+  limit: number;
+  windowSeconds: number;
+}
+
 export interface Env {
   NODE_ENV: NodeEnv;
   DATABASE_URL: string;
@@ -29,6 +35,29 @@ export interface Env {
   SCORES_CRON: string;
   SCORES_TZ: string;
   SCORE_HISTORY_DAYS: number;
+  /** Query limits on /graphql (src/api/limits.ts); refusals never state them. */
+  GRAPHQL_MAX_DEPTH: number;
+  GRAPHQL_MAX_ALIASES: number;
+  GRAPHQL_MAX_DIRECTIVES: number;
+  GRAPHQL_MAX_TOKENS: number;
+  GRAPHQL_MAX_COST: number;
+  /** Per-principal rate limits (null: off), shared by every API process through Redis. */
+  RATE_LIMIT_LOGIN_EMAIL: RateLimitSetting | null;
+  RATE_LIMIT_LOGIN_IP: RateLimitSetting | null;
+  RATE_LIMIT_CLAIM: RateLimitSetting | null;
+  RATE_LIMIT_INGEST: RateLimitSetting | null;
+  /** How long one enqueue (or any producer command) may wait for Redis before it counts as failed. */
+  REDIS_COMMAND_TIMEOUT_MS: number;
+  /** How often the worker adds jobs saved in the job outbox (while Redis was away) to their queues. */
+  OUTBOX_POLL_MS: number;
+  /** BullMQ stalled-job check period; see src/core/worker-runtime.ts. */
+  WORKER_STALLED_INTERVAL_MS: number;
+  /** BullMQ job lock duration; unset: per queue (60 s scoring, 30 s others). */
+  WORKER_LOCK_DURATION_MS?: number;
+  /** How often a job may be taken back from a dead worker before it fails. */
+  WORKER_MAX_STALLED_COUNT: number;
+  /** When set, /metrics (API and worker) requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN?: string;
 }
 
 export class ConfigError extends Error {
@@ -82,6 +111,20 @@ class Reader {
     if (['false', '0', 'no'].includes(raw)) return false;
     this.problems.push(`${name} must be true or false (got "${raw}")`);
     return fallback;
+  }
+
+  /** `10/15m` (10 calls per 15 minutes; s, m or h, seconds without a unit), or `off`. */
+  rate(name: string, fallback: RateLimitSetting): RateLimitSetting | null {
+    const raw = this.raw(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (raw === 'off') return null;
+    const match = /^(\d+)\/(\d+)(s|m|h)?$/.exec(raw);
+    const windowSeconds = match ? Number(match[2]) * { s: 1, m: 60, h: 3600 }[(match[3] ?? 's') as 's' | 'm' | 'h'] : 0;
+    if (!match || Number(match[1]) < 1 || windowSeconds < 1 || windowSeconds > 86_400) {
+      this.problems.push(`${name} must look like 10/15m (calls per window of s, m or h, at most 24h) or off (got "${raw}")`);
+      return fallback;
+    }
+    return { limit: Number(match[1]), windowSeconds };
   }
 
   oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
@@ -171,7 +214,27 @@ export function loadEnv(source: Source = process.env): Env {
       }
     }),
     SCORE_HISTORY_DAYS: r.int('SCORE_HISTORY_DAYS', 180, 2, 3650),
+    GRAPHQL_MAX_DEPTH: r.int('GRAPHQL_MAX_DEPTH', 10, 2, 100),
+    GRAPHQL_MAX_ALIASES: r.int('GRAPHQL_MAX_ALIASES', 30, 0, 1000),
+    GRAPHQL_MAX_DIRECTIVES: r.int('GRAPHQL_MAX_DIRECTIVES', 20, 0, 1000),
+    GRAPHQL_MAX_TOKENS: r.int('GRAPHQL_MAX_TOKENS', 3000, 100, 1_000_000),
+    GRAPHQL_MAX_COST: r.int('GRAPHQL_MAX_COST', 10_000, 10, 10_000_000),
+    // Generous for people (and the test suite); tight enough that guessing and flooding get nowhere.
+    RATE_LIMIT_LOGIN_EMAIL: r.rate('RATE_LIMIT_LOGIN_EMAIL', { limit: 10, windowSeconds: 15 * 60 }),
+    RATE_LIMIT_LOGIN_IP: r.rate('RATE_LIMIT_LOGIN_IP', { limit: 60, windowSeconds: 60 }),
+    RATE_LIMIT_CLAIM: r.rate('RATE_LIMIT_CLAIM', { limit: 60, windowSeconds: 60 }),
+    RATE_LIMIT_INGEST: r.rate('RATE_LIMIT_INGEST', { limit: 120, windowSeconds: 60 }),
+    REDIS_COMMAND_TIMEOUT_MS: r.int('REDIS_COMMAND_TIMEOUT_MS', 2_000, 50, 60_000),
+    OUTBOX_POLL_MS: r.int('OUTBOX_POLL_MS', 5_000, 50, 600_000),
+    WORKER_STALLED_INTERVAL_MS: r.int('WORKER_STALLED_INTERVAL_MS', 30_000, 100, 600_000),
+    WORKER_LOCK_DURATION_MS:
+      r.raw('WORKER_LOCK_DURATION_MS') === undefined ? undefined : r.int('WORKER_LOCK_DURATION_MS', 30_000, 500, 600_000),
+    WORKER_MAX_STALLED_COUNT: r.int('WORKER_MAX_STALLED_COUNT', 2, 0, 100),
     BODY_LIMIT: r.string('BODY_LIMIT', '8mb', (v) => (/^\d+(kb|mb)$/i.test(v) ? null : 'must look like 512kb or 1mb')),
+    METRICS_TOKEN:
+      r.raw('METRICS_TOKEN') === undefined
+        ? undefined
+        : r.string('METRICS_TOKEN', undefined, (v) => (v.length < 16 ? 'must be at least 16 characters' : null)),
   };
   if (r.problems.length) throw new ConfigError(r.problems);
   return env;

@@ -29,6 +29,9 @@ export enum ErrorCode {
   ALREADY_REDEEMED = 'ALREADY_REDEEMED',
   CLAIM_CANCELLED = 'CLAIM_CANCELLED',
   INVALID_CODE = 'INVALID_CODE',
+  ERASURE_BUSY = 'ERASURE_BUSY',
+  /** Thrown (not returned as data) with `extensions.retryAfterSeconds`: too many calls in a short time. */
+  RATE_LIMITED = 'RATE_LIMITED',
 }
 registerEnumType(ErrorCode, { name: 'ErrorCode', description: 'Codes of expected business failures' });
 
@@ -58,6 +61,7 @@ export const PUBLIC_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  'RATE_LIMITED',
 ]);
 
 export function unauthenticated(message = 'Sign in first: send a valid Authorization: Bearer token or X-Api-Key'): GraphQLError {
@@ -75,6 +79,18 @@ export function notFound(what: string): GraphQLError {
 
 export function badInput(message: string, field?: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) } });
+}
+
+/** Too many calls: the message and `extensions.retryAfterSeconds` say when to try again (HTTP 429, Retry-After). */
+export function rateLimited(retryAfterSeconds: number): GraphQLError {
+  const wait = retryAfterSeconds === 1 ? '1 second' : `${retryAfterSeconds} seconds`;
+  return new GraphQLError(`Too many attempts: try again in ${wait}`, {
+    extensions: {
+      code: ErrorCode.RATE_LIMITED,
+      retryAfterSeconds,
+      http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
+    },
+  });
 }
 
 /** True for a Postgres unique violation, optionally on a named constraint. */

@@ -1,5 +1,7 @@
-import { Queue, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq';
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Logger } from './logger';
+import { failFastOptions } from './redis';
 
 /** Every queue of the service. Workers listen on all of them; jobs say which one they use. */
 export const QUEUE_NAMES = ['scoring', 'matching', 'maintenance'] as const;
@@ -29,6 +31,12 @@ export interface JobDefinition<N extends string = string, D = unknown, Deps = un
   options?: JobsOptions;
   /** Recurring jobs: the worker upserts a BullMQ job scheduler with this cron pattern at boot. */
   schedule?: (deps: Deps) => { id: string; pattern: string; tz?: string };
+  /**
+   * Recovery jobs: enqueued once (by one worker) whenever Redis turns out to hold none of our jobs
+   * (a restart without persistence, a failover to an empty replica, a new Redis). They re-derive
+   * from Postgres the work that was queued in the lost Redis. Payload: {}.
+   */
+  recover?: boolean;
   handler(data: D, deps: Deps, ctx: JobContext): Promise<unknown>;
 }
 
@@ -42,43 +50,138 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 export type Queues = Record<QueueName, Queue>;
 
 /**
- * Worker settings per queue. A score run holds its lock for up to lockDuration between renewals;
- * its longest synchronous stretch (PageRank) stays well under half of it, so the lock is renewed in
- * time, and a run whose worker died is taken over after at most lockDuration + stalledInterval.
+ * Worker settings per queue. A score run holds its lock for up to lockDuration between renewals
+ * (BullMQ renews at half of it); its longest synchronous stretch (PageRank) stays well under half
+ * of it, so the lock is renewed in time. Stalled-job settings: src/core/worker-runtime.ts.
  */
-export const QUEUE_WORKER_OPTIONS: Record<QueueName, { concurrency: number; lockDuration: number; stalledInterval: number }> = {
-  scoring: { concurrency: 1, lockDuration: 60_000, stalledInterval: 30_000 },
-  matching: { concurrency: 4, lockDuration: 30_000, stalledInterval: 30_000 },
-  maintenance: { concurrency: 2, lockDuration: 30_000, stalledInterval: 30_000 },
+export const QUEUE_WORKER_OPTIONS: Record<QueueName, { concurrency: number; lockDuration: number }> = {
+  scoring: { concurrency: 1, lockDuration: 60_000 },
+  matching: { concurrency: 4, lockDuration: 30_000 },
+  maintenance: { concurrency: 2, lockDuration: 30_000 },
 };
 
-/** The queues, each created (and connected) on first use: scripts that never enqueue never touch Redis. */
-export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
+/**
+ * Where an enqueue that Redis refused goes instead (the job outbox in Postgres), to be added to
+ * its queue once Redis answers again. Without one, the failure reaches the caller.
+ */
+export interface EnqueueFallback {
+  save(queue: QueueName, name: string, data: unknown, options: JobsOptions | undefined, error: unknown): Promise<void>;
+}
+
+export interface QueuesOptions {
+  /** Where jobs go while Redis is unreachable (the job outbox); without one, enqueue throws. */
+  fallback?: EnqueueFallback;
+  /** How long one enqueue may wait for Redis before it counts as failed. */
+  timeoutMs?: number;
+  log?: Logger;
+}
+
+interface QueueInternals {
+  name: QueueName;
+  fallback?: EnqueueFallback;
+  timeoutMs: number;
+}
+
+const internals = new WeakMap<Queue, QueueInternals>();
+const CREATED = Symbol('created queues');
+const PRODUCER = Symbol('producer connection');
+const FALLBACK = Symbol('enqueue fallback');
+
+function isRedisInstance(connection: ConnectionOptions): connection is Redis {
+  return typeof (connection as Redis).duplicate === 'function';
+}
+
+/**
+ * The queues, each created (and connected) on first use: scripts that never enqueue never touch
+ * Redis. They share one producer connection of their own that fails fast (see failFastOptions):
+ * the connection handed in may be a blocking one (maxRetriesPerRequest null, offline queue), on
+ * which an enqueue during a Redis outage would wait for Redis to come back, holding its request.
+ */
+export function createQueues(connection: ConnectionOptions, prefix: string, options: QueuesOptions = {}): Queues {
+  const timeoutMs = options.timeoutMs ?? 2_000;
   const created = new Map<QueueName, Queue>();
+  let producer: Redis | undefined;
+  const producerConnection = (): ConnectionOptions => {
+    if (!isRedisInstance(connection)) return { ...connection, ...failFastOptions(timeoutMs) } as ConnectionOptions;
+    if (!producer) {
+      producer = connection.duplicate(failFastOptions(timeoutMs));
+      // Outages are reported by the enqueue that fails (and the outbox); ioredis reconnects by itself.
+      producer.on('error', () => undefined);
+    }
+    return producer;
+  };
   const queues = {} as Queues;
   for (const name of QUEUE_NAMES) {
     Object.defineProperty(queues, name, {
       enumerable: true,
       get() {
-        if (!created.has(name)) created.set(name, new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }));
+        if (!created.has(name)) {
+          const queue = new Queue(name, { connection: producerConnection(), prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+          queue.on('error', (error) => options.log?.debug({ queue: name, err: error }, 'queue connection error'));
+          internals.set(queue, { name, fallback: options.fallback, timeoutMs });
+          created.set(name, queue);
+        }
         return created.get(name)!;
       },
     });
   }
   Object.defineProperty(queues, CREATED, { value: created });
+  Object.defineProperty(queues, PRODUCER, { get: () => producer });
+  Object.defineProperty(queues, FALLBACK, { value: options.fallback });
   return queues;
 }
-
-const CREATED = Symbol('created queues');
 
 export async function closeQueues(queues: Queues): Promise<void> {
   const created = (queues as unknown as Record<symbol, Map<QueueName, Queue>>)[CREATED];
   await Promise.all([...created.values()].map((q) => q.close()));
+  const producer = (queues as unknown as Record<symbol, Redis | undefined>)[PRODUCER];
+  if (producer) await producer.quit().catch(() => producer.disconnect());
 }
 
-/** Adds a job by name with its typed payload. Call only after the transaction that motivates it committed. */
-export function enqueue<N extends JobName>(queue: Queue, name: N, data: JobPayloads[N], options?: JobsOptions): Promise<Job> {
-  return queue.add(name, data, options);
+/**
+ * Adds a job, failing after the queue's timeout however Redis misbehaves (down, restarting, or
+ * accepting connections without answering). A job that timed out may still have been added: every
+ * job is safe to run twice, and those that must run once per subject carry a jobId or deduplication id.
+ */
+export async function addJob(queue: Queue, name: string, data: unknown, options?: JobsOptions): Promise<void> {
+  const timeoutMs = internals.get(queue)?.timeoutMs ?? 2_000;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not take job "${name}" within ${timeoutMs} ms`)), timeoutMs);
+  });
+  const adding = queue.add(name, data, options);
+  adding.catch(() => undefined); // a late failure after the timeout is already accounted for
+  try {
+    await Promise.race([adding, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Adds a job by name with its typed payload. Call only after the transaction that motivates it
+ * committed. When Redis refuses it and the queues have a fallback (the job outbox), the job is
+ * saved there and added when Redis is back: the caller's request still succeeds.
+ */
+export async function enqueue<N extends JobName>(queue: Queue, name: N, data: JobPayloads[N], options?: JobsOptions): Promise<void> {
+  try {
+    await addJob(queue, name, data, options);
+  } catch (error) {
+    const own = internals.get(queue);
+    if (!own?.fallback) throw error;
+    await own.fallback.save(own.name, name, data, options, error);
+  }
+}
+
+/** The fallback the queues were created with (the worker drains it). */
+export function fallbackOf(queues: Queues): EnqueueFallback | undefined {
+  return (queues as unknown as Record<symbol, EnqueueFallback | undefined>)[FALLBACK];
+}
+
+/** The queues' producer connection (it emits 'ready' after every reconnect); undefined for option-built connections. */
+export function producerOf(queues: Queues): Redis | undefined {
+  void queues[QUEUE_NAMES[0]]; // the connection is created with the first queue
+  return (queues as unknown as Record<symbol, Redis | undefined>)[PRODUCER];
 }
 
 /** For scripts that build services but never enqueue: any use is a bug and says so. */

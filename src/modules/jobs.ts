@@ -3,8 +3,10 @@ import type { Core } from '../boot';
 import { endCampaignsJob } from './campaigns/jobs/end-campaigns.job';
 import { expireOffersJob } from './matching/jobs/expire-offers.job';
 import { matchCampaignJob } from './matching/jobs/match-campaign.job';
+import { rematchCampaignsJob } from './matching/jobs/rematch-campaigns.job';
 import { scoreRunCompletedJob } from './matching/jobs/score-run-completed.job';
 import { recomputeScoresJob } from './scoring/jobs/recompute-scores.job';
+import { resumeScoreRunsJob } from './scoring/jobs/resume-score-runs.job';
 import { scheduleScoreRunJob } from './scoring/jobs/schedule-score-run.job';
 import type { Services } from './services';
 
@@ -19,4 +21,6 @@ export const jobs: ReadonlyArray<JobDefinition<string, any, JobDeps>> = [
   matchCampaignJob,
   scoreRunCompletedJob,
   expireOffersJob,
+  resumeScoreRunsJob,
+  rematchCampaignsJob,
 ];

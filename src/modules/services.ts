@@ -8,6 +8,7 @@ import { MatchingService } from './matching/matching.service';
 import { CampaignsService } from './campaigns/campaigns.service';
 import { ActivityService } from './activity/activity.service';
 import { InfluencersService } from './influencers/influencers.service';
+import { PrivacyService } from './privacy/privacy.service';
 import { ScoringService } from './scoring/scoring.service';
 import { TopicsService } from './topics/topics.service';
 
@@ -20,6 +21,7 @@ export interface Services {
   claims: ClaimsService;
   matching: MatchingService;
   influencers: InfluencersService;
+  privacy: PrivacyService;
   scoring: ScoringService;
   topics: TopicsService;
 }
@@ -42,6 +44,7 @@ export function createServices(dataSource: DataSource, env: Env, queues: Queues)
     claims: new ClaimsService(dataSource, matching),
     matching,
     influencers,
+    privacy: new PrivacyService(dataSource, accounts, matching),
     scoring: new ScoringService(dataSource, queues, { databaseUrl: env.DATABASE_URL, historyDays: env.SCORE_HISTORY_DAYS }),
     topics,
   };

@@ -218,8 +218,12 @@ export class AccountsService {
   }
 
   async organizationFor(principal: Principal, id: string): Promise<Organization> {
-    if (!(await this.canSeeOrganization(principal, id))) throw notFound('Organization');
-    return this.dataSource.getRepository(Organization).findOneByOrFail({ id });
+    // Operators see every organisation, so for them the id may name none: NOT_FOUND, not a 500.
+    const organization = (await this.canSeeOrganization(principal, id))
+      ? await this.dataSource.getRepository(Organization).findOneBy({ id })
+      : null;
+    if (!organization) throw notFound('Organization');
+    return organization;
   }
 
   /** The organisation a member acts for: the one named, or their only one. */

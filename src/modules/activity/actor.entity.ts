@@ -7,6 +7,7 @@ import { Network } from '../influencers/network';
  */
 @Entity('actors')
 @Index('actors_network_handle_hash_key', ['network', 'handleHash'], { unique: true })
+@Index('actors_erased_quality_idx', ['id'], { where: '"erased_quality" IS NOT NULL' })
 @Check('actors_handle_hash_check', 'octet_length("handle_hash") = 32')
 export class Actor {
   @PrimaryGeneratedColumn('identity', { generatedIdentity: 'BY DEFAULT' })
@@ -17,6 +18,14 @@ export class Actor {
 
   @Column({ name: 'handle_hash', type: 'bytea' })
   handleHash: Buffer;
+
+  /**
+   * Set when the influencer who owned this account erased their data: the teleport prior their
+   * account snapshot gave the node, kept so that other people's scores do not move (the handle
+   * hash is replaced by random bytes, so nothing leads back to the account).
+   */
+  @Column({ name: 'erased_quality', type: 'double precision', nullable: true })
+  erasedQuality: number | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

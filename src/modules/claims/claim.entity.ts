@@ -12,7 +12,7 @@ registerEnumType(ClaimStatus, { name: 'ClaimStatus', description: 'ACTIVE holds 
 
 @ObjectType({ description: 'A unit of a perk held for an influencer, redeemed once with its code' })
 @Entity('claims')
-// One claim per influencer per campaign (influencer_id is kept after erasure for this reason: an opaque id).
+// One claim per influencer per campaign (after an erasure, influencer_id holds a random stand-in shared with the offer).
 @Index('claims_campaign_id_influencer_id_key', ['campaignId', 'influencerId'], { unique: true })
 @Index('claims_offer_id_key', ['offerId'], { unique: true })
 @Index('claims_code_key', ['code'], { unique: true })

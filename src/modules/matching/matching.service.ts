@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { affectedRows } from '../../core/database';
 import { decodeKeysetCursor, encodeCursor, toConnection } from '../../core/connection';
 import { notFound } from '../../core/errors';
 import type { Logger } from '../../core/logger';
@@ -31,12 +32,6 @@ interface CampaignRow {
   started: boolean;
   max_outstanding_offers: number;
   offer_lifetime_hours: number;
-}
-
-/** A statement's row count (TypeORM answers UPDATE/DELETE with [rows, count]). */
-async function count(db: EntityManager, sql: string, params: unknown[]): Promise<number> {
-  const [{ n }] = await db.query(`WITH x AS (${sql} RETURNING 1) SELECT count(*)::int AS n FROM x`, params);
-  return n;
 }
 
 /**
@@ -99,13 +94,13 @@ export class MatchingService {
         [campaignId],
       );
       if (!campaign) return { offered: 0, withdrawn: 0, expired: 0, skipped: 'no such campaign' };
-      const expired = await count(
+      const expired = await affectedRows(
         db,
         `UPDATE offers SET status = 'EXPIRED', closed_at = now() WHERE campaign_id = $1 AND status = 'OFFERED' AND expires_at <= now()`,
         [campaignId],
       );
       if (campaign.status === CampaignStatus.ENDED || campaign.over) {
-        const withdrawn = await count(
+        const withdrawn = await affectedRows(
           db,
           `UPDATE offers SET status = 'WITHDRAWN', closed_at = now() WHERE campaign_id = $1 AND status = 'OFFERED'`,
           [campaignId],
@@ -124,7 +119,7 @@ export class MatchingService {
       // Open offers of people no longer eligible, by one hashed anti-join over the eligible set.
       const withdrawParams = new SqlParams();
       withdrawParams.add(campaignId, 'uuid');
-      const withdrawn = await count(
+      const withdrawn = await affectedRows(
         db,
         `UPDATE offers o SET status = 'WITHDRAWN', closed_at = now()
          WHERE o.campaign_id = $1::uuid AND o.status = 'OFFERED'

@@ -130,6 +130,10 @@ async function loadInfluencers(client: ClientBase, window: ScoreWindow, quality:
   let owned = new Int32Array(1024);
   let count = 0;
   let ownedCount = 0;
+  // Nodes of influencers who erased their data keep the prior their accounts gave them (frozen at
+  // erasure), so erasing one person does not move anyone else's score. A few rows, by a partial index.
+  const erased = await client.query(`SELECT id, erased_quality FROM actors WHERE erased_quality IS NOT NULL`);
+  for (const row of erased.rows) if (row.id < quality.length) quality[row.id] = row.erased_quality;
   await copyOut(
     client,
     `SELECT i.id, sa.actor_id, sa.followers, sa.following, sa.account_created_at, sa.verified

@@ -16,7 +16,7 @@ export interface ScoringSettings {
 }
 
 /** Only one score run computes at a time, across every worker process (session advisory lock). */
-const RUN_LOCK = 7_301_002;
+export const RUN_LOCK = 7_301_002;
 
 /** A retryable refusal: another run holds the lock. BullMQ retries the job with backoff. */
 export class ScoreRunBusyError extends Error {
@@ -60,6 +60,36 @@ export class ScoringService {
       await enqueue(this.queues.scoring, 'recompute-scores', { runId: run.id }, { jobId: `score-run-${run.id}-${run.attempt}` });
     }
     return run;
+  }
+
+  /**
+   * Repairs, from Postgres, runs whose job is gone or dead: a run that should be queued or
+   * computing but has no job (Redis lost it, or the process died between commit and enqueue) is
+   * enqueued again; one whose job failed for good while the row still says PENDING or RUNNING (a
+   * job taken back from dead workers more than maxStalledCount times never reached its handler's
+   * catch) is marked FAILED, so asking for its date again re-arms it. Live jobs are left alone.
+   */
+  async resumeRuns(): Promise<{ enqueued: number; failed: number }> {
+    const rows: Array<{ id: number; attempt: number }> = await this.dataSource.query(
+      `SELECT id, attempt FROM score_runs WHERE status IN ('PENDING', 'RUNNING') ORDER BY run_date`,
+    );
+    const report = { enqueued: 0, failed: 0 };
+    for (const { id, attempt } of rows) {
+      const jobId = `score-run-${id}-${attempt}`;
+      const job = await this.queues.scoring.getJob(jobId);
+      if (!job) {
+        await enqueue(this.queues.scoring, 'recompute-scores', { runId: id }, { jobId });
+        report.enqueued++;
+      } else if ((await job.getState()) === 'failed') {
+        const marked = await this.dataSource.query(
+          `UPDATE score_runs SET status = 'FAILED', error = $3, finished_at = now()
+           WHERE id = $1 AND attempt = $2 AND status IN ('PENDING', 'RUNNING') RETURNING id`,
+          [id, attempt, `job failed: ${job.failedReason}`.slice(0, 500)],
+        );
+        report.failed += marked.length;
+      }
+    }
+    return report;
   }
 
   runById(id: number): Promise<ScoreRun | null> {

@@ -1,0 +1,159 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
+import {
+  GraphQLError,
+  Kind,
+  type FragmentDefinitionNode,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+  type ParseOptions,
+  type ValidationRule,
+} from 'graphql';
+import type { Redis } from 'ioredis';
+import type { Env, RateLimitSetting } from '../core/env';
+import { rateLimited } from '../core/errors';
+import type { Logger } from '../core/logger';
+import { RateLimiter, type RateLimitHit } from '../core/rate-limit';
+import { AuthPayload } from '../modules/accounts/accounts.types';
+import type { ApiContext } from './context';
+import { operationCost } from './query-cost';
+
+// Refusals say what to change, never the limit: a number invites probing just under it.
+const TOO_DEEP = 'The query is nested too deeply: select less nested data or split it into several requests';
+const TOO_MANY_ALIASES = 'The query uses too many aliases: split it into several requests';
+const TOO_MANY_DIRECTIVES = 'The query uses too many directives';
+const TOO_LONG = 'Syntax Error: The query is too long: split it into several requests';
+const TOO_COSTLY = 'The query asks for too much at once: ask for smaller pages or fewer fields, or split it into several requests';
+
+// graphql-js's own message ("more that 200 tokens", sic) when `parseOptions.maxTokens` is exceeded; it states the limit.
+const TOKEN_LIMIT_MESSAGE = /Document contains more tha[nt] \d+ tokens/;
+// "Did you mean ...?" in validation and in input coercion ("Did you mean the enum value "ADMIN"?").
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
+function validationFailure(message: string, status?: number): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...(status ? { http: { status } } : {}) } });
+}
+
+/** Armor reports to the validation context (a 400), with our message instead of its own. */
+function reject(message: string): { propagateOnRejection: false; onReject: GraphQLArmorRejectCallback[] } {
+  return { propagateOnRejection: false, onReject: [(ctx) => ctx?.reportError(validationFailure(message))] };
+}
+
+export interface ApiLimits {
+  /** Spread into ApolloServer's configuration. */
+  apolloOptions: { introspection: boolean; validationRules: ValidationRule[]; parseOptions: ParseOptions };
+  plugins: ApolloServerPlugin<ApiContext>[];
+  /** Puts the per-principal rate limits in front of logIn, claimOffer and ingestActivity. */
+  rateLimit(schema: GraphQLSchema): GraphQLSchema;
+  close(): void;
+}
+
+/**
+ * Limits on what one request may ask (depth, aliases, directives, tokens, cost) and on how often
+ * a principal may call the mutations worth abusing (guessing passwords, hammering claims,
+ * flooding ingestion). Introspection and "Did you mean" suggestions are off in production.
+ */
+export async function createLimits(env: Env, log: Logger, redis: Redis): Promise<ApiLimits> {
+  const production = env.NODE_ENV === 'production';
+  const armor = new ApolloArmor({
+    maxDepth: { n: env.GRAPHQL_MAX_DEPTH, flattenFragments: true, exposeLimits: false, ...reject(TOO_DEEP) },
+    maxAliases: { n: env.GRAPHQL_MAX_ALIASES, exposeLimits: false, ...reject(TOO_MANY_ALIASES) },
+    maxDirectives: { n: env.GRAPHQL_MAX_DIRECTIVES, exposeLimits: false, ...reject(TOO_MANY_DIRECTIVES) },
+    // Armor's token plugin throws from parsingDidStart, which Apollo 5 answers with a 500; graphql-js's
+    // own maxTokens (parseOptions below) stops the lexer early and is answered with a 400.
+    maxTokens: { enabled: false },
+    // Armor's cost rule counts literal `first` only; ours (query-cost.ts) sees variables too.
+    costLimit: { enabled: false },
+    // Ours below also strips suggestions from input coercion errors, which armor's pattern misses.
+    blockFieldSuggestion: { enabled: false },
+  });
+  const { validationRules } = armor.protect();
+
+  const limiter = new RateLimiter(redis, env.BULLMQ_PREFIX, log);
+  await limiter.ready();
+
+  const plugins: ApolloServerPlugin<ApiContext>[] = [
+    {
+      async requestDidStart() {
+        return {
+          async didResolveOperation({ schema, document, operation, request }) {
+            if (!operation) return;
+            const fragments = new Map<string, FragmentDefinitionNode>();
+            for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+            if (operationCost(schema, operation, fragments, request.variables ?? {}) > env.GRAPHQL_MAX_COST) {
+              throw validationFailure(TOO_COSTLY, 400);
+            }
+          },
+          async didEncounterErrors({ errors }) {
+            for (const error of errors) {
+              if (TOKEN_LIMIT_MESSAGE.test(error.message)) error.message = TOO_LONG;
+              else if (production) error.message = error.message.replace(SUGGESTION, '');
+            }
+          },
+        };
+      },
+    },
+  ];
+
+  return {
+    apolloOptions: {
+      introspection: !production,
+      validationRules: validationRules as ValidationRule[],
+      parseOptions: { maxTokens: env.GRAPHQL_MAX_TOKENS },
+    },
+    plugins,
+    rateLimit: (schema) => withRateLimits(schema, limiter, env),
+    close: () => limiter.close(),
+  };
+}
+
+type Resolve = GraphQLFieldResolver<unknown, ApiContext, Record<string, any>>;
+
+/** The caller's identity for per-principal limits: a person's user id or an API key's id. */
+function principalOf(ctx: ApiContext): string | null {
+  const p = ctx.principal;
+  return p ? (p.kind === 'user' ? `user:${p.userId}` : `key:${p.keyId}`) : null;
+}
+
+/**
+ * Wraps the resolvers of the rate-limited mutations. The check runs before the resolver (and its
+ * @Authorized check): anonymous callers of claimOffer and ingestActivity are left to be refused there.
+ */
+function withRateLimits(schema: GraphQLSchema, limiter: RateLimiter, env: Env): GraphQLSchema {
+  const fields = schema.getMutationType()?.getFields() ?? {};
+  const wrap = (name: string, around: (inner: Resolve) => Resolve) => {
+    const field = fields[name];
+    if (!field?.resolve) throw new Error(`Rate limit on a mutation the schema does not have: ${name}`);
+    field.resolve = around(field.resolve as Resolve);
+  };
+  const refuseOver = async (hits: Array<RateLimitHit | null>) => {
+    const decision = await limiter.hit(hits.filter((h): h is RateLimitHit => h !== null));
+    if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
+  };
+  const hit = (rule: string, subject: string | null, limit: RateLimitSetting | null): RateLimitHit | null =>
+    subject !== null && limit ? { rule, subject, limit } : null;
+
+  // Per email against password guessing (a successful log-in clears it, so the owner is never
+  // locked out by their own sessions), per client address against guessing across many emails
+  // and against spending the server's CPU on scrypt.
+  wrap('logIn', (inner) => async (source, args, ctx, info) => {
+    const email = String(args.input?.email ?? '')
+      .trim()
+      .toLowerCase();
+    const ip = ctx.res.req.ip ?? ctx.res.req.socket.remoteAddress ?? null;
+    await refuseOver([hit('login-email', email, env.RATE_LIMIT_LOGIN_EMAIL), hit('login-ip', ip, env.RATE_LIMIT_LOGIN_IP)]);
+    const result = await inner(source, args, ctx, info);
+    if (result instanceof AuthPayload && env.RATE_LIMIT_LOGIN_EMAIL) await limiter.reset({ rule: 'login-email', subject: email });
+    return result;
+  });
+  wrap('claimOffer', (inner) => async (source, args, ctx, info) => {
+    await refuseOver([hit('claim', principalOf(ctx), env.RATE_LIMIT_CLAIM)]);
+    return inner(source, args, ctx, info);
+  });
+  wrap('ingestActivity', (inner) => async (source, args, ctx, info) => {
+    await refuseOver([hit('ingest', principalOf(ctx), env.RATE_LIMIT_INGEST)]);
+    return inner(source, args, ctx, info);
+  });
+  return schema;
+}

@@ -1,0 +1,36 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+
+@ObjectType({
+  description:
+    'What eraseMyData did. Your account, profile, social accounts, scores and score history are gone; your activity stays ' +
+    "in the interaction graph as anonymous nodes (so other people's scores do not change) and your claims stay for the " +
+    "brands' accounting, neither linked to you any more. Your token stops working.",
+})
+export class ErasureReceipt {
+  @Field(() => Date)
+  erasedAt: Date;
+
+  @Field(() => Int, { description: 'Social accounts removed' })
+  socialAccounts: number;
+
+  @Field(() => Int, { description: 'Score rows removed, the current snapshot and every day of history' })
+  scores: number;
+
+  @Field(() => Int, { description: 'Topic score rows removed, the current snapshot and every day of history' })
+  topicScores: number;
+
+  @Field(() => Int, { description: 'Your accounts kept in the interaction graph as anonymous nodes (their handles unlinked)' })
+  anonymousNodes: number;
+
+  @Field(() => Int, { description: 'Posts and interactions of those nodes whose network ids were removed' })
+  activityUnlinked: number;
+
+  @Field(() => Int, { description: 'Open offers withdrawn' })
+  offersWithdrawn: number;
+
+  @Field(() => Int, { description: 'Claims kept for the brands, no longer linked to you' })
+  claimsKept: number;
+
+  @Field(() => Int, { description: 'Of those, active claims whose codes can still be redeemed with the brand' })
+  activeClaimsKept: number;
+}
