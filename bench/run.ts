@@ -76,6 +76,8 @@ async function benchScores(): Promise<Record<string, unknown>> {
   const seed = flag('seed', 1);
   const { url, runDate } = await seededDatabase(influencers, interactions, seed);
   const dataSource = await createDataSource(url, 2).initialize();
+  // A database cached by an older checkout is brought up to this one's schema first.
+  await dataSource.runMigrations({ transaction: 'each' });
   const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   const queues = createQueues(redis, `perks-bench-${process.pid}`);
   try {
