@@ -24,6 +24,17 @@ function isPublic(error: unknown): error is GraphQLError {
 }
 
 /**
+ * An error Apollo raised about the request itself, without a code (an unsupported persisted query
+ * version, say): raised by the server, not thrown by our code, and answered with a 4xx status. Its
+ * message is about the request, so it is shown, as a BAD_REQUEST.
+ */
+function isRequestError(error: unknown): error is GraphQLError {
+  if (!(error instanceof GraphQLError) || error.originalError || error.extensions?.code !== undefined) return false;
+  const status = (error.extensions?.http as { status?: number } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/**
  * Errors a client may see keep their message and code; everything else (database, ORM, bugs)
  * becomes a bare INTERNAL_SERVER_ERROR. Stack traces never leave the process.
  */
@@ -31,6 +42,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   // Parse and validation errors arrive as GraphQLErrors themselves; resolver errors are unwrapped.
   const original = unwrapResolverError(error);
   if (!isPublic(original)) {
+    if (isRequestError(original)) return { message: original.message, extensions: { code: 'BAD_REQUEST' } };
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   }
   const extensions: Record<string, unknown> = { code: original.extensions.code };
@@ -60,8 +72,14 @@ export function operationLoggingPlugin(): ApolloServerPlugin<ApiContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ contextValue, operationName }) {
+        async didResolveOperation({ contextValue, operationName, operation }) {
           if (operationName) contextValue.res.locals.operationName = operationName;
+          // The schema has no Subscription type; graphql-js would fail this at execution, unhelpfully.
+          if (operation?.operation === 'subscription') {
+            throw new GraphQLError('Subscriptions are not supported: send a query or a mutation', {
+              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            });
+          }
         },
         async didEncounterErrors({ contextValue, errors, operationName }) {
           for (const error of errors) {

@@ -49,6 +49,23 @@ describe('HTTP server', () => {
     });
   });
 
+  it('answers a subscription and an unsupported persisted query as bad requests, not internal errors', async () => {
+    const post = (body: object) =>
+      fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const subscription = await post({ query: 'subscription { me { id } }' });
+    expect(subscription.status).toBe(400);
+    expect(((await subscription.json()) as { errors: unknown[] }).errors[0]).toMatchObject({
+      message: 'Subscriptions are not supported: send a query or a mutation',
+      extensions: { code: 'BAD_REQUEST' },
+    });
+    const persisted = await post({ query: '{ __typename }', extensions: { persistedQuery: { version: 2, sha256Hash: 'abc' } } });
+    expect(persisted.status).toBe(400);
+    expect(((await persisted.json()) as { errors: unknown[] }).errors[0]).toEqual({
+      message: 'Unsupported persisted query version',
+      extensions: { code: 'BAD_REQUEST' },
+    });
+  });
+
   it('reports syntax errors and unknown fields as client errors', async () => {
     const syntax = await api.client.request('{ topics { slug }');
     expect(syntax.status).toBe(400);
