@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { withTimeout } from './timeout';
 import type { DataSource } from 'typeorm';
 
 export interface DependencyStatus {
@@ -8,16 +9,10 @@ export interface DependencyStatus {
 
 /** True when the check resolves truthy within the deadline; a hung dependency cannot hang a probe. */
 async function answersWithin(check: () => Promise<unknown>, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
   try {
-    return await Promise.race([check().then(Boolean), timeout]);
+    return await withTimeout(check().then(Boolean), timeoutMs, () => new Error('timed out'));
   } catch {
     return false;
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -5,6 +5,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { DataSource } from 'typeorm';
 import type { Logger } from './logger';
 import { QUEUE_NAMES, type Queues } from './queues';
+import { withTimeout } from './timeout';
 
 /**
  * Prometheus metrics both processes expose: Node's process metrics, queue depths and the last
@@ -21,15 +22,7 @@ export interface MetricsDeps {
 
 const SCORE_RUN_PHASES = ['loading', 'computing', 'writing', 'switching', 'total'] as const;
 
-function within<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
+const within = <T>(promise: Promise<T>, timeoutMs: number) => withTimeout(promise, timeoutMs, () => new Error('timed out'));
 
 /** One call per scrape however many metrics ask: concurrent callers share the promise in flight. */
 function sharedPerScrape<T>(load: () => Promise<T>): () => Promise<T> {

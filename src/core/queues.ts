@@ -1,7 +1,8 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from './logger';
-import { failFastOptions } from './redis';
+import { failFastOptions, isRedisInstance } from './redis';
+import { withTimeout } from './timeout';
 
 /** Every queue of the service. Workers listen on all of them; jobs say which one they use. */
 export const QUEUE_NAMES = ['scoring', 'matching', 'maintenance'] as const;
@@ -87,10 +88,6 @@ const CREATED = Symbol('created queues');
 const PRODUCER = Symbol('producer connection');
 const FALLBACK = Symbol('enqueue fallback');
 
-function isRedisInstance(connection: ConnectionOptions): connection is Redis {
-  return typeof (connection as Redis).duplicate === 'function';
-}
-
 /**
  * The queues, each created (and connected) on first use: scripts that never enqueue never touch
  * Redis. They share one producer connection of their own that fails fast (see failFastOptions):
@@ -145,17 +142,7 @@ export async function closeQueues(queues: Queues): Promise<void> {
  */
 export async function addJob(queue: Queue, name: string, data: unknown, options?: JobsOptions): Promise<void> {
   const timeoutMs = internals.get(queue)?.timeoutMs ?? 2_000;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not take job "${name}" within ${timeoutMs} ms`)), timeoutMs);
-  });
-  const adding = queue.add(name, data, options);
-  adding.catch(() => undefined); // a late failure after the timeout is already accounted for
-  try {
-    await Promise.race([adding, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  await withTimeout(queue.add(name, data, options), timeoutMs, () => new Error(`Redis did not take job "${name}" within ${timeoutMs} ms`));
 }
 
 /**

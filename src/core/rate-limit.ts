@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RateLimitSetting } from './env';
 import type { Logger } from './logger';
+import { failFastOptions } from './redis';
+import { withTimeout } from './timeout';
 
 export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -43,6 +45,7 @@ const WARN_EVERY_MS = 30_000;
 export class RateLimiter {
   private readonly redis: ScriptedRedis;
   private lastWarning = 0;
+  private readonly noAnswer = () => new Error(`no answer from Redis within ${this.timeoutMs} ms`);
 
   /**
    * Opens its own connection to `redis`'s server: without an offline queue a command fails at once
@@ -55,10 +58,9 @@ export class RateLimiter {
     private readonly timeoutMs = 250,
   ) {
     this.redis = redis.duplicate({
+      ...failFastOptions(timeoutMs),
       lazyConnect: false,
-      enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      commandTimeout: timeoutMs,
       connectTimeout: Math.max(timeoutMs, 1_000),
     }) as ScriptedRedis;
     this.redis.defineCommand('rateLimitHit', { lua: HIT_SCRIPT });
@@ -86,7 +88,7 @@ export class RateLimiter {
     const windows = hits.map((h) => h.limit.windowSeconds * 1000);
     let replies: number[];
     try {
-      replies = await withTimeout(this.redis.rateLimitHit(keys.length, ...keys, ...windows), this.timeoutMs);
+      replies = await withTimeout(this.redis.rateLimitHit(keys.length, ...keys, ...windows), this.timeoutMs, this.noAnswer);
     } catch (err) {
       this.warn(err);
       return { allowed: true };
@@ -101,7 +103,7 @@ export class RateLimiter {
   /** Forgets a counter, e.g. an email's failed log-ins once the right password is given. */
   async reset(hit: Omit<RateLimitHit, 'limit'>): Promise<void> {
     try {
-      await withTimeout(this.redis.del(this.key(hit)), this.timeoutMs);
+      await withTimeout(this.redis.del(this.key(hit)), this.timeoutMs, this.noAnswer);
     } catch (err) {
       this.warn(err);
     }
@@ -123,12 +125,4 @@ export class RateLimiter {
     this.lastWarning = now;
     this.log.warn({ err }, 'rate limiter cannot reach Redis: calls are let through unlimited');
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { withTimeout } from './timeout';
 
 /**
  * BullMQ keeps jobs, locks and deduplication keys in Redis. A Redis that evicts keys under memory
@@ -38,22 +39,11 @@ export async function readMaxmemoryPolicy(redis: Redis): Promise<string | null> 
 
 /** Resolves when Redis runs with maxmemory-policy noeviction; otherwise rejects with what to do. */
 export async function assertNoEviction(redis: Redis, timeoutMs = 10_000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new RedisPolicyError(`Redis at ${where(redis)} did not answer within ${timeoutMs / 1000} s (is it running? check REDIS_URL)`),
-        ),
-      timeoutMs,
-    );
-  });
-  let policy: string | null;
-  try {
-    policy = await Promise.race([readMaxmemoryPolicy(redis), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const policy = await withTimeout(
+    readMaxmemoryPolicy(redis),
+    timeoutMs,
+    () => new RedisPolicyError(`Redis at ${where(redis)} did not answer within ${timeoutMs / 1000} s (is it running? check REDIS_URL)`),
+  );
   if (policy === 'noeviction') return;
   if (policy === null) {
     throw new RedisPolicyError(

@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'bullmq';
 import IORedis, { type Redis, type RedisOptions } from 'ioredis';
 
 /**
@@ -15,11 +16,16 @@ export function failFastOptions(commandTimeoutMs: number): RedisOptions {
   return { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: commandTimeoutMs, connectTimeout: commandTimeoutMs };
 }
 
+/** An ioredis connection (which BullMQ duplicates), as opposed to plain connection options. */
+export function isRedisInstance(connection: ConnectionOptions): connection is Redis {
+  return typeof (connection as Redis).duplicate === 'function';
+}
+
 /**
  * The process's Redis connection (BLOCKING_OPTIONS by default, so commands wait across a reconnect).
  * The queues and the workers derive their own connections from it: fail-fast for enqueueing
  * (createQueues), blocking for BullMQ workers (startWorkers).
  */
 export function createRedis(url: string, options: RedisOptions = {}): Redis {
-  return new IORedis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, ...options });
+  return new IORedis(url, { ...BLOCKING_OPTIONS, enableReadyCheck: true, ...options });
 }

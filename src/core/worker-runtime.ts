@@ -1,10 +1,9 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Env } from './env';
 import type { Logger } from './logger';
 import { JobOutbox } from './outbox';
 import { addJob, fallbackOf, producerOf, QUEUE_NAMES, QUEUE_WORKER_OPTIONS, type JobDefinition, type Queues } from './queues';
-import { BLOCKING_OPTIONS } from './redis';
+import { BLOCKING_OPTIONS, isRedisInstance } from './redis';
 
 /**
  * How a dead worker's jobs are taken back (BullMQ stalled-job detection). A worker holds a lock on
@@ -71,10 +70,6 @@ export interface WorkerRuntime {
   running(): boolean;
   /** Waits for jobs in progress to finish, then disconnects. */
   close(): Promise<void>;
-}
-
-function isRedisInstance(connection: ConnectionOptions): connection is Redis {
-  return typeof (connection as Redis).duplicate === 'function';
 }
 
 /**

@@ -81,13 +81,12 @@ function answerSql(influencerId: string, key: string | null, answer: string): st
   return `UPDATE claim_requests SET result = ${answer} WHERE influencer_id = ${literal(influencerId)} AND idempotency_key = ${literal(key)}`;
 }
 
-/** What is stored for an idempotency key that got a failure, for claimFailureFrom to rebuild. */
-function storedAnswer(outcome: Claim | ClaimFailure): Record<string, unknown> {
-  if (outcome instanceof Claim) return { claimId: outcome.id };
+/** What is stored for an idempotency key that got a failure, for claimFailureFrom to rebuild (a success stores its claim id). */
+function storedAnswer(failure: ClaimFailure): Record<string, unknown> {
   return {
-    errorCode: outcome.errorCode,
-    message: outcome.message,
-    ...(outcome instanceof NotEligibleError ? { reasons: outcome.reasons } : {}),
+    errorCode: failure.errorCode,
+    message: failure.message,
+    ...(failure instanceof NotEligibleError ? { reasons: failure.reasons } : {}),
   };
 }
 
@@ -189,15 +188,14 @@ export class ClaimsService {
          SELECT ${literal(offerId)}, id, ${literal(influencerId)}, ${literal(redemptionCode())} FROM taken
          RETURNING id, offer_id, campaign_id, influencer_id, code, status, claimed_at),
        closed AS (
-         UPDATE offers SET status = 'CLAIMED', closed_at = now() WHERE id = ${literal(offerId)} AND EXISTS (SELECT 1 FROM claim) RETURNING id),
+         UPDATE offers SET status = 'CLAIMED', closed_at = now() WHERE id = ${literal(offerId)} AND EXISTS (SELECT 1 FROM claim)),
        answered AS (${answerSql(
          influencerId,
          key,
          `CASE WHEN EXISTS (SELECT 1 FROM claim) THEN jsonb_build_object('claimId', (SELECT id FROM claim))
                WHEN (SELECT remaining FROM campaign) = 0 THEN ${soldOut}::jsonb ELSE ${notActive}::jsonb END`,
-       )} RETURNING 1)
-       SELECT claim.*, (SELECT remaining FROM campaign) AS campaign_remaining,
-              (SELECT count(*) FROM closed) + (SELECT count(*) FROM answered) AS writes
+       )})
+       SELECT claim.*, (SELECT remaining FROM campaign) AS campaign_remaining
        FROM (SELECT 1) AS one LEFT JOIN claim ON true`,
     );
     if (!row.id) return row.campaign_remaining === 0 ? new SoldOutError() : new CampaignNotActiveError();

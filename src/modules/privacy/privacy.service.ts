@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { affectedRows } from '../../core/database';
-import { notFound } from '../../core/errors';
+import { notFound, sqlState } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { AccountsService } from '../accounts/accounts.service';
 import type { MatchingService } from '../matching/matching.service';
@@ -22,11 +22,6 @@ interface Erased {
   receipt: ErasureReceipt;
   /** Campaigns whose open offer was withdrawn: matched again, so the room goes to someone else. */
   campaigns: string[];
-}
-
-function sqlState(error: unknown): string | undefined {
-  const e = error as { code?: string; driverError?: { code?: string } };
-  return e?.code ?? e?.driverError?.code;
 }
 
 /**
