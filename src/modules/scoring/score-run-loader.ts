@@ -71,49 +71,69 @@ async function estimatedRows(client: ClientBase, table: string): Promise<number>
 /**
  * Reads everything a run needs with binary COPY: nodes, influencers with their accounts, posts
  * of the window (and of the window before it, which interactions may still refer to), and
- * interactions of the window. Rows go straight into typed arrays: no object per row. The three
- * reads run side by side on three connections; interactions carry post ids, which become post
- * indexes once both are in.
+ * interactions of the window. Rows go straight into typed arrays: no object per row. The reads
+ * run side by side on four connections that share one snapshot (so they see the same data):
+ * interactions, by far the largest, as two halves of the table's pages, then posts and
+ * influencers. Interactions carry post ids, which become post indexes once both are in.
  */
 export async function loadModelInput(
   client: ClientBase,
   window: ScoreWindow,
   onProgress: (fraction: number) => void,
 ): Promise<LoadedInput> {
-  const [{ max }] = (await client.query('SELECT coalesce(max(id), 0)::int AS max FROM actors')).rows;
-  const nodes = max + 1;
-  const quality = new Float64Array(nodes).fill(PARAMS.unknownQuality);
-  let interactions: Interactions | undefined;
-  let posts: Posts | undefined;
-  let influencers: Influencers | undefined;
-  let loaded = 0;
-  const progress = () => onProgress(++loaded / 4);
-  await onSideConnections(client, [
-    async (c) => {
-      interactions = await loadInteractions(c, window);
-      progress();
-    },
-    async (c) => {
-      posts = await loadPosts(c, window);
-      progress();
-    },
-    async (c) => {
-      influencers = await loadInfluencers(c, window, quality);
-      progress();
-    },
-  ]);
-  const edges = interactions!.edges;
-  const postIndex = posts!.index;
-  const postIds = interactions!.wideIds;
-  for (let e = 0; e < edges.count; e++) {
-    const id = postIds ? postIds[e] : edges.post[e];
-    edges.post[e] = id < 0 ? -1 : postIndex(id);
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  try {
+    const [{ snapshot, max, pages }] = (
+      await client.query(
+        `SELECT pg_export_snapshot() AS snapshot, (SELECT coalesce(max(id), 0)::int FROM actors) AS max,
+                (pg_relation_size('interactions') / current_setting('block_size')::int)::int AS pages`,
+      )
+    ).rows;
+    const nodes = max + 1;
+    const quality = new Float64Array(nodes).fill(PARAMS.unknownQuality);
+    const interactions = new InteractionColumns(await estimatedRows(client, 'interactions'));
+    const half = Math.ceil(pages / 2);
+    let posts: Posts | undefined;
+    let influencers: Influencers | undefined;
+    let loaded = 0;
+    const progress = () => onProgress(++loaded / 5);
+    const inSnapshot = (task: (c: ClientBase) => Promise<void>) => async (c: ClientBase) => {
+      if (c === client) return task(c);
+      await c.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${snapshot}'`);
+      await task(c);
+      await c.query('COMMIT');
+    };
+    const reads: Array<(c: ClientBase) => Promise<unknown>> = [
+      async (c) => loadInteractions(c, window, `ctid < '(${half},0)'::tid`, interactions, false),
+      async (c) => loadInteractions(c, window, `ctid >= '(${half},0)'::tid`, interactions, true),
+      async (c) => (posts = await loadPosts(c, window)),
+      async (c) => (influencers = await loadInfluencers(c, window, quality)),
+    ];
+    await onSideConnections(
+      client,
+      reads.map((task) =>
+        inSnapshot(async (c) => {
+          await task(c);
+          progress();
+        }),
+      ),
+    );
+    await client.query('COMMIT');
+    const { edges, wideIds } = interactions.joined();
+    const postIndex = posts!.index;
+    for (let e = 0; e < edges.count; e++) {
+      const id = wideIds ? wideIds[e] : edges.post[e];
+      edges.post[e] = id < 0 ? -1 : postIndex(id);
+    }
+    onProgress(1);
+    return {
+      model: { nodes, edges, quality, posts: posts!.model, influencers: influencers!.model, maxTopicId: posts!.maxTopicId },
+      influencerIds: influencers!.ids,
+    };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
   }
-  onProgress(1);
-  return {
-    model: { nodes, edges, quality, posts: posts!.model, influencers: influencers!.model, maxTopicId: posts!.maxTopicId },
-    influencerIds: influencers!.ids,
-  };
 }
 
 interface Influencers {
@@ -236,69 +256,117 @@ async function loadPosts(client: ClientBase, window: ScoreWindow): Promise<Posts
   };
 }
 
-interface Interactions {
-  /** edges.post holds post ids (-1: none) until they are mapped to indexes, or wideIds does when one is 2^31 or more. */
-  edges: ModelInput['edges'];
-  wideIds: Float64Array | null;
+/**
+ * The interaction columns, filled by two readers at once: one from the bottom up, the other from
+ * the top down, so neither waits for the other and no column is copied to join them (only the
+ * gap between the two ends is closed, by moving the top's last rows into it). Post ids are held
+ * in `post` until one is 2^31 or more, then in `wide`.
+ */
+export class InteractionColumns {
+  actor: Int32Array;
+  target: Int32Array;
+  kind: Uint8Array;
+  ageDays: Float32Array;
+  post: Int32Array;
+  wide: Float64Array | null = null;
+  /** Rows [0, low) are the bottom reader's, [high, capacity) the top reader's. */
+  private low = 0;
+  private high: number;
+
+  constructor(private capacity: number) {
+    this.actor = new Int32Array(capacity);
+    this.target = new Int32Array(capacity);
+    this.kind = new Uint8Array(capacity);
+    this.ageDays = new Float32Array(capacity);
+    this.post = new Int32Array(capacity);
+    this.high = capacity;
+  }
+
+  /** The index of a new row, at the bottom or at the top. */
+  slot(fromTop: boolean): number {
+    if (this.low === this.high) this.grow();
+    return fromTop ? --this.high : this.low++;
+  }
+
+  setPostId(i: number, postId: number): void {
+    if (postId > 0x7fffffff && !this.wide) this.wide = Float64Array.from(this.post);
+    if (this.wide) this.wide[i] = postId;
+    else this.post[i] = postId;
+  }
+
+  private grow(): void {
+    const capacity = 2 * this.capacity;
+    const topRows = this.capacity - this.high;
+    const regrown = <T extends Column>(column: T): T => {
+      const bigger = new (column.constructor as new (n: number) => T)(capacity);
+      bigger.set(column.subarray(0, this.low));
+      bigger.set(column.subarray(this.high), capacity - topRows);
+      return bigger;
+    };
+    this.actor = regrown(this.actor);
+    this.target = regrown(this.target);
+    this.kind = regrown(this.kind);
+    this.ageDays = regrown(this.ageDays);
+    this.post = regrown(this.post);
+    if (this.wide) this.wide = regrown(this.wide);
+    this.capacity = capacity;
+    this.high = capacity - topRows;
+  }
+
+  /** The rows as one run [0, count): the top's rows past count move down into the gap. */
+  joined(): { edges: ModelInput['edges']; wideIds: Float64Array | null } {
+    const count = this.low + (this.capacity - this.high);
+    const from = Math.max(this.high, count);
+    for (const column of [this.actor, this.target, this.kind, this.ageDays, this.post, this.wide]) {
+      column?.copyWithin(this.low, from, this.capacity);
+    }
+    return {
+      edges: {
+        count,
+        actor: this.actor.subarray(0, count),
+        target: this.target.subarray(0, count),
+        kind: this.kind.subarray(0, count),
+        ageDays: this.ageDays.subarray(0, count),
+        post: this.post.subarray(0, count),
+      },
+      wideIds: this.wide ? this.wide.subarray(0, count) : null,
+    };
+  }
 }
 
 /**
- * Interactions of the window. Three int8 columns instead of five fields per row: COPY's cost is
- * mostly per field. Ids are int4, so (actor, target) packs into one int8 whose halves are the two
- * ids; kind is 1-4 (a CHECK), so post * 8 + kind carries both (post -1: none).
+ * Interactions of the window in the pages that `pages` selects, into `columns` from the bottom or
+ * the top. Three int8 columns instead of five fields per row: COPY's cost is mostly per field. Ids
+ * are int4, so (actor, target) packs into one int8 whose halves are the two ids; kind is 1-4 (a
+ * CHECK), so post * 8 + kind carries both (post -1: none).
  */
-async function loadInteractions(client: ClientBase, window: ScoreWindow): Promise<Interactions> {
-  let capacity = await estimatedRows(client, 'interactions');
-  let actor = new Int32Array(capacity);
-  let target = new Int32Array(capacity);
-  let kind = new Uint8Array(capacity);
-  let ageDays = new Float32Array(capacity);
-  let post = new Int32Array(capacity);
-  let wideIds: Float64Array | null = null;
-  let count = 0;
+async function loadInteractions(
+  client: ClientBase,
+  window: ScoreWindow,
+  pages: string,
+  columns: InteractionColumns,
+  fromTop: boolean,
+): Promise<void> {
   const endMs = window.endMs;
   await copyOut(
     client,
     `SELECT (actor_id::int8 << 32) | (target_id::int8 & 4294967295), occurred_at, coalesce(post_id, -1) * 8 + kind
-     FROM interactions WHERE occurred_at >= ${sqlTime(window.startMs)} AND occurred_at < ${sqlTime(endMs)}`,
+     FROM interactions WHERE occurred_at >= ${sqlTime(window.startMs)} AND occurred_at < ${sqlTime(endMs)} AND ${pages}`,
     (row) => {
-      if (count === capacity) {
-        capacity *= 2;
-        actor = grown(actor, capacity);
-        target = grown(target, capacity);
-        kind = grown(kind, capacity);
-        ageDays = grown(ageDays, capacity);
-        post = grown(post, capacity);
-        if (wideIds) wideIds = grown(wideIds, capacity);
-      }
+      const i = columns.slot(fromTop);
       const v = row.view;
       const ids = row.offset[0];
-      actor[count] = v.getInt32(ids);
-      target[count] = v.getInt32(ids + 4);
+      columns.actor[i] = v.getInt32(ids);
+      columns.target[i] = v.getInt32(ids + 4);
       // As readTimestampMs, then the age as the model reads it.
       const at = row.offset[1];
       const occurredMs = (v.getInt32(at) * 4294967296 + v.getUint32(at + 4)) / 1000 + PG_EPOCH_MS;
-      ageDays[count] = (endMs - occurredMs) / DAY_MS;
+      columns.ageDays[i] = (endMs - occurredMs) / DAY_MS;
       const packed = row.offset[2];
       const low = v.getUint32(packed + 4);
       const k = low & 7;
-      const postId = (v.getInt32(packed) * 4294967296 + low - k) / 8;
-      kind[count] = k;
-      if (postId > 0x7fffffff && !wideIds) wideIds = Float64Array.from(post.subarray(0, capacity));
-      if (wideIds) wideIds[count] = postId;
-      else post[count] = postId;
-      count++;
+      columns.kind[i] = k;
+      columns.setPostId(i, (v.getInt32(packed) * 4294967296 + low - k) / 8);
     },
   );
-  return {
-    edges: {
-      count,
-      actor: actor.subarray(0, count),
-      target: target.subarray(0, count),
-      kind: kind.subarray(0, count),
-      ageDays: ageDays.subarray(0, count),
-      post: post.subarray(0, count),
-    },
-    wideIds,
-  };
 }

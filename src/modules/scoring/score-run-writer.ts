@@ -14,9 +14,10 @@ export function snapshotTables(runId: number) {
 }
 
 /**
- * Writes a run's snapshot into tables of its own with binary COPY, then indexes them and adds the
- * CHECK (run_id = id) that lets ATTACH PARTITION skip a validation scan. Leftovers of an earlier,
- * interrupted attempt are dropped first, so a retry starts clean.
+ * Writes a run's snapshot into tables of its own with binary COPY, then indexes them. The tables
+ * carry the CHECK (run_id = id) from the start, which lets ATTACH PARTITION skip a validation
+ * scan. Each table loads and is indexed on its own connection, side by side with the others.
+ * Leftovers of an earlier, interrupted attempt are dropped first, so a retry starts clean.
  */
 export async function writeSnapshot(
   client: ClientBase,
@@ -28,13 +29,19 @@ export async function writeSnapshot(
   const t = snapshotTables(runId);
   const s = result.influencers;
   await dropSnapshotTables(client, runId);
-  await client.query(`CREATE TABLE ${t.scores} (LIKE influencer_scores)`);
-  await client.query(`CREATE TABLE ${t.topics} (LIKE influencer_topic_scores)`);
-  await client.query(`CREATE TABLE ${t.ranks} (LIKE actor_ranks)`);
+  for (const [table, parent] of [
+    [t.scores, 'influencer_scores'],
+    [t.topics, 'influencer_topic_scores'],
+    [t.ranks, 'actor_ranks'],
+  ]) {
+    await client.query(`CREATE TABLE ${table} (LIKE ${parent}, CONSTRAINT ${table}_run_check CHECK (run_id = ${runId}))`);
+  }
 
-  // The three tables load side by side, each on its own connection.
-  let loaded = 0;
-  const tableLoaded = () => onProgress(0.1 + 0.2 * ++loaded);
+  let done = 0;
+  const tableDone = () => onProgress(++done / 3);
+  // Indexes after the load: building a btree once is far cheaper than maintaining it per row.
+  // VACUUM sets the visibility map, so search and matching read the scores through index-only
+  // scans instead of visiting the heap for every row (new tables have an empty map).
   await onSideConnections(client, [
     async (c) => {
       await copyIn(c, t.scores, function* (w) {
@@ -55,7 +62,12 @@ export async function writeSnapshot(
           if (i % ROWS_PER_YIELD === 0) yield;
         }
       });
-      tableLoaded();
+      await c.query(`ALTER TABLE ${t.scores} ADD CONSTRAINT ${t.scores}_pkey PRIMARY KEY (influencer_id)`);
+      // Keyset search pages walk these backwards: ORDER BY key DESC, influencer_id DESC.
+      await c.query(`CREATE INDEX ${t.scores}_score_idx ON ${t.scores} (score, influencer_id)`);
+      await c.query(`CREATE INDEX ${t.scores}_reach_idx ON ${t.scores} (reach, influencer_id)`);
+      await c.query(`VACUUM (ANALYZE) ${t.scores}`);
+      tableDone();
     },
     async (c) => {
       await copyIn(c, t.topics, function* (w) {
@@ -71,7 +83,10 @@ export async function writeSnapshot(
           if (i % ROWS_PER_YIELD === 0) yield;
         }
       });
-      tableLoaded();
+      await c.query(`ALTER TABLE ${t.topics} ADD CONSTRAINT ${t.topics}_pkey PRIMARY KEY (influencer_id, topic_id)`);
+      await c.query(`CREATE INDEX ${t.topics}_topic_score_idx ON ${t.topics} (topic_id, score, influencer_id)`);
+      await c.query(`VACUUM (ANALYZE) ${t.topics}`);
+      tableDone();
     },
     async (c) => {
       await copyIn(c, t.ranks, function* (w) {
@@ -81,26 +96,11 @@ export async function writeSnapshot(
           if (n % ROWS_PER_YIELD === 0) yield;
         }
       });
-      tableLoaded();
+      await c.query(`ALTER TABLE ${t.ranks} ADD CONSTRAINT ${t.ranks}_pkey PRIMARY KEY (actor_id)`);
+      await c.query(`ANALYZE ${t.ranks}`);
+      tableDone();
     },
   ]);
-
-  // Indexes after the load: building a btree once is far cheaper than maintaining it per row.
-  await client.query(`ALTER TABLE ${t.scores} ADD CONSTRAINT ${t.scores}_pkey PRIMARY KEY (influencer_id)`);
-  // Keyset search pages walk these backwards: ORDER BY key DESC, influencer_id DESC.
-  await client.query(`CREATE INDEX ${t.scores}_score_idx ON ${t.scores} (score, influencer_id)`);
-  await client.query(`CREATE INDEX ${t.scores}_reach_idx ON ${t.scores} (reach, influencer_id)`);
-  await client.query(`ALTER TABLE ${t.topics} ADD CONSTRAINT ${t.topics}_pkey PRIMARY KEY (influencer_id, topic_id)`);
-  await client.query(`CREATE INDEX ${t.topics}_topic_score_idx ON ${t.topics} (topic_id, score, influencer_id)`);
-  await client.query(`ALTER TABLE ${t.ranks} ADD CONSTRAINT ${t.ranks}_pkey PRIMARY KEY (actor_id)`);
-  for (const table of [t.scores, t.topics, t.ranks]) {
-    await client.query(`ALTER TABLE ${table} ADD CONSTRAINT ${table}_run_check CHECK (run_id = ${runId})`);
-  }
-  // VACUUM sets the visibility map, so search and matching read these through index-only scans
-  // instead of visiting the heap for every row (new tables have an empty map).
-  await client.query(`VACUUM (ANALYZE) ${t.scores}, ${t.topics}`);
-  await client.query(`ANALYZE ${t.ranks}`);
-  onProgress(1);
 }
 
 /** Drops a run's tables whether attached (partitions) or not. */
