@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../ormconfig';
-import { dropDatabase, ensureDatabase } from '../../src/core/database';
+import { dropDatabase, ensureDatabase, hotTransaction, PreparedSql } from '../../src/core/database';
 import { handleHash } from '../../src/modules/activity/actor-key';
 
 /** A scratch database of its own, so reverting migrations cannot disturb the suites running beside it. */
@@ -83,5 +83,48 @@ describe('database invariants', () => {
   it('hashes handles in SQL (the Activity migration) exactly as the application does', async () => {
     const [row] = await dataSource.query(`SELECT sha256(convert_to('INSTAGRAM:' || 'ines.eats', 'UTF8')) AS h`);
     expect(Buffer.compare(row.h, handleHash('INSTAGRAM', '@Ines.Eats'))).toBe(0);
+  });
+});
+
+describe('hotTransaction with prepared statements', () => {
+  let dataSource: DataSource;
+  beforeAll(async () => {
+    // One pooled connection, so every transaction below runs on the same one.
+    dataSource = await createDataSource(process.env.DATABASE_URL!, 1).initialize();
+  });
+  afterAll(() => dataSource.destroy());
+
+  const add = new PreparedSql('test_hot_add', ['int', 'int'], 'SELECT $1 + $2 AS sum');
+  const preparedCount = () =>
+    hotTransaction(dataSource, [add], add.execute(1, 2), async ([row], tx) => {
+      const [{ n }] = await tx.manager.query(`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name = 'test_hot_add'`);
+      return { sum: row.sum as number, n: n as number };
+    });
+
+  it('prepares a statement once per connection, runs it with BEGIN, and checks its values', async () => {
+    expect(await preparedCount()).toEqual({ sum: 3, n: 1 });
+    expect(await preparedCount()).toEqual({ sum: 3, n: 1 });
+    expect(() => add.execute(1)).toThrow('test_hot_add takes 2 values, not 1');
+  });
+
+  it('prepares again on a new connection, and takes a statement prepared behind its back', async () => {
+    const other = await createDataSource(process.env.DATABASE_URL!, 1).initialize();
+    try {
+      await other.query(`PREPARE test_hot_add (int, int) AS SELECT $1 + $2 AS sum`);
+      expect(await hotTransaction(other, [add], add.execute(2, 2), async ([row]) => row.sum)).toBe(4);
+    } finally {
+      await other.destroy();
+    }
+    expect(await preparedCount()).toEqual({ sum: 3, n: 1 });
+  });
+
+  it('rolls back a transaction whose callback fails', async () => {
+    await dataSource.query(`CREATE TEMP TABLE IF NOT EXISTS hot_t (v int)`);
+    await expect(
+      hotTransaction(dataSource, [add], `INSERT INTO hot_t VALUES (1)`, async () => {
+        throw new Error('stop');
+      }),
+    ).rejects.toThrow('stop');
+    expect((await dataSource.query(`SELECT count(*)::int AS n FROM hot_t`))[0].n).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ApiKeyScope, Role, type Principal, type UserPrincipal } from '../../core/context';
-import { hotTransaction, literal, type HotTransaction } from '../../core/database';
+import { hotTransaction, literal, PreparedSql, type HotTransaction } from '../../core/database';
 import { badInput, notFound } from '../../core/errors';
 import { isUuid } from '../accounts/accounts.service';
 import { optedInInfluencerId } from '../influencers/influencers.service';
@@ -90,6 +90,65 @@ function storedAnswer(failure: ClaimFailure): Record<string, unknown> {
   };
 }
 
+/**
+ * The claim's first statement, after BEGIN: takes the idempotency key ($2, may be null) of the
+ * user's ($1) influencer profile, locks the offer ($3) and reads its campaign and the
+ * influencer's eligibility facts. A retry with the same key waits at the key's INSERT until the
+ * first attempt commits, then takes nothing (fresh = false) and replays the stored answer.
+ */
+const CLAIM_FIRST = new PreparedSql(
+  'claim_offer_first',
+  ['uuid', 'text', 'uuid'],
+  `WITH me AS (SELECT id FROM influencers WHERE user_id = $1 AND opted_in_at IS NOT NULL),
+   taken_key AS (
+     INSERT INTO claim_requests (influencer_id, idempotency_key, offer_id)
+     SELECT id, $2, $3 FROM me WHERE $2 IS NOT NULL
+     ON CONFLICT DO NOTHING RETURNING 1)
+   SELECT me.id AS influencer_id, EXISTS (SELECT 1 FROM taken_key) AS fresh, o.*,
+          f.id AS facts_id, f.country, f.score, f.reach, f.networks, f.topics
+   FROM me
+   LEFT JOIN LATERAL (
+     SELECT o.id, o.campaign_id, o.status, o.expires_at <= now() AS expired, c.status AS campaign_status, c.targeting,
+            c.starts_at <= now() AND c.ends_at > now() AS running
+     FROM offers o JOIN campaigns c ON c.id = o.campaign_id
+     WHERE o.id = $3 AND o.influencer_id = me.id FOR UPDATE OF o) o ON true
+   LEFT JOIN LATERAL (${influencerFactsSql('inf.id = me.id', 'coalesce((SELECT id FROM score_runs WHERE is_current), -1)')}) f ON true`,
+);
+
+/**
+ * Takes a unit of campaign $1 for offer $2 of influencer $3, creates the claim with code $4,
+ * closes the offer and records the answer for key $5 (the claim, or why there was no unit: $6
+ * sold out, $7 not active) in one statement sent with the COMMIT. `campaign` locks the row and
+ * reads its latest version, which the UPDATE then changes, or leaves alone when there is no unit
+ * left or the campaign is no longer ACTIVE (the answer says which).
+ */
+const CLAIM_TAKE = new PreparedSql(
+  'claim_offer_take',
+  ['uuid', 'uuid', 'uuid', 'text', 'text', 'jsonb', 'jsonb'],
+  `WITH campaign AS (SELECT id, status, remaining FROM campaigns WHERE id = $1 FOR UPDATE),
+   taken AS (
+     UPDATE campaigns c SET remaining = c.remaining - 1, updated_at = now(),
+            status = CASE WHEN c.remaining = 1 THEN 'SOLD_OUT'::campaign_status ELSE c.status END
+     FROM campaign WHERE c.id = campaign.id AND campaign.status = 'ACTIVE' AND campaign.remaining > 0 RETURNING c.id),
+   claim AS (
+     INSERT INTO claims (offer_id, campaign_id, influencer_id, code)
+     SELECT $2, id, $3, $4 FROM taken
+     RETURNING id, offer_id, campaign_id, influencer_id, code, status, claimed_at),
+   closed AS (
+     UPDATE offers SET status = 'CLAIMED', closed_at = now() WHERE id = $2 AND EXISTS (SELECT 1 FROM claim)),
+   answered AS (
+     UPDATE claim_requests SET result =
+       CASE WHEN EXISTS (SELECT 1 FROM claim) THEN jsonb_build_object('claimId', (SELECT id FROM claim))
+            WHEN (SELECT remaining FROM campaign) = 0 THEN $6 ELSE $7 END
+     WHERE influencer_id = $3 AND idempotency_key = $5)
+   SELECT claim.*, (SELECT remaining FROM campaign) AS campaign_remaining
+   FROM (SELECT 1) AS one LEFT JOIN claim ON true`,
+);
+
+/** What CLAIM_TAKE records for a key when there was no unit to take. */
+const SOLD_OUT_ANSWER = JSON.stringify(storedAnswer(new SoldOutError()));
+const NOT_ACTIVE_ANSWER = JSON.stringify(storedAnswer(new CampaignNotActiveError()));
+
 export class ClaimsService {
   constructor(
     private readonly dataSource: DataSource,
@@ -107,7 +166,8 @@ export class ClaimsService {
    * with one statement that takes the key, locks the offer and reads the campaign and the
    * eligibility facts; then the statement that takes the unit (or records why not) with COMMIT.
    * The campaign row, which every claimer of a campaign needs, is locked only by that last
-   * message, so it is held while the server works and not while answers travel.
+   * message, so it is held while the server works and not while answers travel. Both statements
+   * are prepared once per connection (EXECUTE in the simple protocol), so neither is planned anew.
    */
   async claimOffer(user: UserPrincipal, offerId: string, idempotencyKey?: string): Promise<ClaimResult> {
     if (!isUuid(offerId)) throw notFound('Offer');
@@ -115,23 +175,8 @@ export class ClaimsService {
       throw badInput('idempotencyKey must be 8-128 letters, digits, ".", "_", ":" or "-" (a UUID works)', 'idempotencyKey');
     }
     const key = idempotencyKey ?? null;
-    // A retry with the same key waits at the key's INSERT until the first attempt commits, then
-    // takes nothing (fresh = false) and replays the stored answer.
-    const first = `WITH me AS (SELECT id FROM influencers WHERE user_id = ${literal(user.userId)} AND opted_in_at IS NOT NULL),
-      taken_key AS (
-        INSERT INTO claim_requests (influencer_id, idempotency_key, offer_id)
-        SELECT id, ${literal(key)}, ${literal(offerId)} FROM me WHERE ${literal(key)}::text IS NOT NULL
-        ON CONFLICT DO NOTHING RETURNING 1)
-      SELECT me.id AS influencer_id, EXISTS (SELECT 1 FROM taken_key) AS fresh, o.*,
-             f.id AS facts_id, f.country, f.score, f.reach, f.networks, f.topics
-      FROM me
-      LEFT JOIN LATERAL (
-        SELECT o.id, o.campaign_id, o.status, o.expires_at <= now() AS expired, c.status AS campaign_status, c.targeting,
-               c.starts_at <= now() AND c.ends_at > now() AS running
-        FROM offers o JOIN campaigns c ON c.id = o.campaign_id
-        WHERE o.id = ${literal(offerId)} AND o.influencer_id = me.id FOR UPDATE OF o) o ON true
-      LEFT JOIN LATERAL (${influencerFactsSql('inf.id = me.id', 'coalesce((SELECT id FROM score_runs WHERE is_current), -1)')}) f ON true`;
-    return hotTransaction(this.dataSource, first, async ([row], tx) => {
+    const first = CLAIM_FIRST.execute(user.userId, key, offerId);
+    return hotTransaction(this.dataSource, [CLAIM_FIRST, CLAIM_TAKE], first, async ([row], tx) => {
       if (!row) throw notFound('Influencer profile');
       const influencerId = row.influencer_id as string;
       if (key !== null && !row.fresh) {
@@ -162,12 +207,7 @@ export class ClaimsService {
     });
   }
 
-  /**
-   * Takes the unit, creates the claim, closes the offer and records the answer for the key (the
-   * claim, or why there was no unit) in one statement sent with the COMMIT. `campaign` locks the
-   * row and reads its latest version, which the UPDATE then changes, or leaves alone when there is
-   * no unit left or the campaign is no longer ACTIVE (the answer says which).
-   */
+  /** Takes the unit (CLAIM_TAKE) with the COMMIT; the answer says whether there was one. */
   private async takeUnit(
     tx: HotTransaction,
     influencerId: string,
@@ -175,28 +215,8 @@ export class ClaimsService {
     campaignId: string,
     key: string | null,
   ): Promise<Claim | ClaimFailure> {
-    const soldOut = literal(JSON.stringify(storedAnswer(new SoldOutError())));
-    const notActive = literal(JSON.stringify(storedAnswer(new CampaignNotActiveError())));
     const [row] = await tx.finish(
-      `WITH campaign AS (SELECT id, status, remaining FROM campaigns WHERE id = ${literal(campaignId)} FOR UPDATE),
-       taken AS (
-         UPDATE campaigns c SET remaining = c.remaining - 1, updated_at = now(),
-                status = CASE WHEN c.remaining = 1 THEN 'SOLD_OUT'::campaign_status ELSE c.status END
-         FROM campaign WHERE c.id = campaign.id AND campaign.status = 'ACTIVE' AND campaign.remaining > 0 RETURNING c.id),
-       claim AS (
-         INSERT INTO claims (offer_id, campaign_id, influencer_id, code)
-         SELECT ${literal(offerId)}, id, ${literal(influencerId)}, ${literal(redemptionCode())} FROM taken
-         RETURNING id, offer_id, campaign_id, influencer_id, code, status, claimed_at),
-       closed AS (
-         UPDATE offers SET status = 'CLAIMED', closed_at = now() WHERE id = ${literal(offerId)} AND EXISTS (SELECT 1 FROM claim)),
-       answered AS (${answerSql(
-         influencerId,
-         key,
-         `CASE WHEN EXISTS (SELECT 1 FROM claim) THEN jsonb_build_object('claimId', (SELECT id FROM claim))
-               WHEN (SELECT remaining FROM campaign) = 0 THEN ${soldOut}::jsonb ELSE ${notActive}::jsonb END`,
-       )})
-       SELECT claim.*, (SELECT remaining FROM campaign) AS campaign_remaining
-       FROM (SELECT 1) AS one LEFT JOIN claim ON true`,
+      CLAIM_TAKE.execute(campaignId, offerId, influencerId, redemptionCode(), key, SOLD_OUT_ANSWER, NOT_ACTIVE_ANSWER),
     );
     if (!row.id) return row.campaign_remaining === 0 ? new SoldOutError() : new CampaignNotActiveError();
     return tx.manager.getRepository(Claim).create({
