@@ -11,7 +11,7 @@ import { CampaignResolver } from '../modules/campaigns/campaigns.resolver';
 import { ActivityResolver } from '../modules/activity/activity.resolver';
 import { InfluencerResolver, UserInfluencerResolver } from '../modules/influencers/influencers.resolver';
 import { PrivacyResolver } from '../modules/privacy/privacy.resolver';
-import { InfluencerScoreResolver } from '../modules/scoring/influencer-score.resolver';
+import { InfluencerScoreResolver, resolveScoreFieldsDirectly } from '../modules/scoring/influencer-score.resolver';
 import { ScoringResolver } from '../modules/scoring/scoring.resolver';
 import type { Services } from '../modules/services';
 import { TopicResolver } from '../modules/topics/topics.resolver';
@@ -48,13 +48,15 @@ export async function buildApiSchema(services: Services): Promise<GraphQLSchema>
       return instance;
     },
   };
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: instances.map((r) => r.constructor) as [Function, ...Function[]],
     orphanedTypes: [ErrorResult],
     container,
     authChecker,
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
   });
+  resolveScoreFieldsDirectly(schema);
+  return schema;
 }
 
 /** The SDL as committed in schema/schema.graphql: sorted, so diffs show real changes only. */

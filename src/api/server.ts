@@ -85,6 +85,8 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
   const { env, log, dataSource, redis, services } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // Every answer is a POST's: an ETag (a hash of each body) would never be used.
+  app.set('etag', false);
   app.set('trust proxy', false);
   const httpServer = http.createServer(app);
   let draining = false;

@@ -2,7 +2,8 @@ import { Max, Min } from 'class-validator';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { badInput } from './errors';
 
-@ObjectType()
+// Plain data types: their fields read properties (graphql-js' default resolver), no per-field wrapper.
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage: boolean;
@@ -30,7 +31,7 @@ export interface ConnectionShape<T> {
 
 /** A Relay connection type for T: `class ScoreRunConnection extends Connection(ScoreRun) {}`. */
 export function Connection<T extends object>(nodeType: ClassType<T>) {
-  @ObjectType(`${nodeType.name}Edge`)
+  @ObjectType(`${nodeType.name}Edge`, { simpleResolvers: true })
   class EdgeType {
     @Field(() => String)
     cursor: string;
@@ -42,13 +43,14 @@ export function Connection<T extends object>(nodeType: ClassType<T>) {
   // Never referenced itself, so type-graphql emits only the concrete subclasses.
   @ObjectType()
   abstract class ConnectionType implements ConnectionShape<T> {
-    @Field(() => [EdgeType])
+    // Simple fields (as in the types above): subclasses keep a field's own setting.
+    @Field(() => [EdgeType], { simple: true })
     edges: Array<Edge<T>>;
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { simple: true })
     pageInfo: PageInfo;
 
-    @Field(() => Int, { description: 'All matching items, not only this page' })
+    @Field(() => Int, { description: 'All matching items, not only this page', simple: true })
     totalCount: number;
   }
   return ConnectionType;

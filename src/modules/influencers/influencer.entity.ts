@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { User } from '../accounts/user.entity';
 
-@ObjectType({ description: 'A person who opted in to be scored and offered perks' })
+@ObjectType({ description: 'A person who opted in to be scored and offered perks', simpleResolvers: true })
 @Entity('influencers')
 @Index('influencers_user_id_key', ['userId'], { unique: true })
 @Index('influencers_opted_out_idx', ['id'], { where: '"opted_in_at" IS NULL' })

@@ -1,3 +1,4 @@
+import type { GraphQLObjectType, GraphQLSchema } from 'graphql';
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { Role } from '../../core/context';
 import { Influencer } from '../influencers/influencer.entity';
@@ -13,27 +14,27 @@ export class InfluencerScoreResolver {
     description: '1-100 (10 without engagement); null until a score run includes the influencer',
   })
   score(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Maybe<number | null> {
-    return withScore(ctx, influencer, (row) => row?.score ?? null);
+    return withScore(ctx, influencer, SCORE_FIELDS.score);
   }
 
   @FieldResolver(() => Int, { nullable: true, description: 'Distinct, selective engagers (1-100)' })
   reach(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Maybe<number | null> {
-    return withScore(ctx, influencer, (row) => rounded(row?.reach));
+    return withScore(ctx, influencer, SCORE_FIELDS.reach);
   }
 
   @FieldResolver(() => Int, { nullable: true, description: 'Engagement per post (1-100)' })
   amplification(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Maybe<number | null> {
-    return withScore(ctx, influencer, (row) => rounded(row?.amplification));
+    return withScore(ctx, influencer, SCORE_FIELDS.amplification);
   }
 
   @FieldResolver(() => Int, { nullable: true, description: 'Weighted PageRank of the engagement graph (1-100)' })
   authority(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Maybe<number | null> {
-    return withScore(ctx, influencer, (row) => rounded(row?.authority));
+    return withScore(ctx, influencer, SCORE_FIELDS.authority);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'The run date of the scores shown' })
   scoredOn(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Maybe<string | null> {
-    return withScore(ctx, influencer, (row) => row?.runDate ?? null);
+    return withScore(ctx, influencer, SCORE_FIELDS.scoredOn);
   }
 
   @FieldResolver(() => [TopicScore], { description: 'Topic scores, strongest first' })
@@ -63,6 +64,28 @@ export class InfluencerScoreResolver {
 }
 
 type Maybe<T> = T | Promise<T>;
+
+/** The score fields, each picked from the influencer's score row (null: not in the current snapshot). */
+const SCORE_FIELDS = {
+  score: (row: ScoreRow | null) => row?.score ?? null,
+  reach: (row: ScoreRow | null) => rounded(row?.reach),
+  amplification: (row: ScoreRow | null) => rounded(row?.amplification),
+  authority: (row: ScoreRow | null) => rounded(row?.authority),
+  scoredOn: (row: ScoreRow | null) => row?.runDate ?? null,
+};
+
+/**
+ * Resolves the score fields with plain graphql-js resolvers instead of type-graphql's per-call
+ * wrapper (resolver lookup, middleware chain, parameter sorting and conversion): a search page
+ * resolves a hundred of them. The methods above still declare the fields (type, description);
+ * both read the same SCORE_FIELDS. Call on the built schema.
+ */
+export function resolveScoreFieldsDirectly(schema: GraphQLSchema): void {
+  const fields = (schema.getType('Influencer') as GraphQLObjectType).getFields();
+  for (const [name, pick] of Object.entries(SCORE_FIELDS)) {
+    fields[name].resolve = (influencer: Influencer, _args, ctx: ModuleContext) => withScore<unknown>(ctx, influencer, pick);
+  }
+}
 
 /** A field of the influencer's score row: synchronous when the row is already at hand. */
 function withScore<T>(ctx: ModuleContext, influencer: Influencer, pick: (row: ScoreRow | null) => T): Maybe<T> {
