@@ -16,6 +16,7 @@ import { ScoringResolver } from '../modules/scoring/scoring.resolver';
 import type { Services } from '../modules/services';
 import { TopicResolver } from '../modules/topics/topics.resolver';
 import { authChecker } from './auth-checker';
+import { validateArguments } from './validation';
 
 /** Resolvers are constructed here with their services: a tiny container, no DI framework. */
 function resolverInstances(services: Services) {
@@ -53,7 +54,7 @@ export async function buildApiSchema(services: Services): Promise<GraphQLSchema>
     orphanedTypes: [ErrorResult],
     container,
     authChecker,
-    validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
+    validateFn: validateArguments,
   });
   resolveScoreFieldsDirectly(schema);
   return schema;
