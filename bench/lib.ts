@@ -5,7 +5,6 @@ import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { createDataSource } from '../ormconfig';
 import { databaseName, ensureDatabase, maintenanceUrl } from '../src/core/database';
-import { API_NODE_FLAGS } from '../src/core/env';
 import { logger } from '../src/core/logger';
 import { closeQueues, createQueues } from '../src/core/queues';
 import { createRedis } from '../src/core/redis';
@@ -22,9 +21,8 @@ export function flag(name: string, fallback: number): number {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-/** The API as production runs it (with its Node flags). */
 export async function startApi(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  return startProcess('dist/src/main.js', env, 'API listening', API_NODE_FLAGS);
+  return startProcess('dist/src/main.js', env, 'API listening');
 }
 
 /** Spawns a compiled script that logs one JSON line with "url" and "msg": <message> once it listens. */
@@ -32,10 +30,9 @@ export async function startProcess(
   script: string,
   env: Record<string, string>,
   message: string,
-  flags: string[] = [],
 ): Promise<{ url: string; child: ChildProcess }> {
-  // BENCH_API_NODE_ARGS adds flags, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-  const nodeArgs = [...flags, ...(process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
+  // BENCH_API_NODE_ARGS passes flags to the API process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, script)], {
     env: { ...process.env, LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

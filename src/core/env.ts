@@ -247,11 +247,3 @@ export function env(): Env {
   cached ??= loadEnv();
   return cached;
 }
-
-/**
- * Node flags the API process runs with (npm run start:api, npm start, the Dockerfile, the
- * benchmarks): a 32 MB young-generation semi-space, so that the many short-lived objects of
- * GraphQL execution are collected in fewer, cheaper scavenges (measured: about 8% more search
- * throughput, and a shorter tail).
- */
-export const API_NODE_FLAGS = ['--max-semi-space-size=32'];

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { exitOnBootError, openDatabase } from '../boot';
-import { API_NODE_FLAGS, env } from '../core/env';
+import { env } from '../core/env';
 import { logger } from '../core/logger';
 import { createServices } from '../modules/services';
 import { closeQueues, createQueues } from '../core/queues';
@@ -32,14 +32,10 @@ async function main(): Promise<void> {
   // Children run the same way as this script: compiled .js, or .ts under ts-node in development.
   const extension = path.extname(__filename);
   const children: ChildProcess[] = ['main', 'worker'].map((name) =>
-    spawn(
-      process.execPath,
-      [...process.execArgv, ...(name === 'main' ? API_NODE_FLAGS : []), path.join(__dirname, '..', `${name}${extension}`)],
-      {
-        stdio: 'inherit',
-        env: { ...process.env, MIGRATE_ON_BOOT: 'false' },
-      },
-    ),
+    spawn(process.execPath, [...process.execArgv, path.join(__dirname, '..', `${name}${extension}`)], {
+      stdio: 'inherit',
+      env: { ...process.env, MIGRATE_ON_BOOT: 'false' },
+    }),
   );
   let exiting = false;
   const stopAll = (signal: NodeJS.Signals) => {
