@@ -4,6 +4,7 @@ import { Topic } from './topic.entity';
 export class TopicsService {
   /** The taxonomy changes only with a migration (and so a restart): read once per process. */
   private taxonomy: Promise<Topic[]> | undefined;
+  private slugs: Promise<Map<string, Topic>> | undefined;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -13,7 +14,10 @@ export class TopicsService {
     return this.taxonomy;
   }
 
-  async bySlug(): Promise<Map<string, Topic>> {
-    return new Map((await this.all()).map((t) => [t.slug, t]));
+  /** The same map on every call (callers only read it). */
+  bySlug(): Promise<Map<string, Topic>> {
+    this.slugs ??= this.all().then((topics) => new Map(topics.map((t) => [t.slug, t])));
+    this.slugs.catch(() => (this.slugs = undefined));
+    return this.slugs;
   }
 }
