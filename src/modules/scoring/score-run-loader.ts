@@ -73,8 +73,8 @@ async function estimatedRows(client: ClientBase, table: string): Promise<number>
  * of the window (and of the window before it, which interactions may still refer to), and
  * interactions of the window. Rows go straight into typed arrays: no object per row. The reads
  * run side by side on four connections that share one snapshot (so they see the same data):
- * interactions, by far the largest, as two halves of the table's pages, then posts and
- * influencers. Interactions carry post ids, which become post indexes once both are in.
+ * interactions, by far the largest, as two halves of the pages that hold the window, then posts
+ * and influencers. Interactions carry post ids, which become post indexes once both are in.
  */
 export async function loadModelInput(
   client: ClientBase,
@@ -83,16 +83,13 @@ export async function loadModelInput(
 ): Promise<LoadedInput> {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
-    const [{ snapshot, max, pages }] = (
-      await client.query(
-        `SELECT pg_export_snapshot() AS snapshot, (SELECT coalesce(max(id), 0)::int FROM actors) AS max,
-                (pg_relation_size('interactions') / current_setting('block_size')::int)::int AS pages`,
-      )
+    const [{ snapshot, max }] = (
+      await client.query(`SELECT pg_export_snapshot() AS snapshot, (SELECT coalesce(max(id), 0)::int FROM actors) AS max`)
     ).rows;
     const nodes = max + 1;
     const quality = new Float64Array(nodes).fill(PARAMS.unknownQuality);
     const interactions = new InteractionColumns(await estimatedRows(client, 'interactions'));
-    const half = Math.ceil(pages / 2);
+    const half = await windowMidPage(client, window);
     let posts: Posts | undefined;
     let influencers: Influencers | undefined;
     let loaded = 0;
@@ -134,6 +131,28 @@ export async function loadModelInput(
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
+}
+
+/** Pages the split point is estimated from: enough for a median within a few percent. */
+const SAMPLED_PAGES = 256;
+
+/**
+ * The page that splits the window's interactions into two halves of about equal size, from a
+ * sample of the table's pages. Interactions are appended as they happen, so on a table with a long
+ * history the window lies in its last pages, and half of the table's pages would hold none of it.
+ */
+export async function windowMidPage(client: ClientBase, window: ScoreWindow): Promise<number> {
+  const [{ pages }] = (await client.query(`SELECT (pg_relation_size('interactions') / current_setting('block_size')::int)::int AS pages`))
+    .rows;
+  const percent = Math.min(100, (100 * SAMPLED_PAGES) / Math.max(1, pages));
+  const [{ page }] = (
+    await client.query(
+      `SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY (ctid::text::point)[0])::int AS page
+       FROM interactions TABLESAMPLE SYSTEM (${percent}) REPEATABLE (1)
+       WHERE occurred_at >= ${sqlTime(window.startMs)} AND occurred_at < ${sqlTime(window.endMs)}`,
+    )
+  ).rows;
+  return page ?? Math.ceil(pages / 2);
 }
 
 interface Influencers {
