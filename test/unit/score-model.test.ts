@@ -292,6 +292,16 @@ describe('score model: the fast paths match the definition', () => {
     return count;
   }
 
+  it('scores bit for bit the same on one thread or two, topics included', () => {
+    const input = modelInput(randomGraph(3_000, 60_000, 5));
+    const single = computeScores(input, { threads: 1 }).influencers;
+    const threaded = computeScores(input, { threads: 2 }).influencers;
+    expect(single.topicIds.length).toBeGreaterThan(1_000);
+    for (const field of Object.keys(single) as Array<keyof typeof single>) {
+      expect([field, differences(Float64Array.from(threaded[field]), Float64Array.from(single[field]))]).toEqual([field, 0]);
+    }
+  });
+
   it('ranks bit for bit as the plain pull, on one thread or two', () => {
     const input = largeInput(150_000, 300_000, 11);
     const pairs = buildPairs(input);

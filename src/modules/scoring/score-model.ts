@@ -260,7 +260,8 @@ export function buildPairs(input: ModelInput): Pairs {
 
   // Counting sort by target, moving the edges' figures rather than an index into them, so that
   // everything after reads them in order. edgeStart first counts, then serves as the cursor.
-  const edgeStart = new Int32Array(nodes + 1);
+  // Shared memory, like everything below that a worker thread of computeScores reads.
+  const edgeStart = new Int32Array(new SharedArrayBuffer(4 * (nodes + 1)));
   let kept = 0;
   for (let e = 0; e < edges.count; e++) {
     if (ignored(e)) continue;
@@ -300,7 +301,7 @@ export function buildPairs(input: ModelInput): Pairs {
     post: new Int32Array(scratchLength),
     counts: new Int32Array(257),
   };
-  const inStart = new Int32Array(nodes + 1);
+  const inStart = new Int32Array(new SharedArrayBuffer(4 * (nodes + 1)));
   let count = 0;
   for (let t = 0; t < nodes; t++) {
     const from = edgeStart[t];
@@ -314,7 +315,7 @@ export function buildPairs(input: ModelInput): Pairs {
   }
 
   // Sums are integers (exact in a double), so they do not depend on the order of a pair's edges.
-  const src = new Int32Array(count);
+  const src = new Int32Array(new SharedArrayBuffer(4 * count));
   const weight = new Float64Array(new SharedArrayBuffer(8 * count));
   let p = 0;
   for (let t = 0; t < nodes; t++) {
@@ -662,53 +663,67 @@ function rankNodes(
   return { rank: ranks[iterations % 2], iterations, residual };
 }
 
-/** Scores every influencer. Deterministic: the same rows in any order give the same result. */
-export function computeScores(input: ModelInput): ModelResult {
-  const { nodes, edges, posts, influencers } = input;
-  const pairs = buildPairs(input);
-  const { inStart, src, weight, edgeStart, edgeActor, edgeUnits, edgePost } = pairs;
+/** The arrays engagementPart reads, and the ones it writes (outputs, indexed by influencer). */
+interface EngagementArrays {
+  ownedStart: Int32Array;
+  ownedNodes: Int32Array;
+  followers: Float64Array;
+  postsInWindow: Int32Array;
+  edgeStart: Int32Array;
+  edgeActor: Int32Array;
+  edgeUnits: Int32Array;
+  edgePost: Int32Array;
+  inStart: Int32Array;
+  src: Int32Array;
+  weight: Float64Array;
+  targetsSeen: Uint16Array;
+  distinctTargets: Int32Array;
+  postTopicStart: Int32Array;
+  postTopicIds: Uint16Array;
+  reachRaw: Float64Array;
+  amplificationRaw: Float64Array;
+  engagers: Int32Array;
+  reactions: Int32Array;
+  posts: Int32Array;
+  topicStart: Int32Array;
+  topicIds: Uint16Array;
+  topicEngagement: Float64Array;
+}
 
-  // Distinct targets of every node, for its selectivity. The pairs read them at random, so they
-  // are read from a 16-bit copy that mostly stays in cache; the exact count past 65,534.
-  const distinctTargets = new Int32Array(nodes);
-  for (let p = 0; p < pairs.count; p++) distinctTargets[src[p]]++;
-  const targetsSeen = new Uint16Array(nodes);
-  for (let n = 0; n < nodes; n++) targetsSeen[n] = Math.min(distinctTargets[n], 0xffff);
+/** What engagementPart needs of PARAMS and UNITS (it runs from its source text in a worker). */
+const ENGAGEMENT_CONSTANTS = {
+  units: UNITS,
+  selectivityTargets: PARAMS.selectivityTargets,
+  followerReach: PARAMS.followerReach,
+  maxTopics: PARAMS.maxTopics,
+  minTopicEngagement: PARAMS.minTopicEngagement,
+};
 
-  const postsInWindow = new Int32Array(nodes);
-  for (let p = 0; p < posts.count; p++) if (posts.inWindow[p]) postsInWindow[posts.author[p]]++;
-
-  const count = influencers.count;
-  const { ownedStart, ownedNodes, followers } = influencers;
-  const { topicStart: postTopicStart, topicIds: postTopicIds } = posts;
-  const maxTopics = PARAMS.maxTopics;
-  const out: InfluencerScores = {
-    score: new Uint8Array(count),
-    reach: new Float64Array(count),
-    amplification: new Float64Array(count),
-    authority: new Float64Array(count),
-    reachRaw: new Float64Array(count),
-    amplificationRaw: new Float64Array(count),
-    authorityRaw: new Float64Array(count),
-    engagers: new Int32Array(count),
-    reactions: new Int32Array(count),
-    posts: new Int32Array(count),
-    topicStart: new Int32Array(count + 1),
-    topicIds: new Uint16Array(count * maxTopics),
-    topicScores: new Uint8Array(count * maxTopics),
-    topicEngagement: new Float64Array(count * maxTopics),
-  };
-
-  // Reach, amplification and topic engagement first: they do not need PageRank, which can then
-  // lay its arrays out in the memory of the edges.
-  const topicScratch = new Float64Array(input.maxTopicId + 1);
-  const topicSeen = new Uint8Array(input.maxTopicId + 1);
-  const touched = new Int32Array(input.maxTopicId + 1);
+/**
+ * Reach, amplification and topic engagement of influencers [from, to), whose topics go into slots
+ * from `firstTopic` on (topicStart[i + 1] is the slot after influencer i's); returns the slot after
+ * the last. Self-contained (no outer references): a worker thread runs it from its source text.
+ * The selectivity is selectivity() of this module, written out.
+ */
+function engagementPart(
+  a: EngagementArrays,
+  k: typeof ENGAGEMENT_CONSTANTS,
+  maxTopicId: number,
+  from: number,
+  to: number,
+  firstTopic: number,
+): number {
+  const { ownedStart, ownedNodes, postsInWindow, edgeStart, edgeActor, edgeUnits, edgePost, inStart, src, weight } = a;
+  const { targetsSeen, distinctTargets, postTopicStart, postTopicIds } = a;
+  const maxTopics = k.maxTopics;
+  const topicScratch = new Float64Array(maxTopicId + 1);
+  const topicSeen = new Uint8Array(maxTopicId + 1);
+  const touched = new Int32Array(maxTopicId + 1);
   // The strongest topics so far, strongest first (ties by topic id).
   const bestTopic = new Int32Array(maxTopics);
   const bestEngagement = new Float64Array(maxTopics);
-  let topicsWritten = 0;
-  for (let i = 0; i < count; i++) {
+  let topicsWritten = firstTopic;
+  for (let i = from; i < to; i++) {
     let weighted = 0;
     let amplified = 0;
     let engagers = 0;
@@ -722,10 +737,11 @@ export function computeScores(input: ModelInput): ModelResult {
       // The node's in-edges, sorted by actor: each run of one actor is the next in-pair.
       let p = inStart[node];
       let s = 0;
-      for (let k = edgeStart[node], end = edgeStart[node + 1]; k < end; k++) {
-        if (k === edgeStart[node] || edgeActor[k] !== edgeActor[k - 1]) {
+      for (let e = edgeStart[node], end = edgeStart[node + 1]; e < end; e++) {
+        if (e === edgeStart[node] || edgeActor[e] !== edgeActor[e - 1]) {
           const seen = targetsSeen[src[p]];
-          s = selectivity(seen < 0xffff ? seen : distinctTargets[src[p]]);
+          const targets = seen < 0xffff ? seen : distinctTargets[src[p]];
+          s = targets <= k.selectivityTargets ? 1 : Math.sqrt(k.selectivityTargets / targets);
           weighted += s;
           amplified += s * weight[p];
           engagers++;
@@ -733,9 +749,9 @@ export function computeScores(input: ModelInput): ModelResult {
         }
         // Topic engagement: the edge's credit to every topic of its post. The credits are
         // integers, so their sums do not depend on the order of the edges.
-        const post = edgePost[k];
+        const post = edgePost[e];
         if (post < 0) continue;
-        const value = Math.round(edgeUnits[k] * s);
+        const value = Math.round(edgeUnits[e] * s);
         for (let t = postTopicStart[post], topicsEnd = postTopicStart[post + 1]; t < topicsEnd; t++) {
           const topic = postTopicIds[t];
           if (!topicSeen[topic]) {
@@ -746,20 +762,20 @@ export function computeScores(input: ModelInput): ModelResult {
         }
       }
     }
-    out.reachRaw[i] = weighted + PARAMS.followerReach * Math.log10(1 + followers[i]);
-    out.amplificationRaw[i] = amplified / Math.max(1, postCount);
-    out.engagers[i] = engagers;
-    out.reactions[i] = reactions;
-    out.posts[i] = postCount;
+    a.reachRaw[i] = weighted + k.followerReach * Math.log10(1 + a.followers[i]);
+    a.amplificationRaw[i] = amplified / Math.max(1, postCount);
+    a.engagers[i] = engagers;
+    a.reactions[i] = reactions;
+    a.posts[i] = postCount;
 
     // Keep the strongest topics: engagement descending, then topic id, for a stable order.
     let best = 0;
-    for (let k = 0; k < touchedCount; k++) {
-      const topic = touched[k];
-      const engagement = topicScratch[topic] / UNITS;
+    for (let t = 0; t < touchedCount; t++) {
+      const topic = touched[t];
+      const engagement = topicScratch[topic] / k.units;
       topicScratch[topic] = 0;
       topicSeen[topic] = 0;
-      if (!(engagement >= PARAMS.minTopicEngagement)) continue;
+      if (!(engagement >= k.minTopicEngagement)) continue;
       let at = best;
       while (at > 0 && (bestEngagement[at - 1] < engagement || (bestEngagement[at - 1] === engagement && bestTopic[at - 1] > topic))) at--;
       if (at >= maxTopics) continue;
@@ -771,20 +787,164 @@ export function computeScores(input: ModelInput): ModelResult {
       bestEngagement[at] = engagement;
       if (best < maxTopics) best++;
     }
-    for (let k = 0; k < best; k++) {
-      out.topicIds[topicsWritten] = bestTopic[k];
-      out.topicEngagement[topicsWritten] = bestEngagement[k];
+    for (let t = 0; t < best; t++) {
+      a.topicIds[topicsWritten] = bestTopic[t];
+      a.topicEngagement[topicsWritten] = bestEngagement[t];
       topicsWritten++;
     }
-    out.topicStart[i + 1] = topicsWritten;
+    a.topicStart[i + 1] = topicsWritten;
   }
+  return topicsWritten;
+}
+
+/** Runs engagementPart for the influencers [workerData.from, to) and reports in control: [1, end slot], or [-1] if it failed. */
+const ENGAGEMENT_WORKER = `
+const { workerData: w } = require('node:worker_threads');
+let state = -1;
+try {
+  const part = new Function('return ' + w.engagementPart)();
+  Atomics.store(w.control, 1, part(w.arrays, w.constants, w.maxTopicId, w.from, w.to, w.firstTopic));
+  state = 1;
+} finally {
+  Atomics.store(w.control, 0, state);
+  Atomics.notify(w.control, 0);
+}
+`;
+
+/** The array itself when a worker can read it (shared memory), else a shared copy. */
+function shared<T extends Int32Array | Uint16Array | Float64Array>(array: T): T {
+  if (array.buffer instanceof SharedArrayBuffer) return array;
+  const copy = new (array.constructor as new (buffer: SharedArrayBuffer) => T)(new SharedArrayBuffer(array.byteLength));
+  copy.set(array as never);
+  return copy;
+}
+
+/**
+ * engagementPart over every influencer: on one thread, or split in two at the middle, the second
+ * half on a worker thread writing its topics from slot mid · maxTopics on; the halves are then
+ * joined (the second half's topics moved down), so the result is the same bit for bit.
+ */
+function engagement(a: EngagementArrays, maxTopicId: number, count: number, threads: number): number {
+  const k = ENGAGEMENT_CONSTANTS;
+  if (threads < 2 || count < 2) return engagementPart(a, k, maxTopicId, 0, count, 0);
+  const mid = count >> 1;
+  const secondBase = mid * k.maxTopics;
+  const control = new Int32Array(new SharedArrayBuffer(8));
+  let worker: Worker | null = null;
+  try {
+    worker = new Worker(ENGAGEMENT_WORKER, {
+      eval: true,
+      workerData: {
+        control,
+        engagementPart: engagementPart.toString(),
+        arrays: a,
+        constants: k,
+        maxTopicId,
+        from: mid,
+        to: count,
+        firstTopic: secondBase,
+      },
+    });
+    worker.unref();
+    worker.on('error', () => undefined); // failures are reported through control[0]
+  } catch {
+    worker = null;
+  }
+  const firstEnd = engagementPart(a, k, maxTopicId, 0, mid, 0);
+  let secondEnd: number;
+  if (worker) Atomics.wait(control, 0, 0);
+  if (worker && Atomics.load(control, 0) === 1) {
+    secondEnd = Atomics.load(control, 1);
+  } else {
+    secondEnd = engagementPart(a, k, maxTopicId, mid, count, secondBase);
+  }
+  a.topicIds.copyWithin(firstEnd, secondBase, secondEnd);
+  a.topicEngagement.copyWithin(firstEnd, secondBase, secondEnd);
+  const shift = secondBase - firstEnd;
+  for (let i = mid + 1; i <= count; i++) a.topicStart[i] -= shift;
+  return secondEnd - shift;
+}
+
+/**
+ * Scores every influencer. Deterministic: the same rows in any order give the same result, on one
+ * thread or two (`threads`: by default two for large graphs on a machine with more than one core).
+ */
+export function computeScores(input: ModelInput, options: { threads?: number } = {}): ModelResult {
+  const { nodes, edges, posts, influencers } = input;
+  const pairs = buildPairs(input);
+  const { inStart, src, weight, edgeStart, edgeActor, edgeUnits, edgePost } = pairs;
+  const threads = options.threads ?? defaultThreads(pairs);
+  const share = <T extends Int32Array | Uint16Array | Float64Array>(array: T) => (threads > 1 ? shared(array) : array);
+
+  // Distinct targets of every node, for its selectivity. The pairs read them at random, so they
+  // are read from a 16-bit copy that mostly stays in cache; the exact count past 65,534.
+  const distinctTargets = share(new Int32Array(nodes));
+  for (let p = 0; p < pairs.count; p++) distinctTargets[src[p]]++;
+  const targetsSeen = share(new Uint16Array(nodes));
+  for (let n = 0; n < nodes; n++) targetsSeen[n] = Math.min(distinctTargets[n], 0xffff);
+
+  const postsInWindow = share(new Int32Array(nodes));
+  for (let p = 0; p < posts.count; p++) if (posts.inWindow[p]) postsInWindow[posts.author[p]]++;
+
+  const count = influencers.count;
+  const maxTopics = PARAMS.maxTopics;
+  const out: InfluencerScores = {
+    score: new Uint8Array(count),
+    reach: new Float64Array(count),
+    amplification: new Float64Array(count),
+    authority: new Float64Array(count),
+    reachRaw: share(new Float64Array(count)),
+    amplificationRaw: share(new Float64Array(count)),
+    authorityRaw: new Float64Array(count),
+    engagers: share(new Int32Array(count)),
+    reactions: share(new Int32Array(count)),
+    posts: share(new Int32Array(count)),
+    topicStart: share(new Int32Array(count + 1)),
+    topicIds: share(new Uint16Array(count * maxTopics)),
+    topicScores: new Uint8Array(count * maxTopics),
+    topicEngagement: share(new Float64Array(count * maxTopics)),
+  };
+
+  // Reach, amplification and topic engagement first: they do not need PageRank, which can then
+  // lay its arrays out in the memory of the edges.
+  const topicsWritten = engagement(
+    {
+      ownedStart: share(influencers.ownedStart),
+      ownedNodes: share(influencers.ownedNodes),
+      followers: share(influencers.followers),
+      postsInWindow,
+      edgeStart: share(edgeStart),
+      edgeActor,
+      edgeUnits,
+      edgePost,
+      inStart: share(inStart),
+      src: share(src),
+      weight,
+      targetsSeen,
+      distinctTargets,
+      postTopicStart: share(posts.topicStart),
+      postTopicIds: share(posts.topicIds),
+      reachRaw: out.reachRaw,
+      amplificationRaw: out.amplificationRaw,
+      engagers: out.engagers,
+      reactions: out.reactions,
+      posts: out.posts,
+      topicStart: out.topicStart,
+      topicIds: out.topicIds,
+      topicEngagement: out.topicEngagement,
+    },
+    input.maxTopicId,
+    count,
+    threads,
+  );
 
   // The edges are done with, and the pairs are once PageRank has regrouped them.
+  const { ownedStart, ownedNodes } = influencers;
   const { rank, iterations, residual } = rankNodes(
     nodes,
     pairs,
     input.quality,
-    defaultThreads(pairs),
+    threads,
     new Arena(edgeActor.buffer, true),
     new Arena(weight.buffer, true),
   );
