@@ -292,8 +292,12 @@ describe('score model: the fast paths match the definition', () => {
     return count;
   }
 
-  it('scores bit for bit the same on one thread or two, topics included', () => {
+  it('builds pairs and scores bit for bit the same on one thread or two, topics included', () => {
     const input = modelInput(randomGraph(3_000, 60_000, 5));
+    const [onePairs, twoPairs] = [buildPairs(input, { threads: 1 }), buildPairs(input, { threads: 2 })];
+    for (const field of ['edgeStart', 'edgeActor', 'edgeUnits', 'edgePost', 'inStart', 'src', 'weight'] as const) {
+      expect([field, differences(Float64Array.from(twoPairs[field]), Float64Array.from(onePairs[field]))]).toEqual([field, 0]);
+    }
     const single = computeScores(input, { threads: 1 }).influencers;
     const threaded = computeScores(input, { threads: 2 }).influencers;
     expect(single.topicIds.length).toBeGreaterThan(1_000);

@@ -235,36 +235,79 @@ const DECAY_TABLE = Float64Array.from({ length: Math.ceil((PARAMS.windowDays / P
  */
 const TIE_MARGIN = 1e-6;
 
+/** What edge weights need of the constants above, for code that also runs in a worker thread. */
+const WEIGHT_CONSTANTS = {
+  units: UNITS,
+  windowDays: PARAMS.windowDays,
+  halfLifeDays: PARAMS.halfLifeDays,
+  kindWeight: PARAMS.kindWeight,
+  kindUnits: KIND_UNITS,
+  decaySteps: DECAY_STEPS,
+  decayTable: DECAY_TABLE,
+  tieMargin: TIE_MARGIN,
+};
+
 /** One interaction's weight in micro-units: exactly Math.round(interactionWeight(kind, ageDays) · UNITS). */
 export function interactionUnits(kind: number, ageDays: number): number {
-  const steps = ageDays * (DECAY_STEPS / PARAMS.halfLifeDays);
+  return unitsOf(kind, ageDays, WEIGHT_CONSTANTS);
+}
+
+/** interactionUnits with the constants passed in: self-contained, so a worker thread can run it. */
+function unitsOf(kind: number, ageDays: number, c: typeof WEIGHT_CONSTANTS): number {
+  const steps = ageDays * (c.decaySteps / c.halfLifeDays);
   const whole = Math.floor(steps);
-  // The rest of the decay, e^-r for r < ln 2 / DECAY_STEPS: the series' next term is below 1e-17.
-  const r = (steps - whole) * (Math.LN2 / DECAY_STEPS);
-  const x = KIND_UNITS[kind] * DECAY_TABLE[whole] * (1 - r * (1 - r * (1 / 2 - r * (1 / 6 - r / 24))));
+  // The rest of the decay, e^-r for r < ln 2 / decaySteps: the series' next term is below 1e-17.
+  const r = (steps - whole) * (Math.LN2 / c.decaySteps);
+  const x = c.kindUnits[kind] * c.decayTable[whole] * (1 - r * (1 - r * (1 / 2 - r * (1 / 6 - r / 24))));
   const rounded = Math.round(x);
-  if (Math.abs(x - rounded) < 0.5 - TIE_MARGIN) return rounded;
-  return Math.round(interactionWeight(kind, ageDays) * UNITS);
+  if (Math.abs(x - rounded) < 0.5 - c.tieMargin) return rounded;
+  // interactionWeight(kind, ageDays) * UNITS, written out.
+  return Math.round((c.kindWeight[kind] ?? 0) * Math.pow(2, -ageDays / c.halfLifeDays) * c.units);
+}
+
+/** Whether edge e counts: no self-loop, inside the window, a kind with a weight. Self-contained. */
+function keptEdge(edges: ModelInput['edges'], e: number, c: typeof WEIGHT_CONSTANTS): boolean {
+  const age = edges.ageDays[e];
+  return edges.actor[e] !== edges.target[e] && age >= 0 && age < c.windowDays && c.kindWeight[edges.kind[e]] > 0;
+}
+
+/**
+ * The counting sort's scatter for the targets [fromTarget, toTarget): every kept edge of those
+ * targets goes to its target's cursor (which advances), with its weight in micro-units. Self-
+ * contained but for unitsOf and keptEdge, which a worker thread defines beside it.
+ */
+function scatterPart(
+  edges: ModelInput['edges'],
+  cursor: Int32Array,
+  out: { actor: Int32Array; units: Int32Array; post: Int32Array },
+  c: typeof WEIGHT_CONSTANTS,
+  fromTarget: number,
+  toTarget: number,
+): void {
+  const { actor, target, kind, ageDays, post } = edges;
+  for (let e = 0; e < edges.count; e++) {
+    const t = target[e];
+    if (t < fromTarget || t >= toTarget || !keptEdge(edges, e, c)) continue;
+    const k = cursor[t]++;
+    out.actor[k] = actor[e];
+    out.units[k] = unitsOf(kind[e], ageDays[e], c);
+    out.post[k] = post[e];
+  }
 }
 
 /** Aggregates edges into (actor, target) pairs with decayed, kind-weighted, saturated weights. */
-export function buildPairs(input: ModelInput): Pairs {
+export function buildPairs(input: ModelInput, options: { threads?: number } = {}): Pairs {
   const { edges, nodes } = input;
-  const { actor, target, kind, ageDays, post } = edges;
-  const windowDays = PARAMS.windowDays;
-  const kindWeight = PARAMS.kindWeight;
-  const ignored = (e: number) => {
-    const age = ageDays[e];
-    return actor[e] === target[e] || age < 0 || age >= windowDays || !(kindWeight[kind[e]] > 0);
-  };
+  const c = WEIGHT_CONSTANTS;
 
   // Counting sort by target, moving the edges' figures rather than an index into them, so that
   // everything after reads them in order. edgeStart first counts, then serves as the cursor.
-  // Shared memory, like everything below that a worker thread of computeScores reads.
+  // Shared memory, like everything below that a worker thread reads.
   const edgeStart = new Int32Array(new SharedArrayBuffer(4 * (nodes + 1)));
+  const target = edges.target;
   let kept = 0;
   for (let e = 0; e < edges.count; e++) {
-    if (ignored(e)) continue;
+    if (!keptEdge(edges, e, c)) continue;
     edgeStart[target[e]]++;
     kept++;
   }
@@ -280,12 +323,24 @@ export function buildPairs(input: ModelInput): Pairs {
   const edgeActor = new Int32Array(edgeBuffer, 0, kept);
   const edgeUnits = new Int32Array(edgeBuffer, 4 * kept, kept);
   const edgePost = new Int32Array(edgeBuffer, 8 * kept, kept);
-  for (let e = 0; e < edges.count; e++) {
-    if (ignored(e)) continue;
-    const k = edgeStart[target[e]]++;
-    edgeActor[k] = actor[e];
-    edgeUnits[k] = interactionUnits(kind[e], ageDays[e]);
-    edgePost[k] = post[e];
+  const out = { actor: edgeActor, units: edgeUnits, post: edgePost };
+  // The scatter writes at random all over the edges: on two threads, each takes the targets that
+  // hold half of the edges (both read every edge, and write only their own targets' slots).
+  const threads = options.threads ?? defaultThreads(kept);
+  if (threads > 1 && nodes > 1) {
+    let split = 0;
+    while (split < nodes - 1 && edgeStart[split] < kept / 2) split++;
+    const shared = sharedEdges(edges);
+    const cursors = edgeStart.slice(split, nodes);
+    const done = onWorker(scatterPart, [unitsOf, keptEdge], [shared, edgeStart, out, c, split, nodes], () =>
+      scatterPart(shared, edgeStart, out, c, 0, split),
+    );
+    if (done === null) {
+      edgeStart.set(cursors, split);
+      scatterPart(shared, edgeStart, out, c, split, nodes);
+    }
+  } else {
+    scatterPart(edges, edgeStart, out, c, 0, nodes);
   }
   // Each cursor now stands at the start of the next node: shift them back by one.
   edgeStart.copyWithin(1, 0, nodes);
@@ -593,12 +648,13 @@ export function pageRank(
   quality: Float64Array,
   options: { threads?: number } = {},
 ): { rank: Float64Array; iterations: number; residual: number } {
-  const threads = options.threads ?? defaultThreads(pairs);
+  const threads = options.threads ?? defaultThreads(pairs.count);
   return rankNodes(nodes, pairs, quality, threads, new Arena(null, threads > 1), new Arena(null, threads > 1));
 }
 
-function defaultThreads(pairs: Pairs): number {
-  return pairs.count >= THREADED_PAIRS && availableParallelism() > 1 ? 2 : 1;
+/** Two threads from this many pairs or edges on, on a machine with more than one core. */
+function defaultThreads(count: number): number {
+  return count >= THREADED_PAIRS && availableParallelism() > 1 ? 2 : 1;
 }
 
 /**
@@ -797,13 +853,17 @@ function engagementPart(
   return topicsWritten;
 }
 
-/** Runs engagementPart for the influencers [workerData.from, to) and reports in control: [1, end slot], or [-1] if it failed. */
-const ENGAGEMENT_WORKER = `
+/**
+ * A worker thread's script: defines the helper functions and the part from their source text,
+ * runs the part with the arguments, and reports in control: [1, result] when done, [-1] if it failed.
+ */
+const PART_WORKER = `
 const { workerData: w } = require('node:worker_threads');
 let state = -1;
 try {
-  const part = new Function('return ' + w.engagementPart)();
-  Atomics.store(w.control, 1, part(w.arrays, w.constants, w.maxTopicId, w.from, w.to, w.firstTopic));
+  const part = new Function(w.helpers.join('\\n') + '\\nreturn ' + w.part)();
+  const result = part(...w.args);
+  Atomics.store(w.control, 1, typeof result === 'number' ? result : 0);
   state = 1;
 } finally {
   Atomics.store(w.control, 0, state);
@@ -811,12 +871,51 @@ try {
 }
 `;
 
+/**
+ * Runs part(...args) on a worker thread while this thread runs `here`; returns part's result (an
+ * int32), or null when the worker could not start or failed, so that the caller does that part
+ * itself. `part` and `helpers` (the functions it calls) must be self-contained; the arguments
+ * cross by structured clone, so what the worker writes must live in shared memory.
+ */
+function onWorker(part: Function, helpers: Function[], args: unknown[], here: () => void): number | null {
+  const control = new Int32Array(new SharedArrayBuffer(8));
+  let worker: Worker | null = null;
+  try {
+    worker = new Worker(PART_WORKER, {
+      eval: true,
+      workerData: { control, part: part.toString(), helpers: helpers.map((f) => f.toString()), args },
+    });
+    worker.unref();
+    worker.on('error', () => undefined); // failures are reported through control[0]
+  } catch {
+    worker = null;
+  }
+  here();
+  if (!worker) return null;
+  Atomics.wait(control, 0, 0);
+  return Atomics.load(control, 0) === 1 ? Atomics.load(control, 1) : null;
+}
+
+type Column = Int32Array | Uint16Array | Uint8Array | Float32Array | Float64Array;
+
 /** The array itself when a worker can read it (shared memory), else a shared copy. */
-function shared<T extends Int32Array | Uint16Array | Float64Array>(array: T): T {
+function shared<T extends Column>(array: T): T {
   if (array.buffer instanceof SharedArrayBuffer) return array;
   const copy = new (array.constructor as new (buffer: SharedArrayBuffer) => T)(new SharedArrayBuffer(array.byteLength));
   copy.set(array as never);
   return copy;
+}
+
+function sharedEdges(edges: ModelInput['edges']): ModelInput['edges'] {
+  const { actor, target, kind, ageDays, post } = edges;
+  return {
+    count: edges.count,
+    actor: shared(actor),
+    target: shared(target),
+    kind: shared(kind),
+    ageDays: shared(ageDays),
+    post: shared(post),
+  };
 }
 
 /**
@@ -829,35 +928,11 @@ function engagement(a: EngagementArrays, maxTopicId: number, count: number, thre
   if (threads < 2 || count < 2) return engagementPart(a, k, maxTopicId, 0, count, 0);
   const mid = count >> 1;
   const secondBase = mid * k.maxTopics;
-  const control = new Int32Array(new SharedArrayBuffer(8));
-  let worker: Worker | null = null;
-  try {
-    worker = new Worker(ENGAGEMENT_WORKER, {
-      eval: true,
-      workerData: {
-        control,
-        engagementPart: engagementPart.toString(),
-        arrays: a,
-        constants: k,
-        maxTopicId,
-        from: mid,
-        to: count,
-        firstTopic: secondBase,
-      },
-    });
-    worker.unref();
-    worker.on('error', () => undefined); // failures are reported through control[0]
-  } catch {
-    worker = null;
-  }
-  const firstEnd = engagementPart(a, k, maxTopicId, 0, mid, 0);
-  let secondEnd: number;
-  if (worker) Atomics.wait(control, 0, 0);
-  if (worker && Atomics.load(control, 0) === 1) {
-    secondEnd = Atomics.load(control, 1);
-  } else {
-    secondEnd = engagementPart(a, k, maxTopicId, mid, count, secondBase);
-  }
+  let firstEnd = 0;
+  const secondEnd =
+    onWorker(engagementPart, [], [a, k, maxTopicId, mid, count, secondBase], () => {
+      firstEnd = engagementPart(a, k, maxTopicId, 0, mid, 0);
+    }) ?? engagementPart(a, k, maxTopicId, mid, count, secondBase);
   a.topicIds.copyWithin(firstEnd, secondBase, secondEnd);
   a.topicEngagement.copyWithin(firstEnd, secondBase, secondEnd);
   const shift = secondBase - firstEnd;
@@ -871,9 +946,9 @@ function engagement(a: EngagementArrays, maxTopicId: number, count: number, thre
  */
 export function computeScores(input: ModelInput, options: { threads?: number } = {}): ModelResult {
   const { nodes, edges, posts, influencers } = input;
-  const pairs = buildPairs(input);
+  const pairs = buildPairs(input, options);
   const { inStart, src, weight, edgeStart, edgeActor, edgeUnits, edgePost } = pairs;
-  const threads = options.threads ?? defaultThreads(pairs);
+  const threads = options.threads ?? defaultThreads(pairs.count);
   const share = <T extends Int32Array | Uint16Array | Float64Array>(array: T) => (threads > 1 ? shared(array) : array);
 
   // Distinct targets of every node, for its selectivity. The pairs read them at random, so they

@@ -275,6 +275,13 @@ async function loadPosts(client: ClientBase, window: ScoreWindow): Promise<Posts
   };
 }
 
+type ColumnType<T extends Column> = { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
+
+/** A column in shared memory, which the model's worker threads read without a copy. */
+function sharedColumn<T extends Column>(type: ColumnType<T>, length: number): T {
+  return new type(new SharedArrayBuffer(type.BYTES_PER_ELEMENT * length));
+}
+
 /**
  * The interaction columns, filled by two readers at once: one from the bottom up, the other from
  * the top down, so neither waits for the other and no column is copied to join them (only the
@@ -293,11 +300,11 @@ export class InteractionColumns {
   private high: number;
 
   constructor(private capacity: number) {
-    this.actor = new Int32Array(capacity);
-    this.target = new Int32Array(capacity);
-    this.kind = new Uint8Array(capacity);
-    this.ageDays = new Float32Array(capacity);
-    this.post = new Int32Array(capacity);
+    this.actor = sharedColumn(Int32Array, capacity);
+    this.target = sharedColumn(Int32Array, capacity);
+    this.kind = sharedColumn(Uint8Array, capacity);
+    this.ageDays = sharedColumn(Float32Array, capacity);
+    this.post = sharedColumn(Int32Array, capacity);
     this.high = capacity;
   }
 
@@ -317,7 +324,7 @@ export class InteractionColumns {
     const capacity = 2 * this.capacity;
     const topRows = this.capacity - this.high;
     const regrown = <T extends Column>(column: T): T => {
-      const bigger = new (column.constructor as new (n: number) => T)(capacity);
+      const bigger = sharedColumn(column.constructor as ColumnType<T>, capacity);
       bigger.set(column.subarray(0, this.low));
       bigger.set(column.subarray(this.high), capacity - topRows);
       return bigger;
