@@ -449,35 +449,57 @@ interface BlockedPairs {
 }
 
 function blockPairs(nodes: number, pairs: Pairs, outWeight: Float64Array, parts: number, arena: Arena): BlockedPairs {
-  const { count, inStart, src, weight } = pairs;
+  const { count, inStart } = pairs;
   let targetCount = 0;
   for (let t = 0; t < nodes; t++) if (inStart[t + 1] > inStart[t]) targetCount++;
-  // The first target of each part: parts of about count / parts pairs.
+  // The first target of each part: parts of about count / parts pairs (and the node it is).
   const partTarget = [0];
+  const partNode = [0];
   for (let t = 0, k = 0; t < nodes && partTarget.length < parts; t++) {
     if (inStart[t + 1] === inStart[t]) continue;
-    if (inStart[t] >= (count / parts) * partTarget.length && k > partTarget[partTarget.length - 1]) partTarget.push(k);
-    k++;
-  }
-  while (partTarget.length <= parts) partTarget.push(targetCount);
-
-  // Buckets by (part, block): count, then place.
-  const blocks = ((Math.max(nodes, 1) - 1) >>> RANK_BLOCK_BITS) + 1;
-  const buckets = parts * blocks;
-  const bucketPairStart = new Int32Array(buckets + 1);
-  const bucketRunStart = new Int32Array(buckets + 1);
-  for (let t = 0, k = 0, part = 0; t < nodes; t++) {
-    if (inStart[t + 1] === inStart[t]) continue;
-    while (k >= partTarget[part + 1]) part++;
-    let last = -1;
-    for (let p = inStart[t], end = inStart[t + 1]; p < end; p++) {
-      const bucket = part * blocks + (src[p] >>> RANK_BLOCK_BITS);
-      bucketPairStart[bucket + 1]++;
-      if (bucket !== last) bucketRunStart[bucket + 1]++;
-      last = bucket;
+    if (inStart[t] >= (count / parts) * partTarget.length && k > partTarget[partTarget.length - 1]) {
+      partTarget.push(k);
+      partNode.push(t);
     }
     k++;
   }
+  while (partTarget.length <= parts) {
+    partTarget.push(targetCount);
+    partNode.push(nodes);
+  }
+
+  // Buckets by (part, block): count, then place. A part's targets use only its own buckets, so
+  // the parts are counted and placed side by side (the second on a worker thread).
+  const blocks = ((Math.max(nodes, 1) - 1) >>> RANK_BLOCK_BITS) + 1;
+  const buckets = parts * blocks;
+  const bucketPairStart = new Int32Array(new SharedArrayBuffer(4 * (buckets + 1)));
+  const bucketRunStart = new Int32Array(new SharedArrayBuffer(4 * (buckets + 1)));
+  const columns = { inStart: pairs.inStart, src: pairs.src, weight: pairs.weight };
+  const both = (step: 'count' | 'place', out: Partial<BlockedPairs>) => {
+    const args = (part: number): Parameters<typeof blockPart> => [
+      step,
+      columns,
+      outWeight,
+      out,
+      bucketPairStart,
+      bucketRunStart,
+      part,
+      partNode[part],
+      partNode[part + 1],
+      partTarget[part],
+      blocks,
+      RANK_BLOCK_BITS,
+    ];
+    if (parts < 2) return blockPart(...args(0));
+    // The second part's counters as they were: a worker that fails may have moved them.
+    const from = step === 'count' ? blocks + 1 : blocks;
+    const saved = [bucketPairStart.slice(from, from + blocks), bucketRunStart.slice(from, from + blocks)];
+    if (onWorker(blockPart, [], args(1), () => blockPart(...args(0))) !== null) return;
+    bucketPairStart.set(saved[0], from);
+    bucketRunStart.set(saved[1], from);
+    blockPart(...args(1));
+  };
+  both('count', {});
   for (let b = 0; b < buckets; b++) {
     bucketPairStart[b + 1] += bucketPairStart[b];
     bucketRunStart[b + 1] += bucketRunStart[b];
@@ -499,25 +521,53 @@ function blockPairs(nodes: number, pairs: Pairs, outWeight: Float64Array, parts:
     partRun,
     partPair,
   };
-  const { targets, runTarget, runEnd } = blocked;
-  for (let t = 0, k = 0, part = 0; t < nodes; t++) {
+  both('place', blocked);
+  return blocked;
+}
+
+/**
+ * Part `part` of blockPairs, over its targets (nodes [fromNode, toNode), the first of them target
+ * number firstTarget): 'count' adds its pairs and runs to the bucket counts (at b + 1), 'place'
+ * puts them into the blocked arrays at the bucket cursors. Self-contained: a worker thread runs it
+ * from its source text.
+ */
+function blockPart(
+  step: 'count' | 'place',
+  pairs: Pick<Pairs, 'inStart' | 'src' | 'weight'>,
+  outWeight: Float64Array,
+  out: Partial<BlockedPairs>,
+  bucketPairStart: Int32Array,
+  bucketRunStart: Int32Array,
+  part: number,
+  fromNode: number,
+  toNode: number,
+  firstTarget: number,
+  blocks: number,
+  blockBits: number,
+): void {
+  const { inStart, src, weight } = pairs;
+  const place = step === 'place';
+  for (let t = fromNode, k = firstTarget; t < toNode; t++) {
     if (inStart[t + 1] === inStart[t]) continue;
-    while (k >= partTarget[part + 1]) part++;
-    targets[k] = t;
+    if (place) out.targets![k] = t;
     let last = -1;
     for (let p = inStart[t], end = inStart[t + 1]; p < end; p++) {
       const s = src[p];
-      const bucket = part * blocks + (s >>> RANK_BLOCK_BITS);
-      const at = bucketPairStart[bucket]++;
-      blocked.src[at] = s;
-      blocked.share[at] = weight[p] / outWeight[s];
-      if (bucket !== last) runTarget[bucketRunStart[bucket]++] = k;
-      runEnd[bucketRunStart[bucket] - 1] = at + 1;
+      const bucket = part * blocks + (s >>> blockBits);
+      if (!place) {
+        bucketPairStart[bucket + 1]++;
+        if (bucket !== last) bucketRunStart[bucket + 1]++;
+      } else {
+        const at = bucketPairStart[bucket]++;
+        out.src![at] = s;
+        out.share![at] = weight[p] / outWeight[s];
+        if (bucket !== last) out.runTarget![bucketRunStart[bucket]++] = k;
+        out.runEnd![bucketRunStart[bucket] - 1] = at + 1;
+      }
       last = bucket;
     }
     k++;
   }
-  return blocked;
 }
 
 /**
