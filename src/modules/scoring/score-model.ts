@@ -54,7 +54,12 @@ export function accountQuality(a: AccountSnapshot): number {
 
 /** Weight of one interaction: its kind's weight, halved every halfLifeDays of age. */
 export function interactionWeight(kind: number, ageDays: number): number {
-  return (PARAMS.kindWeight[kind] ?? 0) * Math.pow(2, -ageDays / PARAMS.halfLifeDays);
+  return weightOf(kind, ageDays, PARAMS.kindWeight, PARAMS.halfLifeDays);
+}
+
+/** interactionWeight with its constants passed in: self-contained, so a worker thread can run it. */
+function weightOf(kind: number, ageDays: number, kindWeight: readonly number[], halfLifeDays: number): number {
+  return (kindWeight[kind] ?? 0) * Math.pow(2, -ageDays / halfLifeDays);
 }
 
 /** Per-pair saturation: repeats from one engager add less and less. */
@@ -63,7 +68,12 @@ export function pairWeight(sum: number): number {
 }
 
 export function selectivity(distinctTargets: number): number {
-  return distinctTargets <= PARAMS.selectivityTargets ? 1 : Math.sqrt(PARAMS.selectivityTargets / distinctTargets);
+  return selectivityOf(distinctTargets, PARAMS.selectivityTargets);
+}
+
+/** selectivity with its constant passed in: self-contained, so a worker thread can run it. */
+function selectivityOf(distinctTargets: number, selectiveTargets: number): number {
+  return distinctTargets <= selectiveTargets ? 1 : Math.sqrt(selectiveTargets / distinctTargets);
 }
 
 /** 40 at the reference value, +20 per tenfold, clamped to 1-100; 1 for no signal. */
@@ -252,7 +262,7 @@ export function interactionUnits(kind: number, ageDays: number): number {
   return unitsOf(kind, ageDays, WEIGHT_CONSTANTS);
 }
 
-/** interactionUnits with the constants passed in: self-contained, so a worker thread can run it. */
+/** interactionUnits with the constants passed in: self-contained but for weightOf, for a worker thread. */
 function unitsOf(kind: number, ageDays: number, c: typeof WEIGHT_CONSTANTS): number {
   const steps = ageDays * (c.decaySteps / c.halfLifeDays);
   const whole = Math.floor(steps);
@@ -261,8 +271,7 @@ function unitsOf(kind: number, ageDays: number, c: typeof WEIGHT_CONSTANTS): num
   const x = c.kindUnits[kind] * c.decayTable[whole] * (1 - r * (1 - r * (1 / 2 - r * (1 / 6 - r / 24))));
   const rounded = Math.round(x);
   if (Math.abs(x - rounded) < 0.5 - c.tieMargin) return rounded;
-  // interactionWeight(kind, ageDays) * UNITS, written out.
-  return Math.round((c.kindWeight[kind] ?? 0) * Math.pow(2, -ageDays / c.halfLifeDays) * c.units);
+  return Math.round(weightOf(kind, ageDays, c.kindWeight, c.halfLifeDays) * c.units);
 }
 
 /** Whether edge e counts: no self-loop, inside the window, a kind with a weight. Self-contained. */
@@ -274,7 +283,7 @@ function keptEdge(edges: ModelInput['edges'], e: number, c: typeof WEIGHT_CONSTA
 /**
  * The counting sort's scatter for the targets [fromTarget, toTarget): every kept edge of those
  * targets goes to its target's cursor (which advances), with its weight in micro-units. Self-
- * contained but for unitsOf and keptEdge, which a worker thread defines beside it.
+ * contained but for unitsOf, weightOf and keptEdge, which a worker thread defines beside it.
  */
 function scatterPart(
   edges: ModelInput['edges'],
@@ -332,7 +341,7 @@ export function buildPairs(input: ModelInput, options: { threads?: number } = {}
     while (split < nodes - 1 && edgeStart[split] < kept / 2) split++;
     const shared = sharedEdges(edges);
     const cursors = edgeStart.slice(split, nodes);
-    const done = onWorker(scatterPart, [unitsOf, keptEdge], [shared, edgeStart, out, c, split, nodes], () =>
+    const done = onWorker(scatterPart, [unitsOf, weightOf, keptEdge], [shared, edgeStart, out, c, split, nodes], () =>
       scatterPart(shared, edgeStart, out, c, 0, split),
     );
     if (done === null) {
@@ -808,8 +817,7 @@ const ENGAGEMENT_CONSTANTS = {
 /**
  * Reach, amplification and topic engagement of influencers [from, to), whose topics go into slots
  * from `firstTopic` on (topicStart[i + 1] is the slot after influencer i's); returns the slot after
- * the last. Self-contained (no outer references): a worker thread runs it from its source text.
- * The selectivity is selectivity() of this module, written out.
+ * the last. Self-contained but for selectivityOf: a worker thread runs both from their source text.
  */
 function engagementPart(
   a: EngagementArrays,
@@ -847,7 +855,7 @@ function engagementPart(
         if (e === edgeStart[node] || edgeActor[e] !== edgeActor[e - 1]) {
           const seen = targetsSeen[src[p]];
           const targets = seen < 0xffff ? seen : distinctTargets[src[p]];
-          s = targets <= k.selectivityTargets ? 1 : Math.sqrt(k.selectivityTargets / targets);
+          s = selectivityOf(targets, k.selectivityTargets);
           weighted += s;
           amplified += s * weight[p];
           engagers++;
@@ -980,7 +988,7 @@ function engagement(a: EngagementArrays, maxTopicId: number, count: number, thre
   const secondBase = mid * k.maxTopics;
   let firstEnd = 0;
   const secondEnd =
-    onWorker(engagementPart, [], [a, k, maxTopicId, mid, count, secondBase], () => {
+    onWorker(engagementPart, [selectivityOf], [a, k, maxTopicId, mid, count, secondBase], () => {
       firstEnd = engagementPart(a, k, maxTopicId, 0, mid, 0);
     }) ?? engagementPart(a, k, maxTopicId, mid, count, secondBase);
   a.topicIds.copyWithin(firstEnd, secondBase, secondEnd);
