@@ -935,7 +935,13 @@ try {
  * itself. `part` and `helpers` (the functions it calls) must be self-contained; the arguments
  * cross by structured clone, so what the worker writes must live in shared memory.
  */
-function onWorker(part: Function, helpers: Function[], args: unknown[], here: () => void): number | null {
+export function onWorker(
+  part: Function,
+  helpers: Function[],
+  args: unknown[],
+  here: () => void,
+  timeoutMs = PART_TIMEOUT_MS,
+): number | null {
   const control = new Int32Array(new SharedArrayBuffer(8));
   let worker: Worker | null = null;
   try {
@@ -950,9 +956,17 @@ function onWorker(part: Function, helpers: Function[], args: unknown[], here: ()
   }
   here();
   if (!worker) return null;
-  Atomics.wait(control, 0, 0);
+  // A worker that died without reporting (killed out of memory) would leave this thread waiting
+  // for ever: past the timeout the run fails (and can be retried) rather than hang.
+  if (Atomics.wait(control, 0, 0, timeoutMs) === 'timed-out') {
+    void worker.terminate();
+    throw new Error(`a model worker thread did not finish within ${timeoutMs / 1000} s`);
+  }
   return Atomics.load(control, 0) === 1 ? Atomics.load(control, 1) : null;
 }
+
+/** How long onWorker waits for a part (at 20M interactions a part takes a second or two). */
+const PART_TIMEOUT_MS = 10 * 60_000;
 
 type Column = Int32Array | Uint16Array | Uint8Array | Float32Array | Float64Array;
 
