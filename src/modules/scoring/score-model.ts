@@ -766,7 +766,8 @@ function rankNodes(
       if (worker) {
         for (let done = Atomics.load(worker.control, 1); done !== command; done = Atomics.load(worker.control, 1)) {
           if (done === -2) throw new Error('PageRank worker failed');
-          Atomics.wait(worker.control, 1, done);
+          // As in onWorker: a worker that died without reporting fails the run rather than hang it.
+          if (Atomics.wait(worker.control, 1, done, PART_TIMEOUT_MS) === 'timed-out') throw new Error('PageRank worker did not answer');
         }
       }
       residual = nextRanks(blocked.targets, sums, rank, ranks[(iterations + 1) % 2], teleport, danglingRank);
@@ -965,7 +966,10 @@ export function onWorker(
   return Atomics.load(control, 0) === 1 ? Atomics.load(control, 1) : null;
 }
 
-/** How long onWorker waits for a part (at 20M interactions a part takes a second or two). */
+/**
+ * How long this thread waits on a worker thread: for a part in onWorker (a second or two at 20M
+ * interactions), or for one PageRank iteration.
+ */
 const PART_TIMEOUT_MS = 10 * 60_000;
 
 type Column = Int32Array | Uint16Array | Uint8Array | Float32Array | Float64Array;
