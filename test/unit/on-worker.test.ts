@@ -1,4 +1,4 @@
-import { onWorker } from '../../src/modules/scoring/score-model';
+import { inHalves, onWorker } from '../../src/modules/scoring/score-model';
 
 /** Parts for the worker: self-contained functions, as onWorker requires. */
 function double(x: number): number {
@@ -15,6 +15,12 @@ function fail(): number {
 }
 function spin(): number {
   for (;;);
+}
+/** Advances counter[slot], then fails if asked to when it runs on a worker thread. */
+function bump(counter: Int32Array, slot: number, failOnWorker: boolean): number {
+  Atomics.add(counter, slot, 1);
+  if (failOnWorker && !require('node:worker_threads').isMainThread) throw new Error('worker half failed');
+  return Atomics.load(counter, slot);
 }
 
 describe('onWorker: a part of the model on a worker thread', () => {
@@ -33,5 +39,13 @@ describe('onWorker: a part of the model on a worker thread', () => {
 
   it('fails rather than hang when the worker never reports', () => {
     expect(() => onWorker(spin, [], [], () => undefined, 300)).toThrow('did not finish within 0.3 s');
+  });
+
+  it('runs two halves at once, and after a failed worker undoes its half and runs it here', () => {
+    const counter = new Int32Array(new SharedArrayBuffer(8));
+    expect(inHalves(bump, [], [counter, 0, false], [counter, 1, false])).toEqual([1, 1]);
+    counter.fill(0);
+    expect(inHalves(bump, [], [counter, 0, false], [counter, 1, true], () => Atomics.store(counter, 1, 0))).toEqual([1, 1]);
+    expect([...counter]).toEqual([1, 1]);
   });
 });

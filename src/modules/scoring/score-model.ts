@@ -341,13 +341,13 @@ export function buildPairs(input: ModelInput, options: { threads?: number } = {}
     while (split < nodes - 1 && edgeStart[split] < kept / 2) split++;
     const shared = sharedEdges(edges);
     const cursors = edgeStart.slice(split, nodes);
-    const done = onWorker(scatterPart, [unitsOf, weightOf, keptEdge], [shared, edgeStart, out, c, split, nodes], () =>
-      scatterPart(shared, edgeStart, out, c, 0, split),
+    inHalves(
+      scatterPart,
+      [unitsOf, weightOf, keptEdge],
+      [shared, edgeStart, out, c, 0, split],
+      [shared, edgeStart, out, c, split, nodes],
+      () => edgeStart.set(cursors, split),
     );
-    if (done === null) {
-      edgeStart.set(cursors, split);
-      scatterPart(shared, edgeStart, out, c, split, nodes);
-    }
   } else {
     scatterPart(edges, edgeStart, out, c, 0, nodes);
   }
@@ -503,10 +503,10 @@ function blockPairs(nodes: number, pairs: Pairs, outWeight: Float64Array, parts:
     // The second part's counters as they were: a worker that fails may have moved them.
     const from = step === 'count' ? blocks + 1 : blocks;
     const saved = [bucketPairStart.slice(from, from + blocks), bucketRunStart.slice(from, from + blocks)];
-    if (onWorker(blockPart, [], args(1), () => blockPart(...args(0))) !== null) return;
-    bucketPairStart.set(saved[0], from);
-    bucketRunStart.set(saved[1], from);
-    blockPart(...args(1));
+    inHalves(blockPart, [], args(0), args(1), () => {
+      bucketPairStart.set(saved[0], from);
+      bucketRunStart.set(saved[1], from);
+    });
   };
   both('count', {});
   for (let b = 0; b < buckets; b++) {
@@ -972,6 +972,28 @@ export function onWorker(
  */
 const PART_TIMEOUT_MS = 10 * 60_000;
 
+/**
+ * Runs part(...first) on this thread and part(...second) on a worker thread, at once, and returns
+ * both results. If the worker fails, `undo` puts back what its half may have half-written (counters
+ * it advanced) and this thread runs the second half too. `helpers` as for onWorker.
+ */
+export function inHalves(
+  part: Function,
+  helpers: Function[],
+  first: unknown[],
+  second: unknown[],
+  undo: () => void = () => undefined,
+): [number, number] {
+  let firstResult = 0;
+  const run = (args: unknown[]): number => Number(part(...args) ?? 0);
+  let secondResult = onWorker(part, helpers, second, () => (firstResult = run(first)));
+  if (secondResult === null) {
+    undo();
+    secondResult = run(second);
+  }
+  return [firstResult, secondResult];
+}
+
 type Column = Int32Array | Uint16Array | Uint8Array | Float32Array | Float64Array;
 
 /** The array itself when a worker can read it (shared memory), else a shared copy. */
@@ -1004,11 +1026,13 @@ function engagement(a: EngagementArrays, maxTopicId: number, count: number, thre
   if (threads < 2 || count < 2) return engagementPart(a, k, maxTopicId, 0, count, 0);
   const mid = count >> 1;
   const secondBase = mid * k.maxTopics;
-  let firstEnd = 0;
-  const secondEnd =
-    onWorker(engagementPart, [selectivityOf], [a, k, maxTopicId, mid, count, secondBase], () => {
-      firstEnd = engagementPart(a, k, maxTopicId, 0, mid, 0);
-    }) ?? engagementPart(a, k, maxTopicId, mid, count, secondBase);
+  // A failed worker's half is simply written again, in full.
+  const [firstEnd, secondEnd] = inHalves(
+    engagementPart,
+    [selectivityOf],
+    [a, k, maxTopicId, 0, mid, 0],
+    [a, k, maxTopicId, mid, count, secondBase],
+  );
   a.topicIds.copyWithin(firstEnd, secondBase, secondEnd);
   a.topicEngagement.copyWithin(firstEnd, secondBase, secondEnd);
   const shift = secondBase - firstEnd;

@@ -16,8 +16,10 @@ export class TopicsService {
 
   /** The same map on every call (callers only read it). */
   bySlug(): Promise<Map<string, Topic>> {
-    this.slugs ??= this.all().then((topics) => new Map(topics.map((t) => [t.slug, t])));
-    this.slugs.catch(() => (this.slugs = undefined));
+    if (!this.slugs) {
+      this.slugs = this.all().then((topics) => new Map(topics.map((t) => [t.slug, t])));
+      this.slugs.catch(() => (this.slugs = undefined));
+    }
     return this.slugs;
   }
 }
