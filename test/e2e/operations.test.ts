@@ -126,7 +126,13 @@ describe('operations: metrics, the queue dashboard and the Redis policy check', 
     }
     expect(status).toBe('SUCCEEDED');
 
-    const { status: httpStatus, metrics } = await scrape(`${api.url}/metrics`, METRICS_TOKEN);
+    // The run's row says SUCCEEDED a moment before its job completes (history purge, follow-up
+    // jobs): scrape until the job is no longer active, for up to 10 s, then check everything.
+    let { status: httpStatus, metrics } = await scrape(`${api.url}/metrics`, METRICS_TOKEN);
+    for (let i = 0; i < 100 && valueOf(metrics, 'perks_queue_jobs', { queue: 'scoring', state: 'active' }) !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      ({ status: httpStatus, metrics } = await scrape(`${api.url}/metrics`, METRICS_TOKEN));
+    }
     expect(httpStatus).toBe(200);
     // HTTP: every request so far went through /graphql with 200.
     expect(
