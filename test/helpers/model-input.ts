@@ -1,5 +1,5 @@
 import type { ModelInput } from '../../src/modules/scoring/score-model';
-import { PARAMS } from '../../src/modules/scoring/score-model';
+import { NO_EVIDENCE, PARAMS } from '../../src/modules/scoring/score-model';
 
 export interface Edge {
   actor: number;
@@ -12,14 +12,22 @@ export interface Edge {
 export interface GraphSpec {
   nodes: number;
   edges: Edge[];
-  /** Node -> quality; others get PARAMS.unknownQuality. */
+  /** Node -> quality (version 1's prior); others get PARAMS.unknownQuality. */
   quality?: Record<number, number>;
+  /** Node -> evidence quality (version 2; NO_EVIDENCE for none); others get defaultEvidence. */
+  evidence?: Record<number, number>;
+  /** Evidence of the nodes `evidence` leaves out: by default that of an established account (0.9). */
+  defaultEvidence?: number;
   /** Post p: author and topics. */
   posts?: Array<{ author: number; topics?: number[]; inWindow?: boolean }>;
   /** Influencer i owns these nodes (default: node i for i < nodes). */
   influencers?: number[][];
   followers?: number[];
 }
+
+/** Evidence quality of an old account with followers and posts. */
+export const ESTABLISHED = 0.9;
+export { NO_EVIDENCE };
 
 /** Builds the model's typed-array input from a readable description. */
 export function modelInput(spec: GraphSpec): ModelInput {
@@ -29,6 +37,8 @@ export function modelInput(spec: GraphSpec): ModelInput {
   posts.forEach((p, i) => (topicStart[i + 1] = topicStart[i] + (p.topics?.length ?? 0)));
   const quality = new Float64Array(spec.nodes).fill(PARAMS.unknownQuality);
   for (const [node, q] of Object.entries(spec.quality ?? {})) quality[Number(node)] = q;
+  const evidence = new Float64Array(spec.nodes).fill(spec.defaultEvidence ?? ESTABLISHED);
+  for (const [node, e] of Object.entries(spec.evidence ?? {})) evidence[Number(node)] = e;
   const ownedStart = new Int32Array(owners.length + 1);
   owners.forEach((nodes, i) => (ownedStart[i + 1] = ownedStart[i] + nodes.length));
   return {
@@ -42,6 +52,7 @@ export function modelInput(spec: GraphSpec): ModelInput {
       post: Int32Array.from(spec.edges, (e) => e.post ?? -1),
     },
     quality,
+    evidence,
     posts: {
       count: posts.length,
       author: Int32Array.from(posts, (p) => p.author),

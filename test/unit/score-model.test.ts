@@ -1,5 +1,6 @@
 import {
   accountQuality,
+  CREDIBILITY,
   buildPairs,
   componentScore,
   computeScores,
@@ -8,15 +9,20 @@ import {
   pageRank,
   PARAMS,
   selectivity,
+  MODEL_VERSION,
+  NO_EVIDENCE,
   type ModelInput,
+  type ModelVersion,
 } from '../../src/modules/scoring/score-model';
 import { modelInput, randomGraph, type Edge, type GraphSpec } from '../helpers/model-input';
 
 const RESHARE = 1;
 const LIKE = 4;
 
+let version: ModelVersion = MODEL_VERSION;
+
 function scoresOf(spec: GraphSpec) {
-  return computeScores(modelInput(spec)).influencers;
+  return computeScores(modelInput(spec), { version }).influencers;
 }
 
 /** n distinct actors starting at node `from`, each acting once on `target`. */
@@ -67,13 +73,16 @@ describe('score model: building blocks', () => {
   });
 });
 
-describe('score model: the product rules', () => {
+describe.each([1, 2] as const)('score model version %i: the product rules', (v) => {
+  beforeAll(() => (version = v));
+  afterAll(() => (version = MODEL_VERSION));
+
   it('is deterministic: the same rows in any order give identical results', () => {
     const spec = randomGraph(400, 6_000, 42);
-    const first = computeScores(modelInput(spec));
-    const again = computeScores(modelInput(spec));
+    const first = computeScores(modelInput(spec), { version });
+    const again = computeScores(modelInput(spec), { version });
     const shuffled = { ...spec, edges: [...spec.edges].reverse() };
-    const reordered = computeScores(modelInput(shuffled));
+    const reordered = computeScores(modelInput(shuffled), { version });
     expect(again.influencers).toEqual(first.influencers);
     expect(Array.from(reordered.influencers.score)).toEqual(Array.from(first.influencers.score));
     expect(Array.from(reordered.influencers.topicScores)).toEqual(Array.from(first.influencers.topicScores));
@@ -101,7 +110,9 @@ describe('score model: the product rules', () => {
     const scores = scoresOf({ nodes: 50, edges: [...fans(10, 40, 0), { actor: 0, target: 2 }, { actor: 1, target: 3 }] });
     expect(scores.authority[2]).toBeGreaterThan(scores.authority[3]);
     expect(scores.score[2]).toBeGreaterThan(scores.score[3]);
-    expect(scores.reach[2]).toBe(scores.reach[3]);
+    // One engager each; under version 2 the hub, whom 40 accounts engage, is also the more credible.
+    if (v === 1) expect(scores.reach[2]).toBe(scores.reach[3]);
+    else expect(scores.reach[2]).toBeGreaterThan(scores.reach[3]);
   });
 
   it('counts 30 reshares from 30 accounts above 1,000 reshares from one', () => {
@@ -141,8 +152,8 @@ describe('score model: the product rules', () => {
       { actor: 30, target: 1, ageDays: PARAMS.windowDays + 1 },
       { actor: 31, target: 0, ageDays: -1 },
     ];
-    const clean = computeScores(modelInput({ nodes: 40, edges: base }));
-    const noisy = computeScores(modelInput({ nodes: 40, edges: [...base, ...noise] }));
+    const clean = computeScores(modelInput({ nodes: 40, edges: base }), { version });
+    const noisy = computeScores(modelInput({ nodes: 40, edges: [...base, ...noise] }), { version });
     expect(noisy.influencers).toEqual(clean.influencers);
     expect(noisy.stats.ignoredEdges).toBe(4);
   });
@@ -227,6 +238,8 @@ describe('score model: the fast paths match the definition', () => {
     }
     const quality = new Float64Array(nodes).fill(PARAMS.unknownQuality);
     for (let n = 0; n < nodes; n += 7) quality[n] = 0.1 + next();
+    const evidence = new Float64Array(nodes).fill(NO_EVIDENCE);
+    for (let n = 0; n < nodes; n += 3) evidence[n] = next();
     return {
       nodes,
       edges: {
@@ -238,6 +251,7 @@ describe('score model: the fast paths match the definition', () => {
         post: new Int32Array(edgeCount).fill(-1),
       },
       quality,
+      evidence,
       posts: {
         count: 0,
         author: new Int32Array(0),
@@ -292,18 +306,31 @@ describe('score model: the fast paths match the definition', () => {
     return count;
   }
 
-  it('builds pairs and scores bit for bit the same on one thread or two, topics included', () => {
+  it.each([1, 2] as const)('builds pairs and scores (version %i) bit for bit the same on one thread or two, topics included', (v) => {
     const input = modelInput(randomGraph(3_000, 60_000, 5));
     const [onePairs, twoPairs] = [buildPairs(input, { threads: 1 }), buildPairs(input, { threads: 2 })];
     for (const field of ['edgeStart', 'edgeActor', 'edgeUnits', 'edgePost', 'inStart', 'src', 'weight'] as const) {
       expect([field, differences(Float64Array.from(twoPairs[field]), Float64Array.from(onePairs[field]))]).toEqual([field, 0]);
     }
-    const single = computeScores(input, { threads: 1 }).influencers;
-    const threaded = computeScores(input, { threads: 2 }).influencers;
+    const one = computeScores(input, { threads: 1, version: v });
+    const two = computeScores(input, { threads: 2, version: v });
+    const [single, threaded] = [one.influencers, two.influencers];
     expect(single.topicIds.length).toBeGreaterThan(1_000);
     for (const field of Object.keys(single) as Array<keyof typeof single>) {
       expect([field, differences(Float64Array.from(threaded[field]), Float64Array.from(single[field]))]).toEqual([field, 0]);
     }
+    expect(differences(two.credibility, one.credibility)).toBe(0);
+    expect(differences(two.nodeRank, one.nodeRank)).toBe(0);
+  });
+
+  it.each([
+    [1, 5],
+    [2, 5 + 1 + CREDIBILITY.trustRounds],
+  ] as const)('runs every two-threaded part (version %i: %i) on a worker thread, and counts any that falls back', (v, parts) => {
+    const input = modelInput(randomGraph(3_000, 60_000, 5));
+    expect(computeScores(input, { threads: 1, version: v }).stats).toMatchObject({ workerParts: 0, threadFallbacks: 0 });
+    // Every part meant for a worker ran there: moving one back to the main thread fails this line.
+    expect(computeScores(input, { threads: 2, version: v }).stats).toMatchObject({ workerParts: parts, threadFallbacks: 0 });
   });
 
   it('ranks bit for bit as the plain pull, on one thread or two', () => {
@@ -317,6 +344,6 @@ describe('score model: the fast paths match the definition', () => {
     expect(differences(single.rank, expected)).toBe(0);
     expect(differences(threaded.rank, expected)).toBe(0);
     // computeScores lays PageRank out in the memory of the edges: the same ranks again.
-    expect(differences(computeScores(input).nodeRank, expected)).toBe(0);
+    expect(differences(computeScores(input, { version: 1 }).nodeRank, expected)).toBe(0);
   });
 });

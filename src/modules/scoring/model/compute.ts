@@ -1,0 +1,212 @@
+/**
+ * The score run's computation, in order: pairs, (version 2) credibility, the per-influencer pass
+ * (reach, amplification, topics, audience quality), PageRank, and the scores.
+ */
+
+import { clampScore, componentScore, CREDIBILITY, ENGAGEMENT_CONSTANTS, MODEL_VERSION, PARAMS } from './formulas';
+import { credibilityOf } from './credibility';
+import { engagementPart, passOnFactor, selectivityOf, type EngagementArrays, type PassOn } from './kernels';
+import { buildPairs } from './pairs';
+import { Arena, rankNodes, type Ranks } from './pagerank';
+import { defaultThreads, inHalves, shared, ThreadLog } from './threads';
+import type { InfluencerScores, ModelInput, ModelOptions, ModelResult } from './types';
+
+/**
+ * engagementPart over every influencer: on one thread, or split in two at the middle, the second
+ * half on a worker thread writing its topics from slot mid · maxTopics on; the halves are then
+ * joined (the second half's topics moved down), so the result is the same bit for bit.
+ */
+function engagement(a: EngagementArrays, maxTopicId: number, count: number, threads: number, log: ThreadLog): number {
+  const k = ENGAGEMENT_CONSTANTS;
+  if (threads < 2 || count < 2) return engagementPart(a, k, maxTopicId, 0, count, 0);
+  const mid = count >> 1;
+  const secondBase = mid * k.maxTopics;
+  // A failed worker's half is simply written again, in full.
+  const [firstEnd, secondEnd] = inHalves(
+    engagementPart,
+    [selectivityOf, passOnFactor],
+    [a, k, maxTopicId, 0, mid, 0],
+    [a, k, maxTopicId, mid, count, secondBase],
+    undefined,
+    log,
+  );
+  a.topicIds.copyWithin(firstEnd, secondBase, secondEnd);
+  a.topicEngagement.copyWithin(firstEnd, secondBase, secondEnd);
+  const shift = secondBase - firstEnd;
+  for (let i = mid + 1; i <= count; i++) a.topicStart[i] -= shift;
+  return secondEnd - shift;
+}
+
+/** Index of `node` in the ascending `targets`, or -1. */
+function indexOf(targets: Int32Array, node: number): number {
+  let lo = 0;
+  let hi = targets.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (targets[mid] === node) return mid;
+    if (targets[mid] < node) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/**
+ * Version 2's rank of one node for its authority: its rank, with the part its largest single
+ * engager gave it counted at most engagerCap times the rest (everyone else's part and its own
+ * teleport share), so that one account (one interaction) can at most double an authority.
+ */
+function boundedRank(received: NonNullable<Ranks['received']>, rank: Float64Array, node: number): number {
+  const k = indexOf(received.targets, node);
+  if (k < 0) return rank[node];
+  const top = received.top[k];
+  const rest = Math.max(0, rank[node] - top);
+  return rest + Math.min(top, CREDIBILITY.engagerCap * rest);
+}
+
+/**
+ * Scores every influencer. Deterministic: the same rows in any order give the same result, on one
+ * thread or two (`threads`: by default two for large graphs on a machine with more than one core).
+ */
+export function computeScores(input: ModelInput, options: ModelOptions = {}): ModelResult {
+  const version = options.version ?? MODEL_VERSION;
+  const log = new ThreadLog();
+  const { nodes, edges, posts, influencers } = input;
+  const pairs = buildPairs(input, options, log);
+  const { inStart, src, weight, edgeStart, edgeActor, edgeUnits, edgePost } = pairs;
+  const threads = options.threads ?? defaultThreads(pairs.count);
+  const share = <T extends Int32Array | Uint16Array | Float64Array>(array: T) => (threads > 1 ? shared(array) : array);
+
+  // Version 2: how much each engager, and each pair, counts.
+  let passOn: PassOn | null = null;
+  if (version === 2) {
+    const { credibility, mutual } = credibilityOf(nodes, pairs, input.evidence, threads, log);
+    passOn = { credibility, mutual, mutualFactor: CREDIBILITY.mutualFactor };
+  }
+
+  // Distinct targets of every node, for its selectivity. The pairs read them at random, so they
+  // are read from a 16-bit copy that mostly stays in cache; the exact count past 65,534.
+  const distinctTargets = share(new Int32Array(nodes));
+  for (let p = 0; p < pairs.count; p++) distinctTargets[src[p]]++;
+  const targetsSeen = share(new Uint16Array(nodes));
+  for (let n = 0; n < nodes; n++) targetsSeen[n] = Math.min(distinctTargets[n], 0xffff);
+
+  const postsInWindow = share(new Int32Array(nodes));
+  for (let p = 0; p < posts.count; p++) if (posts.inWindow[p]) postsInWindow[posts.author[p]]++;
+
+  const count = influencers.count;
+  const maxTopics = PARAMS.maxTopics;
+  const out: InfluencerScores = {
+    score: new Uint8Array(count),
+    reach: new Float64Array(count),
+    amplification: new Float64Array(count),
+    authority: new Float64Array(count),
+    reachRaw: share(new Float64Array(count)),
+    amplificationRaw: share(new Float64Array(count)),
+    authorityRaw: new Float64Array(count),
+    engagers: share(new Int32Array(count)),
+    reactions: share(new Int32Array(count)),
+    posts: share(new Int32Array(count)),
+    audienceQuality: share(new Float64Array(count)),
+    credibleEngagers: share(new Int32Array(count)),
+    topicStart: share(new Int32Array(count + 1)),
+    topicIds: share(new Uint16Array(count * maxTopics)),
+    topicScores: new Uint8Array(count * maxTopics),
+    topicEngagement: share(new Float64Array(count * maxTopics)),
+  };
+  const credibleReach = share(new Float64Array(count));
+
+  // Reach, amplification and topic engagement first: they do not need PageRank, which can then
+  // lay its arrays out in the memory of the edges.
+  const topicsWritten = engagement(
+    {
+      ownedStart: share(influencers.ownedStart),
+      ownedNodes: share(influencers.ownedNodes),
+      followers: share(influencers.followers),
+      postsInWindow,
+      edgeStart: share(edgeStart),
+      edgeActor,
+      edgeUnits,
+      edgePost,
+      inStart: share(inStart),
+      src: share(src),
+      weight,
+      passOn,
+      targetsSeen,
+      distinctTargets,
+      postTopicStart: share(posts.topicStart),
+      postTopicIds: share(posts.topicIds),
+      reachRaw: out.reachRaw,
+      amplificationRaw: out.amplificationRaw,
+      credibleReach,
+      audienceQuality: out.audienceQuality,
+      credibleEngagers: out.credibleEngagers,
+      engagers: out.engagers,
+      reactions: out.reactions,
+      posts: out.posts,
+      topicStart: out.topicStart,
+      topicIds: out.topicIds,
+      topicEngagement: out.topicEngagement,
+    },
+    input.maxTopicId,
+    count,
+    threads,
+    log,
+  );
+
+  // The edges are done with, and the pairs are once PageRank has regrouped them. Version 2
+  // teleports in proportion to credibility: an account nobody vouches for starts with little rank.
+  const { ownedStart, ownedNodes } = influencers;
+  const { rank, iterations, residual, received } = rankNodes(nodes, pairs, {
+    prior: passOn ? passOn.credibility : input.quality,
+    passOn,
+    threads,
+    whilePairs: new Arena(edgeActor.buffer, true),
+    afterPairs: new Arena(weight.buffer, true),
+    log,
+  });
+
+  for (let i = 0; i < count; i++) {
+    let nodeRankSum = 0;
+    for (let o = ownedStart[i], ownedEnd = ownedStart[i + 1]; o < ownedEnd; o++) {
+      nodeRankSum += received ? boundedRank(received, rank, ownedNodes[o]) : rank[ownedNodes[o]];
+    }
+    const hasSignal = version === 2 ? credibleReach[i] > 0 : out.engagers[i] > 0;
+    const confidence = version === 2 ? Math.min(1, credibleReach[i] / CREDIBILITY.fullSignal) : 1;
+    const believed = (value: number) => (confidence === 1 ? value : PARAMS.floor + (value - PARAMS.floor) * confidence);
+    const authorityRaw = nodeRankSum * nodes;
+    const reach = hasSignal ? componentScore(out.reachRaw[i], PARAMS.reference.reach) : 1;
+    const amplification = hasSignal ? componentScore(out.amplificationRaw[i], PARAMS.reference.amplification) : 1;
+    const authority = hasSignal ? componentScore(authorityRaw, PARAMS.reference.authority) : 1;
+    const combined = PARAMS.weights.authority * authority + PARAMS.weights.reach * reach + PARAMS.weights.amplification * amplification;
+    out.score[i] = hasSignal ? clampScore(believed(combined)) : PARAMS.floor;
+    out.reach[i] = reach;
+    out.amplification[i] = amplification;
+    out.authority[i] = authority;
+    out.authorityRaw[i] = authorityRaw;
+    for (let k = out.topicStart[i]; k < out.topicStart[i + 1]; k++) {
+      out.topicScores[k] = clampScore(believed(0.5 * authority + 0.5 * componentScore(out.topicEngagement[k], PARAMS.reference.topic)));
+    }
+  }
+  out.topicIds = out.topicIds.slice(0, topicsWritten);
+  out.topicScores = out.topicScores.slice(0, topicsWritten);
+  out.topicEngagement = out.topicEngagement.slice(0, topicsWritten);
+
+  if (log.fallbacks.length > 0 && options.onFallback) options.onFallback(log.fallbacks);
+  return {
+    influencers: out,
+    nodeRank: rank,
+    credibility: passOn ? passOn.credibility : new Float64Array(nodes).fill(1),
+    stats: {
+      version,
+      nodes,
+      edges: edges.count,
+      pairs: pairs.count,
+      iterations,
+      residual,
+      ignoredEdges: pairs.ignored,
+      workerParts: log.onWorker.length,
+      threadFallbacks: log.fallbacks.length,
+      fallbackParts: log.fallbacks,
+    },
+  };
+}

@@ -1,0 +1,283 @@
+/**
+ * Weighted PageRank over the pair graph, pulled block by block for the cache, on one thread or two.
+ */
+
+import { PARAMS } from './formulas';
+import { blockPart, passOnFactor, pullPart, pullTopPart, type BlockedPairs, type Pairs, type PassOn } from './kernels';
+import { defaultThreads, inHalves, startPullWorker, type ThreadLog } from './threads';
+
+/**
+ * Typed arrays carved out of a buffer whose contents are no longer needed (new memory when it is
+ * full or absent). Touching fresh memory costs page faults, which add up at these sizes; reused
+ * memory is not zeroed, so every array taken from here is written before it is read. New memory
+ * is shared (a SharedArrayBuffer) when asked, so that a worker thread can read it.
+ */
+export class Arena {
+  private used = 0;
+  constructor(
+    private readonly buffer: ArrayBufferLike | null = null,
+    private readonly shared = false,
+  ) {}
+
+  float64(length: number): Float64Array {
+    const at = this.take(8 * length);
+    if (at >= 0) return new Float64Array(this.buffer!, at, length);
+    return this.shared ? new Float64Array(new SharedArrayBuffer(8 * length)) : new Float64Array(length);
+  }
+
+  int32(length: number): Int32Array {
+    const at = this.take(4 * length);
+    if (at >= 0) return new Int32Array(this.buffer!, at, length);
+    return this.shared ? new Int32Array(new SharedArrayBuffer(4 * length)) : new Int32Array(length);
+  }
+
+  private take(bytes: number): number {
+    const at = Math.ceil(this.used / 8) * 8;
+    if (!this.buffer || (this.shared && !(this.buffer instanceof SharedArrayBuffer)) || at + bytes > this.buffer.byteLength) return -1;
+    this.used = at + bytes;
+    return at;
+  }
+}
+
+/** Sources per block of the PageRank pull: 2^17 ranks are 1 MB, which stays in a core's cache. */
+const RANK_BLOCK_BITS = 17;
+
+function blockPairs(
+  nodes: number,
+  pairs: Pairs,
+  outWeight: Float64Array,
+  passOn: PassOn | null,
+  parts: number,
+  arena: Arena,
+  log?: ThreadLog,
+): BlockedPairs {
+  const { count, inStart } = pairs;
+  let targetCount = 0;
+  for (let t = 0; t < nodes; t++) if (inStart[t + 1] > inStart[t]) targetCount++;
+  // The first target of each part: parts of about count / parts pairs (and the node it is).
+  const partTarget = [0];
+  const partNode = [0];
+  for (let t = 0, k = 0; t < nodes && partTarget.length < parts; t++) {
+    if (inStart[t + 1] === inStart[t]) continue;
+    if (inStart[t] >= (count / parts) * partTarget.length && k > partTarget[partTarget.length - 1]) {
+      partTarget.push(k);
+      partNode.push(t);
+    }
+    k++;
+  }
+  while (partTarget.length <= parts) {
+    partTarget.push(targetCount);
+    partNode.push(nodes);
+  }
+
+  // Buckets by (part, block): count, then place. A part's targets use only its own buckets, so
+  // the parts are counted and placed side by side (the second on a worker thread).
+  const blocks = ((Math.max(nodes, 1) - 1) >>> RANK_BLOCK_BITS) + 1;
+  const buckets = parts * blocks;
+  const bucketPairStart = new Int32Array(new SharedArrayBuffer(4 * (buckets + 1)));
+  const bucketRunStart = new Int32Array(new SharedArrayBuffer(4 * (buckets + 1)));
+  const columns = { inStart: pairs.inStart, src: pairs.src, weight: pairs.weight };
+  const both = (step: 'count' | 'place', out: Partial<BlockedPairs>) => {
+    const args = (part: number): Parameters<typeof blockPart> => [
+      step,
+      columns,
+      outWeight,
+      passOn,
+      out,
+      bucketPairStart,
+      bucketRunStart,
+      part,
+      partNode[part],
+      partNode[part + 1],
+      partTarget[part],
+      blocks,
+      RANK_BLOCK_BITS,
+    ];
+    if (parts < 2) return blockPart(...args(0));
+    // The second part's counters as they were: a worker that fails may have moved them.
+    const from = step === 'count' ? blocks + 1 : blocks;
+    const saved = [bucketPairStart.slice(from, from + blocks), bucketRunStart.slice(from, from + blocks)];
+    inHalves(
+      blockPart,
+      [passOnFactor],
+      args(0),
+      args(1),
+      () => {
+        bucketPairStart.set(saved[0], from);
+        bucketRunStart.set(saved[1], from);
+      },
+      log,
+    );
+  };
+  both('count', {});
+  for (let b = 0; b < buckets; b++) {
+    bucketPairStart[b + 1] += bucketPairStart[b];
+    bucketRunStart[b + 1] += bucketRunStart[b];
+  }
+  const runs = bucketRunStart[buckets];
+  const partRun: number[] = [];
+  const partPair: number[] = [];
+  for (let part = 0; part <= parts; part++) {
+    partRun.push(bucketRunStart[part * blocks]);
+    partPair.push(bucketPairStart[part * blocks]);
+  }
+  const blocked: BlockedPairs = {
+    share: arena.float64(count),
+    src: arena.int32(count),
+    targets: arena.int32(targetCount),
+    runTarget: arena.int32(runs),
+    runEnd: arena.int32(runs),
+    partTarget,
+    partRun,
+    partPair,
+  };
+  both('place', blocked);
+  return blocked;
+}
+
+function pullArgs(blocked: BlockedPairs, part: number) {
+  const { partTarget, partRun, partPair } = blocked;
+  return [partTarget[part], partTarget[part + 1], partRun[part], partRun[part + 1], partPair[part]] as const;
+}
+
+/** One iteration's new ranks from the pulled sums; returns the L1 change, summed in node order. */
+function nextRanks(
+  targets: Int32Array,
+  sums: Float64Array,
+  rank: Float64Array,
+  next: Float64Array,
+  teleport: Float64Array,
+  leakedRank: number,
+): number {
+  const d = PARAMS.damping;
+  const teleportShare = 1 - d;
+  let residual = 0;
+  let k = 0;
+  for (let t = 0, nodes = rank.length; t < nodes; t++) {
+    let acc = 0;
+    if (k < targets.length && targets[k] === t) acc = sums[k++];
+    const value = d * (acc + leakedRank * teleport[t]) + teleportShare * teleport[t];
+    residual += Math.abs(value - rank[t]);
+    next[t] = value;
+  }
+  return residual;
+}
+
+export interface Ranks {
+  /** Rank per node, summing to 1. */
+  rank: Float64Array;
+  iterations: number;
+  residual: number;
+  /**
+   * Version 2, from the final ranks: the nodes with in-pairs (ascending), the rank each receives
+   * through its in-pairs (damping included), and the largest part of that from one engager.
+   */
+  received: { targets: Int32Array; inflow: Float64Array; top: Float64Array } | null;
+}
+
+/**
+ * Weighted PageRank (pull form over in-pairs) with a quality-based teleport vector (version 1).
+ * Each node's new rank sums its in-pairs in (target, actor) order, and the mass that flows back
+ * to the teleport vector and the residual are summed in node order, so the result is the same bit
+ * for bit on every run, on one thread or two (`threads`: by default two for large graphs on a
+ * machine with more than one core).
+ */
+export function pageRank(nodes: number, pairs: Pairs, quality: Float64Array, options: { threads?: number } = {}): Ranks {
+  const threads = options.threads ?? defaultThreads(pairs.count);
+  const arena = () => new Arena(null, threads > 1);
+  return rankNodes(nodes, pairs, { prior: quality, passOn: null, threads, whilePairs: arena(), afterPairs: arena() });
+}
+
+export interface RankSettings {
+  /** Teleport weight per node (normalised here). */
+  prior: Float64Array;
+  /** Version 2: what each pair passes on; null: all of it (version 1). */
+  passOn: PassOn | null;
+  threads: number;
+  /** Memory that may be overwritten while the pairs are still read. */
+  whilePairs: Arena;
+  /** Memory that may be overwritten once the pairs have been read. */
+  afterPairs: Arena;
+  log?: ThreadLog;
+}
+
+/**
+ * pageRank with its arrays taken from the settings' arenas. What a node does not pass on along
+ * its pairs (all of it without out-pairs; under version 2 also what its credibility withholds)
+ * goes back to the teleport vector.
+ */
+export function rankNodes(nodes: number, pairs: Pairs, settings: RankSettings): Ranks {
+  const { prior, passOn, threads, whilePairs, afterPairs, log } = settings;
+  const { count, src, weight } = pairs;
+  const outWeight = whilePairs.float64(nodes).fill(0);
+  for (let p = 0; p < count; p++) outWeight[src[p]] += weight[p];
+  // The nodes that give rank back to the teleport vector, and the share of their rank they give.
+  let passed: Float64Array | null = null;
+  if (passOn) {
+    passed = new Float64Array(nodes);
+    for (let p = 0; p < count; p++) passed[src[p]] += weight[p] * passOnFactor(passOn, src[p], p);
+  }
+  const leakOf = (n: number) => (outWeight[n] === 0 ? 1 : passed ? Math.max(0, 1 - passed[n] / outWeight[n]) : 0);
+  let leakCount = 0;
+  for (let n = 0; n < nodes; n++) if (leakOf(n) > 0) leakCount++;
+  const leakNodes = new Int32Array(leakCount);
+  const leakShare = new Float64Array(leakCount);
+  for (let n = 0, k = 0; n < nodes; n++) {
+    const leak = leakOf(n);
+    if (leak > 0) {
+      leakNodes[k] = n;
+      leakShare[k++] = leak;
+    }
+  }
+  passed = null;
+  const parts = threads > 1 ? 2 : 1;
+  const blocked = blockPairs(nodes, pairs, outWeight, passOn, parts, whilePairs, log);
+
+  let priorSum = 0;
+  for (let n = 0; n < nodes; n++) priorSum += prior[n];
+  const teleport = afterPairs.float64(nodes);
+  for (let n = 0; n < nodes; n++) teleport[n] = priorSum > 0 ? prior[n] / priorSum : 1 / nodes;
+
+  const sums = afterPairs.float64(blocked.targets.length);
+  const ranks = [afterPairs.float64(nodes), afterPairs.float64(nodes)];
+  ranks[0].set(teleport);
+  const { runTarget, runEnd } = blocked;
+  const worker =
+    parts > 1
+      ? startPullWorker(pullPart, [runTarget, runEnd, blocked.src, blocked.share], ranks, [sums, ...pullArgs(blocked, 1)], log)
+      : null;
+  let iterations = 0;
+  let residual = Infinity;
+  try {
+    while (iterations < PARAMS.maxIterations && residual > PARAMS.tolerance) {
+      const rank = ranks[iterations % 2];
+      let leakedRank = 0;
+      for (let k = 0; k < leakCount; k++) leakedRank += leakShare[k] === 1 ? rank[leakNodes[k]] : rank[leakNodes[k]] * leakShare[k];
+      const command = iterations + 1;
+      worker?.start(command);
+      for (let part = 0; part < (worker ? 1 : parts); part++) {
+        pullPart(runTarget, runEnd, blocked.src, blocked.share, rank, sums, ...pullArgs(blocked, part));
+      }
+      worker?.wait(command);
+      residual = nextRanks(blocked.targets, sums, rank, ranks[(iterations + 1) % 2], teleport, leakedRank);
+      iterations++;
+    }
+  } finally {
+    worker?.stop();
+  }
+  const rank = ranks[iterations % 2];
+  let received: Ranks['received'] = null;
+  if (passOn) {
+    const top = afterPairs.float64(blocked.targets.length);
+    for (let part = 0; part < parts; part++) {
+      pullTopPart(runTarget, runEnd, blocked.src, blocked.share, rank, sums, top, ...pullArgs(blocked, part));
+    }
+    const d = PARAMS.damping;
+    for (let k = 0; k < sums.length; k++) {
+      sums[k] *= d;
+      top[k] *= d;
+    }
+    received = { targets: blocked.targets, inflow: sums, top };
+  }
+  return { rank, iterations, residual, received };
+}

@@ -1,0 +1,98 @@
+/**
+ * The model's input and output: typed arrays, one slot per node, edge, post or influencer.
+ *
+ * Nodes are graph actors (one account on one network), indexed 0..nodes-1. Edges are
+ * interactions actor -> target inside the window. Influencers own one or more nodes.
+ */
+
+export type ModelVersion = 1 | 2;
+
+export interface ModelInput {
+  nodes: number;
+  edges: {
+    count: number;
+    actor: Int32Array;
+    target: Int32Array;
+    kind: Uint8Array;
+    ageDays: Float32Array;
+    /** Index into posts, or -1. */
+    post: Int32Array;
+  };
+  /** Version 1's teleport prior per node (accountQuality of its snapshot, or PARAMS.unknownQuality). */
+  quality: Float64Array;
+  /** Version 2's evidence per node: evidenceQuality of its newest connector snapshot, or NO_EVIDENCE. */
+  evidence: Float64Array;
+  posts: {
+    count: number;
+    /** Node that authored each post. */
+    author: Int32Array;
+    /** 1 when the post was published inside the window (counts towards amplification). */
+    inWindow: Uint8Array;
+    /** Topics of post p: topicIds[topicStart[p] .. topicStart[p+1]). */
+    topicStart: Int32Array;
+    topicIds: Uint16Array;
+  };
+  influencers: {
+    count: number;
+    /** Nodes of influencer i: ownedNodes[ownedStart[i] .. ownedStart[i+1]). */
+    ownedStart: Int32Array;
+    ownedNodes: Int32Array;
+    followers: Float64Array;
+  };
+  maxTopicId: number;
+}
+
+export interface InfluencerScores {
+  score: Uint8Array;
+  reach: Float64Array;
+  amplification: Float64Array;
+  authority: Float64Array;
+  /** Raw figures behind the components, for explanations. */
+  reachRaw: Float64Array;
+  amplificationRaw: Float64Array;
+  authorityRaw: Float64Array;
+  engagers: Int32Array;
+  reactions: Int32Array;
+  posts: Int32Array;
+  /** Version 2: the credible share of the engagement, 0..1 (1 under version 1). */
+  audienceQuality: Float64Array;
+  /** Version 2: engagers whose credibility is at least CREDIBILITY.credibleAt (all engagers under version 1). */
+  credibleEngagers: Int32Array;
+  /** Topic scores of influencer i: topics[topicStart[i] .. topicStart[i+1]). */
+  topicStart: Int32Array;
+  topicIds: Uint16Array;
+  topicScores: Uint8Array;
+  topicEngagement: Float64Array;
+}
+
+export interface ModelResult {
+  influencers: InfluencerScores;
+  /** PageRank per node, summing to 1. */
+  nodeRank: Float64Array;
+  /** Version 2: each node's credibility in [0, 1] (all 1 under version 1). */
+  credibility: Float64Array;
+  stats: {
+    version: ModelVersion;
+    nodes: number;
+    edges: number;
+    pairs: number;
+    iterations: number;
+    residual: number;
+    ignoredEdges: number;
+    /** Parts that ran on a worker thread. */
+    workerParts: number;
+    /** Parts meant for a worker thread that ran on the main thread instead (a worker failed to start or failed). */
+    threadFallbacks: number;
+    /** Their names. */
+    fallbackParts: string[];
+  };
+}
+
+export interface ModelOptions {
+  /** 1 or 2 threads; by default two for large graphs on a machine with more than one core. */
+  threads?: number;
+  /** Default MODEL_VERSION. */
+  version?: ModelVersion;
+  /** Called with the parts that fell back from a worker thread to the main thread, if any (to log them). */
+  onFallback?: (parts: string[]) => void;
+}
