@@ -10,6 +10,7 @@ import { User } from './src/modules/accounts/user.entity';
 import { Campaign } from './src/modules/campaigns/campaign.entity';
 import { Claim, ClaimRequest } from './src/modules/claims/claim.entity';
 import { Offer } from './src/modules/matching/offer.entity';
+import { AccountSnapshot } from './src/modules/activity/account-snapshot.entity';
 import { Actor } from './src/modules/activity/actor.entity';
 import { ScoreRun } from './src/modules/scoring/score-run.entity';
 import { Influencer } from './src/modules/influencers/influencer.entity';
@@ -27,6 +28,7 @@ export const entities = [
   SocialAccount,
   Topic,
   Actor,
+  AccountSnapshot,
   ScoreRun,
   Campaign,
   Offer,

@@ -9,6 +9,8 @@ import { Claims1795645000000 } from './1795645000000-Claims';
 import { Erasure1795650000000 } from './1795650000000-Erasure';
 import { JobOutbox1795655000000 } from './1795655000000-JobOutbox';
 import { MatchingOptOutIndex1795660000000 } from './1795660000000-MatchingOptOutIndex';
+import { AccountOwnership1795665000000 } from './1795665000000-AccountOwnership';
+import { AudienceQuality1795670000000 } from './1795670000000-AudienceQuality';
 
 export const migrations: Function[] = [
   Foundation1795628515648,
@@ -19,4 +21,6 @@ export const migrations: Function[] = [
   Erasure1795650000000,
   JobOutbox1795655000000,
   MatchingOptOutIndex1795660000000,
+  AccountOwnership1795665000000,
+  AudienceQuality1795670000000,
 ];

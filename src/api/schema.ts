@@ -9,7 +9,7 @@ import { ClaimResolver } from '../modules/claims/claims.resolver';
 import { CampaignStatsResolver, OfferResolver } from '../modules/matching/matching.resolver';
 import { CampaignResolver } from '../modules/campaigns/campaigns.resolver';
 import { ActivityResolver } from '../modules/activity/activity.resolver';
-import { InfluencerResolver, UserInfluencerResolver } from '../modules/influencers/influencers.resolver';
+import { InfluencerResolver, SocialAccountResolver, UserInfluencerResolver } from '../modules/influencers/influencers.resolver';
 import { PrivacyResolver } from '../modules/privacy/privacy.resolver';
 import { InfluencerScoreResolver, resolveScoreFieldsDirectly } from '../modules/scoring/influencer-score.resolver';
 import { ScoringResolver } from '../modules/scoring/scoring.resolver';
@@ -32,6 +32,7 @@ function resolverInstances(services: Services) {
     new ClaimResolver(services.claims),
     new InfluencerResolver(services.influencers),
     new UserInfluencerResolver(services.influencers),
+    new SocialAccountResolver(),
     new PrivacyResolver(services.privacy),
     new ScoringResolver(services.scoring),
     new InfluencerScoreResolver(),

@@ -1,7 +1,7 @@
 import type DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../core/context';
-import { socialAccountsLoader } from './influencers/influencers.loaders';
+import { influencerIdOfUserLoader, socialAccountsLoader } from './influencers/influencers.loaders';
 import type { SocialAccount } from './influencers/social-account.entity';
 import { matchingLoaders, type MatchingLoaders } from './matching/matching.loaders';
 import type { CurrentRunCache } from './scoring/current-run';
@@ -11,6 +11,7 @@ import { ScoreReader } from './scoring/score-reader';
 export interface Loaders {
   scores: ScoreReader;
   socialAccounts: DataLoader<string, SocialAccount[]>;
+  influencerIdOfUser: DataLoader<string, string | null>;
   matching: MatchingLoaders;
 }
 
@@ -18,6 +19,7 @@ export interface Loaders {
 export function createLoaders(dataSource: DataSource, currentRuns: CurrentRunCache): Loaders {
   let scores: ScoreReader | undefined;
   let socialAccounts: DataLoader<string, SocialAccount[]> | undefined;
+  let influencerIdOfUser: DataLoader<string, string | null> | undefined;
   let matching: MatchingLoaders | undefined;
   return {
     get scores() {
@@ -25,6 +27,9 @@ export function createLoaders(dataSource: DataSource, currentRuns: CurrentRunCac
     },
     get socialAccounts() {
       return (socialAccounts ??= socialAccountsLoader(dataSource));
+    },
+    get influencerIdOfUser() {
+      return (influencerIdOfUser ??= influencerIdOfUserLoader(dataSource));
     },
     get matching() {
       return (matching ??= matchingLoaders(dataSource));

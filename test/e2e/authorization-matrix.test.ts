@@ -238,8 +238,8 @@ const MATRIX: Row[] = [
       operation,
       document:
         operation === 'influencer'
-          ? `query($id: ID!) { influencer(id: $id) { id socialAccounts { handle } scoreExplanation { score } } }`
-          : `query($handle: String!) { influencerByHandle(network: X, handle: $handle) { id socialAccounts { handle } scoreExplanation { score } } }`,
+          ? `query($id: ID!) { influencer(id: $id) { id socialAccounts { handle verification { status code } } scoreExplanation { score } } }`
+          : `query($handle: String!) { influencerByHandle(network: X, handle: $handle) { id socialAccounts { handle verification { status code } } scoreExplanation { score } } }`,
       objects:
         operation === 'influencer'
           ? {
@@ -271,6 +271,13 @@ const MATRIX: Row[] = [
         if (principal !== 'admin' && influencerSide(principal) !== object) {
           must(influencer.scoreExplanation === null, 'explains a stranger’s score');
         }
+        // Links nobody proved are shown to their influencer and the operators only.
+        const statuses = influencer.socialAccounts.map((a: any) => a.verification.status).sort();
+        const own = principal === 'admin' || influencerSide(principal) === object;
+        must(
+          JSON.stringify(statuses) === JSON.stringify(own ? ['PENDING', 'VERIFIED'] : ['VERIFIED']),
+          `shows links ${statuses.join(', ')}`,
+        );
       },
     }),
   ),
@@ -594,6 +601,19 @@ const MATRIX: Row[] = [
     expect: CAMPAIGN_MANAGERS(OK),
     check: (campaign, { vars }) => must(campaign.id === vars.id, 'another campaign'),
   }),
+  row({
+    operation: 'verifySocialAccount',
+    // Links the setup verified through their bios: an operator's check leaves them as they are.
+    document: `mutation($id: ID!) { verifySocialAccount(id: $id) {
+      __typename ... on SocialAccount { id verification { status method code } } ... on ErrorResult { errorCode } } }`,
+    objects: { A: (w) => ({ id: w.A.accountId }), B: (w) => ({ id: w.B.accountId }), missing: () => ({ id: randomUUID() }) },
+    expect: ONLY({ admin: sides('AB') }),
+    check: (account, { vars }) =>
+      must(
+        account.id === vars.id && account.verification.status === 'VERIFIED' && account.verification.method === 'BIO',
+        'not the link, or its proof changed',
+      ),
+  }),
 ];
 
 /** A document for an operation without arguments, selecting what its return type offers. */
@@ -650,19 +670,25 @@ async function collectSecrets(w: World): Promise<Secrets> {
     );
     const influencer: Array<{ v: string }> = await q(
       `SELECT id::text AS v FROM offers WHERE influencer_id = $1
-       UNION ALL SELECT id::text FROM claims WHERE influencer_id = $1 UNION ALL SELECT code FROM claims WHERE influencer_id = $1`,
+       UNION ALL SELECT id::text FROM claims WHERE influencer_id = $1 UNION ALL SELECT code FROM claims WHERE influencer_id = $1
+       UNION ALL SELECT verification_code FROM social_accounts WHERE influencer_id = $1 AND verification_code IS NOT NULL`,
       [w[s].influencerId],
     );
     return { business: business.map((r) => r.v), influencer: influencer.map((r) => r.v) };
   };
   const [a, b] = await Promise.all([bySide('A'), bySide('B')]);
+  const verificationCodes: Array<{ code: string }> = await q(
+    `SELECT verification_code AS code FROM social_accounts WHERE verification_code IS NOT NULL`,
+  );
+  must(verificationCodes.length >= 2, 'no pending link to watch the codes of');
   const keys: Array<{ id: string; prefix: string; organization_id: string | null }> = await q(
     `SELECT id, prefix, organization_id FROM api_keys`,
   );
   return {
     business: { A: a.business, B: b.business },
     influencer: { A: a.influencer, B: b.influencer },
-    codes: (await q(`SELECT code FROM claims`)).map((r: { code: string }) => r.code),
+    // Claim codes, and the verification codes of links not proven yet (their influencer's only).
+    codes: [...(await q(`SELECT code FROM claims`)).map((r: { code: string }) => r.code), ...verificationCodes.map((r) => r.code)],
     keys: keys.map((k) => ({ id: k.id, organizationId: k.organization_id, strings: [k.id, k.prefix] })),
     drafts: [w.A.campaigns.draft, w.B.campaigns.draft],
   };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { logger } from '../../src/core/logger';
 import type { WorkerRuntime } from '../../src/core/worker-runtime';
 import { ScoreRunTrigger } from '../../src/modules/scoring/score-run.entity';
+import { connectVerified, establishedAccount, ingestAccounts } from '../helpers/accounts';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';
 import { logInAdmin, signUp, type SignedUp } from '../helpers/graphql';
@@ -91,11 +92,6 @@ describe('matching, offers, claims and redemptions (real Postgres, Redis, concur
 
     // One influencer with engagement that leaves the 90-day window between two run dates.
     fading = people[199];
-    await api.client.ok(
-      `mutation($input: ConnectSocialAccountInput!) { connectSocialAccount(input: $input) { __typename } }`,
-      { input: { network: 'X', handle: 'fading', followers: 5000, following: 100, accountCreatedAt: '2018-01-01T00:00:00Z' } },
-      fading,
-    );
     const admin = await logInAdmin(api.client);
     const key = (
       await api.client.ok(
@@ -104,6 +100,18 @@ describe('matching, offers, claims and redemptions (real Postgres, Redis, concur
         { token: admin },
       )
     ).createApiKey.key;
+    await connectVerified(api.client, fading, key, {
+      network: 'X',
+      handle: 'fading',
+      followers: 5000,
+      following: 100,
+      accountCreatedAt: '2018-01-01T00:00:00Z',
+    });
+    await ingestAccounts(
+      api.client,
+      key,
+      Array.from({ length: 40 }, (_, i) => establishedAccount('X', `fan${i}`)),
+    );
     const { ingestActivity } = await api.client.ok(
       `mutation($input: IngestActivityInput!) { ingestActivity(input: $input) { ... on IngestReport { accepted rejected } } }`,
       {

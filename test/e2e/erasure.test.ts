@@ -7,6 +7,7 @@ import { computeScores, type ModelResult } from '../../src/modules/scoring/score
 import { loadModelInput, windowOf } from '../../src/modules/scoring/score-run-loader';
 import { ScoreRunTrigger } from '../../src/modules/scoring/score-run.entity';
 import { RUN_LOCK } from '../../src/modules/scoring/scoring.service';
+import { connectVerified, establishedAccount, ingestAccounts } from '../helpers/accounts';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';
 import { LOG_IN, logInAdmin, signUp, type SignedUp } from '../helpers/graphql';
@@ -22,7 +23,6 @@ const ERASE = `mutation {
   }
 }`;
 const ME = `{ me { id email influencer { id displayName } } }`;
-const CONNECT = `mutation($input: ConnectSocialAccountInput!) { connectSocialAccount(input: $input) { __typename } }`;
 const INGEST = `mutation($input: IngestActivityInput!) { ingestActivity(input: $input) { ... on IngestReport { accepted rejected } } }`;
 const CREATE = `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { __typename ... on Campaign { id } ... on ErrorResult { message } } }`;
 const LAUNCH = `mutation($id: ID!) { launchCampaign(id: $id) { __typename ... on Campaign { status } } }`;
@@ -70,11 +70,14 @@ describe('eraseMyData (real Postgres and Redis)', () => {
     const [row] = await api.dataSource.query(`SELECT id FROM influencers WHERE user_id = $1`, [signed.userId]);
     return { ...signed, influencerId: row.id };
   };
+  /** Links the account and proves it (a connector reads the code in its bio): only proven accounts are anonymised. */
   const connect = (who: Person, network: string, handle: string, verified = false) =>
-    api.client.ok(
-      CONNECT,
-      { input: { network, handle, followers: 1200, following: 150, accountCreatedAt: '2015-01-01T00:00:00Z', verified } },
+    connectVerified(
+      api.client,
       who,
+      connector,
+      { network, handle, followers: 1200, following: 150, accountCreatedAt: '2015-01-01T00:00:00Z', verified },
+      { verified, createdAt: '2015-01-01T00:00:00Z' },
     );
   const campaign = async (name: string): Promise<string> => {
     const { createCampaign } = await api.client.ok(
@@ -103,6 +106,8 @@ describe('eraseMyData (real Postgres and Redis)', () => {
     return run.id;
   };
   const stats = async (id: string) => (await api.client.ok(STATS, { id }, brand)).campaign;
+  const snapshotsOf = async (nodes: number[]): Promise<number> =>
+    (await api.dataSource.query(`SELECT count(*)::int AS n FROM account_snapshots WHERE actor_id = ANY($1::int[])`, [nodes]))[0].n;
   /** Every snapshot row (current and history) of everyone but the victim, in a stable order. */
   const othersSnapshots = async (): Promise<{ scores: Row[]; topics: Row[] }> => ({
     scores: await api.dataSource.query(`SELECT * FROM influencer_scores WHERE influencer_id <> $1 ORDER BY run_id, influencer_id`, [
@@ -201,6 +206,11 @@ describe('eraseMyData (real Postgres and Redis)', () => {
     // that others' scores rest on, in both directions.
     const at = (n: number) => day(n).toISOString();
     const fans = Array.from({ length: 12 }, (_, i) => `fan${i}_${tag}`);
+    await ingestAccounts(
+      api.client,
+      connector,
+      fans.map((fan) => establishedAccount('X', fan)),
+    );
     const interaction = (externalId: string, kind: string, actor: string, target: string, post: string | undefined, n: number) => ({
       externalId,
       network: 'X',
@@ -325,6 +335,10 @@ describe('eraseMyData (real Postgres and Redis)', () => {
 
   it('erases the account, profile, accounts, scores and history at once, and the token stops working', async () => {
     const [{ n: actorsBefore }] = await api.dataSource.query(`SELECT count(*)::int AS n FROM actors`);
+    const nodes: number[] = (
+      await api.dataSource.query(`SELECT actor_id FROM social_accounts WHERE influencer_id = $1`, [victim.influencerId])
+    ).map((r: { actor_id: number }) => r.actor_id);
+    expect(await snapshotsOf(nodes)).toBe(2);
     const { eraseMyData } = await api.client.ok(ERASE, {}, victim);
     expect(eraseMyData).toMatchObject({
       __typename: 'ErasureReceipt',
@@ -351,6 +365,13 @@ describe('eraseMyData (real Postgres and Redis)', () => {
     expect(actorsAfter).toBe(actorsBefore);
     const [{ n: interactions }] = await api.dataSource.query(`SELECT count(*)::int AS n FROM interactions`);
     expect(interactions).toBe(35);
+    // The connectors' snapshots of their accounts are gone; the nodes keep the two numbers the model read from them.
+    expect(await snapshotsOf(nodes)).toBe(0);
+    const frozen = await api.dataSource.query(`SELECT erased_quality, erased_evidence FROM actors WHERE id = ANY($1::int[])`, [nodes]);
+    expect(frozen).toEqual([
+      { erased_quality: expect.any(Number), erased_evidence: expect.any(Number) },
+      { erased_quality: expect.any(Number), erased_evidence: expect.any(Number) },
+    ]);
     expect(await othersSnapshots()).toEqual(before);
   });
 

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
+import { connectVerified, establishedAccount, ingestAccounts } from '../helpers/accounts';
 import { GraphQLClient, logInAdmin, signUp, type SignedUp } from '../helpers/graphql';
 import { freePort, runEntry, waitForLog, type Running } from '../helpers/processes';
 
@@ -279,12 +280,13 @@ describe('faults survived (real processes, private Postgres and Redis)', () => {
     const people = await Promise.all(Array.from({ length: 40 }, () => signUp(client, 'INFLUENCER', { country: 'FR' })));
     // Some engagement, so scores differ and a wrong recovery would show in them.
     for (const [i, person] of people.slice(0, 4).entries()) {
-      await client.ok(
-        `mutation($input: ConnectSocialAccountInput!) { connectSocialAccount(input: $input) { __typename } }`,
-        { input: { network: 'X', handle: `hub${i}`, followers: 1000, following: 100, accountCreatedAt: '2019-01-01T00:00:00Z' } },
-        person,
-      );
+      await connectVerified(client, person, connector, { network: 'X', handle: `hub${i}` });
     }
+    await ingestAccounts(
+      client,
+      connector,
+      Array.from({ length: 70 }, (_, i) => establishedAccount('X', `fan${i}`)),
+    );
     const { ingestActivity } = await client.ok(
       `mutation($input: IngestActivityInput!) { ingestActivity(input: $input) { ... on IngestReport { accepted rejected } } }`,
       {

@@ -109,6 +109,7 @@ const OPERATIONS: Array<[string, string[]]> = [
   ['mutation ($id: ID!, $input: UpdateCampaignInput!) { updateCampaign(id: $id, input: $input) { __typename } }', ['id', 'input']],
   ['mutation ($input: IngestActivityInput!) { ingestActivity(input: $input) { __typename } }', ['input']],
   ['mutation ($input: ConnectSocialAccountInput!) { connectSocialAccount(input: $input) { __typename } }', ['input']],
+  ['mutation ($id: ID!) { verifySocialAccount(id: $id) { __typename } }', ['id']],
   ['mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { __typename } }', ['input']],
   ['mutation ($date: String) { recomputeScores(date: $date) { __typename } }', ['date']],
 ];
@@ -133,6 +134,20 @@ const wellTypedInput = (op: string): fc.Arbitrary<unknown> => {
           authorHandle: hostileString,
           postedAt: hostileString,
           topics: fc.array(hostileString, { maxLength: 3 }),
+        }),
+        { maxLength: 3 },
+      ),
+      accounts: fc.array(
+        fc.record({
+          network: hostileString,
+          handle: hostileString,
+          followers: fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })),
+          following: fc.integer(),
+          posts: fc.constantFrom(-1, 0, 1.5, 2 ** 31, 1e300),
+          createdAt: hostileString,
+          verified: fc.boolean(),
+          bio: hostileString,
+          observedAt: hostileString,
         }),
         { maxLength: 3 },
       ),

@@ -1,5 +1,5 @@
 import { startTestApi, type TestApi } from '../helpers/api';
-import { signUp, type SignedUp } from '../helpers/graphql';
+import { logInAdmin, signUp, type SignedUp } from '../helpers/graphql';
 
 const CONNECT = /* GraphQL */ `
   mutation Connect($input: ConnectSocialAccountInput!) {
@@ -76,8 +76,15 @@ describe('social accounts and topics', () => {
     expect(mine.me.influencer.socialAccounts).toEqual([{ network: 'INSTAGRAM', handle, followers: 1500 }]);
   });
 
-  it("refuses another influencer's handle with HANDLE_TAKEN and leaves it untouched", async () => {
-    await api.client.ok(CONNECT, { input: account(`${handle}_b`) }, ines);
+  it('refuses a handle another influencer proved with HANDLE_TAKEN and leaves it untouched', async () => {
+    const { connectSocialAccount: link } = await api.client.ok(CONNECT, { input: account(`${handle}_b`) }, ines);
+    const admin = await logInAdmin(api.client);
+    const { verifySocialAccount } = await api.client.ok(
+      `mutation($id: ID!) { verifySocialAccount(id: $id) { ... on SocialAccount { verification { status method } } } }`,
+      { id: link.id },
+      { token: admin },
+    );
+    expect(verifySocialAccount.verification).toEqual({ status: 'VERIFIED', method: 'OPERATOR' });
     const taken = await api.client.ok(CONNECT, { input: account(`${handle}_B`, { followers: 9 }) }, ivan);
     expect(taken.connectSocialAccount).toMatchObject({ __typename: 'HandleTakenError', errorCode: 'HANDLE_TAKEN' });
     const [row] = await api.dataSource.query(

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import type { WorkerRuntime } from '../../src/core/worker-runtime';
+import { connectVerified, establishedAccount, ingestAccounts } from '../helpers/accounts';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';
 import { logInAdmin, signUp } from '../helpers/graphql';
@@ -7,7 +8,6 @@ import { startTestWorker, suitePrefix } from '../helpers/worker';
 
 const CREATE_KEY = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { ... on CreatedApiKey { key } } }`;
 const INGEST = `mutation($input: IngestActivityInput!) { ingestActivity(input: $input) { ... on IngestReport { accepted rejected } } }`;
-const CONNECT = `mutation($input: ConnectSocialAccountInput!) { connectSocialAccount(input: $input) { __typename } }`;
 const RECOMPUTE = `mutation($date: String) { recomputeScores(date: $date) { __typename ... on ScoreRun { id runDate status } ... on ErrorResult { errorCode message } } }`;
 const RUN = `query($id: ID!) { scoreRun(id: $id) { id status phase progress isCurrent stats { influencers interactions pairs iterations totalSeconds } error } }`;
 
@@ -92,12 +92,15 @@ describe('score runs end to end (real Postgres, Redis and BullMQ worker)', () =>
     for (const name of influencers) {
       const person = await signUp(api.client, 'INFLUENCER', { name });
       passwords.set(name, person.email);
-      await api.client.ok(
-        CONNECT,
-        { input: { network: 'X', handle: name, followers: 1000, following: 100, accountCreatedAt: '2019-01-01T00:00:00Z' } },
-        person,
-      );
+      await connectVerified(api.client, person, connector, { network: 'X', handle: name });
     }
+    // Every engager is an established account a connector described: the tests below compare
+    // graph shapes, not credibility.
+    await ingestAccounts(
+      api.client,
+      connector,
+      [...range('fan', 40), 'lurker', 'bot', ...range('crowd', 30)].map((h) => establishedAccount('X', h)),
+    );
     await ingest({
       posts: [{ externalId: 'alice-post', network: 'X', authorHandle: 'alice', topics: ['tech-ai'], postedAt: daysAgo(10) }],
       interactions: [

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { logger } from '../../src/core/logger';
 import { ScoreRunTrigger } from '../../src/modules/scoring/score-run.entity';
+import { connectAccount, connectVerified } from './accounts';
 import type { TestApi } from './api';
 import { logInAdmin, signUp, type Credentials, type SignedUp } from './graphql';
 
@@ -46,6 +47,10 @@ export interface Side {
   influencerId: string;
   influencerUserId: string;
   handle: string;
+  /** Influencer X's link to `handle`, VERIFIED (its code seen in the bio by the connector). */
+  accountId: string;
+  /** Influencer X's link to another handle, left PENDING: its code is X's to see only. */
+  pendingAccountId: string;
   campaigns: { live1: string; live2: string; draft: string };
   names: { live1: string };
   /** Influencer X's claim on live1 (for cancelClaim). */
@@ -86,7 +91,6 @@ export interface World {
 const CREATE_KEY = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { ... on CreatedApiKey { key apiKey { id } } ... on ErrorResult { message } } }`;
 const REVOKE_KEY = `mutation($id: ID!) { revokeApiKey(id: $id) { id } }`;
 const ADD_AGENCY = `mutation($brandId: ID!, $agencyId: ID!) { addAgencyClient(brandId: $brandId, agencyId: $agencyId) { __typename } }`;
-const CONNECT = `mutation($input: ConnectSocialAccountInput!) { connectSocialAccount(input: $input) { __typename } }`;
 const CREATE_CAMPAIGN = `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { __typename ... on Campaign { id } ... on ErrorResult { message } } }`;
 const LAUNCH = `mutation($id: ID!) { launchCampaign(id: $id) { __typename ... on Campaign { status } } }`;
 const CLAIM = `mutation($offerId: ID!, $key: String) { claimOffer(offerId: $offerId, idempotencyKey: $key) { __typename ... on Claim { id code } ... on ErrorResult { message } } }`;
@@ -130,19 +134,24 @@ export async function buildWorld(api: TestApi): Promise<World> {
     if (granted.addAgencyClient.__typename !== 'AgencyClientGrant') throw new Error('grant failed');
   }
 
-  const suffix = randomUUID().slice(0, 8);
-  const handles = { A: `authz_a_${suffix}`, B: `authz_b_${suffix}` };
-  await Promise.all([
-    client.ok(CONNECT, { input: socialAccountInput(handles.A) }, infA),
-    client.ok(CONNECT, { input: socialAccountInput(handles.B) }, infB),
-  ]);
-
   const createKey = async (who: Credentials, name: string, scopes: string[]) => {
     const { createApiKey } = await client.ok(CREATE_KEY, { input: { name, scopes } }, who);
     if (!createApiKey.key) throw new Error(`key creation failed: ${createApiKey.message}`);
     return { key: createApiKey.key as string, id: createApiKey.apiKey.id as string };
   };
   const connector = await createKey(admin, 'connector', ['INGEST']);
+
+  // Each influencer proves one account (the connector reads its bio) and leaves another PENDING.
+  const suffix = randomUUID().slice(0, 8);
+  const handles = { A: `authz_a_${suffix}`, B: `authz_b_${suffix}` };
+  const accountIds = {
+    A: await connectVerified(client, infA, connector.key, socialAccountInput(handles.A)),
+    B: await connectVerified(client, infB, connector.key, socialAccountInput(handles.B)),
+  };
+  const pendingIds = {
+    A: (await connectAccount(client, infA, socialAccountInput(`${handles.A}_2`))).id,
+    B: (await connectAccount(client, infB, socialAccountInput(`${handles.B}_2`))).id,
+  };
   const operatorKey = await createKey(admin, 'spare connector', ['INGEST']);
   const brandKeyA = await createKey(brandA, 'brand A terminal', ['CAMPAIGNS', 'REDEEM', 'SEARCH']);
   const searchKeyA = await createKey(brandA, 'brand A search tool', ['SEARCH']);
@@ -217,6 +226,8 @@ export async function buildWorld(api: TestApi): Promise<World> {
       influencerId,
       influencerUserId: influencer.userId,
       handle,
+      accountId: own === campaigns.A ? accountIds.A : accountIds.B,
+      pendingAccountId: own === campaigns.A ? pendingIds.A : pendingIds.B,
       campaigns: own,
       names: { live1: own === campaigns.A ? 'A live 1' : 'B live 1' },
       cancelClaimId: cancelClaim.id,

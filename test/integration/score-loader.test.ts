@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { accountQuality, evidenceQuality, NO_EVIDENCE, PARAMS } from '../../src/modules/scoring/score-model';
 import { loadModelInput, windowMidPage, windowOf } from '../../src/modules/scoring/score-run-loader';
 import { createScratchDatabase } from '../helpers/database';
 
@@ -79,5 +80,64 @@ describe('score run loader (real Postgres)', () => {
       return `${edges.actor[e]}>${edges.target[e]}:${edges.kind[e]}:${post < 0 ? '-' : posts.author[post]}`;
     }).sort();
     expect(loaded).toEqual(expected);
+  });
+
+  it("reads connectors' snapshots as evidence, and only proven accounts as an influencer's", async () => {
+    const DAY = 86_400_000;
+    const snapshot = { followers: 1234, following: 321, posts: 77, verified: true, createdMs: window.endMs - 200 * DAY };
+    await client.query(
+      `INSERT INTO account_snapshots (actor_id, followers, following, posts, account_created_at, verified, observed_at)
+       VALUES (1, $1, $2, $3, $4, $5, now()), (2, 10, 5000, 0, now() - interval '3 days', false, now()),
+              (3, 2000000000, 0, 2000000000, '2006-03-21T00:00:00Z', false, now())`,
+      [snapshot.followers, snapshot.following, snapshot.posts, new Date(snapshot.createdMs), snapshot.verified],
+    );
+    // Node 4 belonged to someone who erased their data: it keeps what the model read from its snapshot.
+    await client.query(`UPDATE actors SET erased_quality = 0.7, erased_evidence = 0.3 WHERE id = 4`);
+    await client.query(`UPDATE actors SET erased_quality = 0.6 WHERE id = 5`);
+    const owner = '00000000-0000-4000-8000-000000000001';
+    const squatter = '00000000-0000-4000-8000-000000000002';
+    await client.query(`INSERT INTO influencers (id, display_name, opted_in_at) VALUES ($1, 'owner', now()), ($2, 'squatter', now())`, [
+      owner,
+      squatter,
+    ]);
+    // The figures influencers declare (999999 followers) must not be read.
+    const link = (influencer: string, actor: number, status: string) =>
+      client.query(
+        `INSERT INTO social_accounts (influencer_id, network, handle, followers, following, account_created_at, actor_id, status,
+                                      verification_code, verified_at, verification_method)
+         VALUES ($1, 'X', 'h' || $2::int, 999999, 0, '2001-01-01', $2, $3::social_account_status,
+                 CASE WHEN $3 = 'PENDING' THEN 'perks-abcdefghij' END,
+                 CASE WHEN $3 = 'VERIFIED' THEN now() END, CASE WHEN $3 = 'VERIFIED' THEN 'OPERATOR'::social_account_verification_method END)`,
+        [influencer, actor, status],
+      );
+    await link(owner, 1, 'VERIFIED');
+    await link(owner, 3, 'VERIFIED');
+    await link(owner, 2, 'PENDING');
+    await link(squatter, 1, 'PENDING');
+    await link(squatter, 6, 'REVOKED');
+
+    const { model, influencerIds } = await loadModelInput(client, window, () => undefined);
+    const age = (ms: number) => (window.endMs - ms) / DAY;
+    const first = { ...snapshot, accountAgeDays: age(snapshot.createdMs) };
+    expect(model.evidence[1]).toBe(evidenceQuality(first));
+    expect(model.quality[1]).toBe(accountQuality(first));
+    expect(model.evidence[2]).toBeLessThan(0.05); // days old, nothing posted, a follow-spam ratio
+    expect(model.evidence[3]).toBeGreaterThan(0.99);
+    expect([model.quality[4], model.evidence[4]]).toEqual([0.7, 0.3]);
+    expect([model.quality[5], model.evidence[5]]).toEqual([0.6, NO_EVIDENCE]);
+    expect([model.quality[6], model.evidence[6]]).toEqual([PARAMS.unknownQuality, NO_EVIDENCE]);
+    expect(model.evidence.length).toBe(model.nodes);
+
+    const ids = Array.from({ length: model.influencers.count }, (_, i) =>
+      influencerIds
+        .subarray(16 * i, 16 * i + 16)
+        .toString('hex')
+        .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'),
+    );
+    expect(ids).toEqual([owner, squatter]);
+    const { ownedStart, ownedNodes, followers } = model.influencers;
+    const owned = (i: number) => Array.from(ownedNodes.subarray(ownedStart[i], ownedStart[i + 1]));
+    expect([owned(0), owned(1)]).toEqual([[1, 3], []]);
+    expect(Array.from(followers)).toEqual([1234 + 2_000_000_000, 0]);
   });
 });

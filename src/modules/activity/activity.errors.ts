@@ -8,7 +8,10 @@ export class BatchTooLargeError extends ErrorResult {
   maxItems: number;
 
   constructor(maxItems: number, got: number) {
-    super(ErrorCode.BATCH_TOO_LARGE, `A batch holds at most ${maxItems} items (posts + interactions); got ${got}: split it`);
+    super(
+      ErrorCode.BATCH_TOO_LARGE,
+      `A batch holds at most ${maxItems} items (posts, interactions and accounts together); got ${got}: split it`,
+    );
     this.maxItems = maxItems;
   }
 }

@@ -10,7 +10,9 @@ export class ActivityResolver {
 
   @Authorized(scope(ApiKeyScope.INGEST))
   @Mutation(() => IngestActivityResult, {
-    description: `Connectors (API key with INGEST) push up to ${MAX_BATCH_ITEMS} posts and interactions; idempotent on (network, externalId)`,
+    description:
+      `Connectors (API key with INGEST) push up to ${MAX_BATCH_ITEMS} posts, interactions and account snapshots; ` +
+      'posts and interactions are idempotent on (network, externalId), an account keeps its newest snapshot',
   })
   ingestActivity(@Arg('input', () => IngestActivityInput) input: IngestActivityInput): Promise<typeof IngestActivityResult> {
     return this.activity.ingest(input);

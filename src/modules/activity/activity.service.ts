@@ -1,8 +1,26 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { verifyByBio } from '../influencers/ownership';
 import { Topic } from '../topics/topic.entity';
 import { BatchTooLargeError } from './activity.errors';
-import { IngestList, IngestReport, RejectionCode, type IngestActivityInput, type IngestRejection } from './activity.types';
-import { isRejection, KIND_CODES, validateInteraction, validatePost, type ValidInteraction, type ValidPost } from './ingest-validation';
+import {
+  INGEST_LISTS,
+  IngestList,
+  IngestListCounts,
+  IngestReport,
+  RejectionCode,
+  type IngestActivityInput,
+  type IngestRejection,
+} from './activity.types';
+import {
+  isRejection,
+  KIND_CODES,
+  validateAccount,
+  validateInteraction,
+  validatePost,
+  type ValidAccount,
+  type ValidInteraction,
+  type ValidPost,
+} from './ingest-validation';
 
 export const MAX_BATCH_ITEMS = 10_000;
 
@@ -10,6 +28,8 @@ export interface MergeCounts {
   acceptedPosts: number;
   acceptedInteractions: number;
   duplicates: number;
+  duplicatePosts: number;
+  duplicateInteractions: number;
   /** Interactions refused once their references were looked up. */
   rejections: Array<{ index: number; externalId: string; code: RejectionCode; reason: string }>;
 }
@@ -83,6 +103,8 @@ export async function mergeStaged(manager: EntityManager): Promise<MergeCounts> 
     acceptedPosts,
     acceptedInteractions,
     duplicates: stagedPosts - acceptedPosts + (stagedInteractions - acceptedInteractions),
+    duplicatePosts: stagedPosts - acceptedPosts,
+    duplicateInteractions: stagedInteractions - acceptedInteractions,
     rejections: refused.map((r) => ({
       index: r.idx,
       externalId: r.external_id,
@@ -94,6 +116,64 @@ export async function mergeStaged(manager: EntityManager): Promise<MergeCounts> 
     })),
   };
 }
+
+/**
+ * Stores account snapshots: one row per graph node, the newest observedAt wins. Returns how many
+ * brought something new. The others are duplicates: a snapshot older than the one held, the older
+ * of two snapshots of one account in a batch, and a newer one with the same figures (sent again
+ * without observedAt, say), which only moves observed_at on, so that a late older one still loses.
+ */
+export async function mergeAccounts(manager: EntityManager, accounts: ValidAccount[]): Promise<number> {
+  if (!accounts.length) return 0;
+  await ensureActors(
+    manager,
+    accounts.map((a) => a.network),
+    accounts.map((a) => a.hash),
+  );
+  const [{ stored }] = await manager.query(
+    `WITH newest AS (
+       SELECT DISTINCT ON (a.id) a.id AS actor_id, s.followers, s.following, s.posts, s.created_at, s.verified, s.observed_at
+       FROM unnest($1::int[], $2::network[], $3::bytea[], $4::int[], $5::int[], $6::int[], $7::timestamptz[], $8::bool[], $9::timestamptz[])
+         AS s(idx, network, hash, followers, following, posts, created_at, verified, observed_at)
+       JOIN actors a ON a.network = s.network AND a.handle_hash = s.hash
+       ORDER BY a.id, s.observed_at DESC, s.idx DESC),
+     stored AS (
+       INSERT INTO account_snapshots (actor_id, followers, following, posts, account_created_at, verified, observed_at)
+       SELECT * FROM newest ORDER BY actor_id
+       ON CONFLICT (actor_id) DO UPDATE
+         SET followers = EXCLUDED.followers, following = EXCLUDED.following, posts = EXCLUDED.posts,
+             account_created_at = EXCLUDED.account_created_at, verified = EXCLUDED.verified, observed_at = EXCLUDED.observed_at
+         WHERE account_snapshots.observed_at < EXCLUDED.observed_at
+       RETURNING actor_id)
+     -- held: the rows as they were before this statement (every part of it reads the same snapshot)
+     SELECT count(*)::int AS stored
+     FROM stored JOIN newest n USING (actor_id) LEFT JOIN account_snapshots held USING (actor_id)
+     WHERE held.actor_id IS NULL
+        OR (held.followers, held.following, held.posts, held.account_created_at, held.verified)
+           IS DISTINCT FROM (n.followers, n.following, n.posts, n.created_at, n.verified)`,
+    [
+      accounts.map((a) => a.index),
+      accounts.map((a) => a.network),
+      accounts.map((a) => a.hash),
+      accounts.map((a) => a.followers),
+      accounts.map((a) => a.following),
+      accounts.map((a) => a.posts),
+      accounts.map((a) => a.createdAt),
+      accounts.map((a) => a.verified),
+      accounts.map((a) => a.observedAt),
+    ],
+  );
+  return stored;
+}
+
+const NOTHING_MERGED: MergeCounts = {
+  acceptedPosts: 0,
+  acceptedInteractions: 0,
+  duplicates: 0,
+  duplicatePosts: 0,
+  duplicateInteractions: 0,
+  rejections: [],
+};
 
 export class ActivityService {
   private topicIds: Promise<Map<string, number>> | undefined;
@@ -114,13 +194,15 @@ export class ActivityService {
    * every invalid one comes back with its index and reason, and nothing is half-written.
    */
   async ingest(input: IngestActivityInput): Promise<IngestReport | BatchTooLargeError> {
-    const total = input.posts.length + input.interactions.length;
+    const rawAccounts = input.accounts ?? [];
+    const total = input.posts.length + input.interactions.length + rawAccounts.length;
     if (total > MAX_BATCH_ITEMS) return new BatchTooLargeError(MAX_BATCH_ITEMS, total);
     const topics = await this.topicMap();
     const now = Date.now();
     const rejections: IngestRejection[] = [];
     const posts: ValidPost[] = [];
     const interactions: ValidInteraction[] = [];
+    const accounts: ValidAccount[] = [];
     input.posts.forEach((raw, i) => {
       const result = validatePost(raw, i, topics, now);
       if (isRejection(result)) rejections.push({ list: IngestList.POSTS, ...result });
@@ -131,18 +213,41 @@ export class ActivityService {
       if (isRejection(result)) rejections.push({ list: IngestList.INTERACTIONS, ...result });
       else interactions.push(result);
     });
+    rawAccounts.forEach((raw, i) => {
+      const result = validateAccount(raw, i, now);
+      if (isRejection(result)) rejections.push({ list: IngestList.ACCOUNTS, ...result });
+      else accounts.push(result);
+    });
 
-    const merged = await this.dataSource.transaction(async (manager) => {
-      for (const ddl of STAGE_DDL) await manager.query(ddl);
-      await stageArrays(manager, posts, interactions);
-      return mergeStaged(manager);
+    const { merged, storedAccounts } = await this.dataSource.transaction(async (manager) => {
+      let merged: MergeCounts = NOTHING_MERGED;
+      if (posts.length || interactions.length) {
+        for (const ddl of STAGE_DDL) await manager.query(ddl);
+        await stageArrays(manager, posts, interactions);
+        merged = await mergeStaged(manager);
+      }
+      const storedAccounts = await mergeAccounts(manager, accounts);
+      // Ownership proofs are checked with the batch that carries them: both commit, or neither.
+      await verifyByBio(
+        manager,
+        accounts.flatMap((a) => a.codes.map((code) => ({ network: a.network, handle: a.handle, code }))),
+      );
+      return { merged, storedAccounts };
     });
     for (const r of merged.rejections) rejections.push({ list: IngestList.INTERACTIONS, ...r });
-    rejections.sort((a, b) => (a.list === b.list ? a.index - b.index : a.list === IngestList.POSTS ? -1 : 1));
+    const order = (list: IngestList) => INGEST_LISTS.indexOf(list);
+    rejections.sort((a, b) => (a.list === b.list ? a.index - b.index : order(a.list) - order(b.list)));
+    const rejectedIn = (list: IngestList) => rejections.filter((r) => r.list === list).length;
+    const lists = [
+      { list: IngestList.POSTS, accepted: merged.acceptedPosts, duplicates: merged.duplicatePosts },
+      { list: IngestList.INTERACTIONS, accepted: merged.acceptedInteractions, duplicates: merged.duplicateInteractions },
+      { list: IngestList.ACCOUNTS, accepted: storedAccounts, duplicates: accounts.length - storedAccounts },
+    ].map((counts) => Object.assign(new IngestListCounts(), { ...counts, rejected: rejectedIn(counts.list) }));
     return Object.assign(new IngestReport(), {
-      accepted: merged.acceptedPosts + merged.acceptedInteractions,
-      duplicates: merged.duplicates,
+      accepted: lists.reduce((n, l) => n + l.accepted, 0),
+      duplicates: lists.reduce((n, l) => n + l.duplicates, 0),
       rejected: rejections.length,
+      lists,
       rejections,
     });
   }

@@ -1,4 +1,4 @@
-import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 // Items carry network, kind and dates as strings on purpose: a bad value rejects that one item
 // with a reason, instead of failing the whole batch at GraphQL coercion.
@@ -48,6 +48,46 @@ export class IngestInteractionInput {
   occurredAt: string;
 }
 
+@InputType({
+  description:
+    'A public profile snapshot of an account as a connector sees it, member or not: the newest observedAt wins, so sending it again changes nothing. ' +
+    'Only the figures are kept (no handle, no bio): the bio is read for verification codes and dropped.',
+})
+export class IngestAccountInput {
+  @Field(() => String)
+  network: string;
+
+  @Field(() => String)
+  handle: string;
+
+  // Counts are Float on purpose too: a fraction or a huge number rejects that one item with a reason.
+  @Field(() => Float, { description: 'A whole number from 0 to 2,000,000,000' })
+  followers: number;
+
+  @Field(() => Float, { description: 'A whole number from 0 to 2,000,000,000' })
+  following: number;
+
+  @Field(() => Float, {
+    description: 'Posts the account has published in all, as its profile counts them: a whole number from 0 to 2,000,000,000',
+  })
+  posts: number;
+
+  @Field(() => String, { description: 'When the account was created: ISO 8601 date-time with a time zone' })
+  createdAt: string;
+
+  @Field(() => Boolean, { description: 'Whether the network marks the account as verified' })
+  verified: boolean;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The profile text, at most 2,000 characters; an influencer proves ownership by putting their verification code in it',
+  })
+  bio?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'When the connector read the profile (default: now); not in the future' })
+  observedAt?: string | null;
+}
+
 @InputType()
 export class IngestActivityInput {
   @Field(() => [IngestPostInput], { defaultValue: [] })
@@ -55,12 +95,18 @@ export class IngestActivityInput {
 
   @Field(() => [IngestInteractionInput], { defaultValue: [] })
   interactions: IngestInteractionInput[];
+
+  @Field(() => [IngestAccountInput], { defaultValue: [] })
+  accounts: IngestAccountInput[];
 }
 
 export enum IngestList {
   POSTS = 'POSTS',
   INTERACTIONS = 'INTERACTIONS',
+  ACCOUNTS = 'ACCOUNTS',
 }
+/** The order of the lists in the input and in reports. */
+export const INGEST_LISTS = [IngestList.POSTS, IngestList.INTERACTIONS, IngestList.ACCOUNTS];
 registerEnumType(IngestList, { name: 'IngestList' });
 
 export enum RejectionCode {
@@ -75,6 +121,8 @@ export enum RejectionCode {
   SELF_INTERACTION = 'SELF_INTERACTION',
   UNKNOWN_POST = 'UNKNOWN_POST',
   POST_AUTHOR_MISMATCH = 'POST_AUTHOR_MISMATCH',
+  BAD_COUNT = 'BAD_COUNT',
+  BIO_TOO_LONG = 'BIO_TOO_LONG',
 }
 registerEnumType(RejectionCode, { name: 'RejectionCode' });
 
@@ -96,16 +144,34 @@ export class IngestRejection {
   reason: string;
 }
 
-@ObjectType({ description: 'What happened to each item: stored, already known (duplicate), or rejected with a reason' })
-export class IngestReport {
+@ObjectType({ description: 'The counts of one list of the batch' })
+export class IngestListCounts {
+  @Field(() => IngestList)
+  list: IngestList;
+
   @Field(() => Int)
   accepted: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Already known; for accounts, a snapshot no newer than the one held' })
   duplicates: number;
 
   @Field(() => Int)
   rejected: number;
+}
+
+@ObjectType({ description: 'What happened to each item: stored, already known (duplicate), or rejected with a reason' })
+export class IngestReport {
+  @Field(() => Int, { description: 'Over every list' })
+  accepted: number;
+
+  @Field(() => Int, { description: 'Over every list' })
+  duplicates: number;
+
+  @Field(() => Int, { description: 'Over every list' })
+  rejected: number;
+
+  @Field(() => [IngestListCounts], { description: 'The same counts per list: posts, interactions, accounts' })
+  lists: IngestListCounts[];
 
   @Field(() => [IngestRejection], { description: 'One entry per rejected item, in list order' })
   rejections: IngestRejection[];

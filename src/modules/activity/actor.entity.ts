@@ -27,6 +27,10 @@ export class Actor {
   @Column({ name: 'erased_quality', type: 'double precision', nullable: true })
   erasedQuality: number | null;
 
+  /** Beside erasedQuality: the evidence quality (model version 2) its connector snapshot gave the node, or null for none. */
+  @Column({ name: 'erased_evidence', type: 'double precision', nullable: true })
+  erasedEvidence: number | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

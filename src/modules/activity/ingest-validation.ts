@@ -1,4 +1,5 @@
 import { NETWORKS, type Network } from '../influencers/network';
+import { codesInBio } from '../influencers/verification-code';
 import { HANDLE_PATTERN, handleHash, normalizeHandle } from './actor-key';
 import { RejectionCode } from './activity.types';
 
@@ -31,6 +32,22 @@ export interface RawInteraction {
   occurredAt: string;
 }
 
+export interface RawAccount {
+  network: string;
+  handle: string;
+  followers: number;
+  following: number;
+  posts: number;
+  createdAt: string;
+  verified: boolean;
+  bio?: string | null;
+  observedAt?: string | null;
+}
+
+/** The largest count an account snapshot may carry (they are int4 columns). */
+export const MAX_ACCOUNT_COUNT = 2_000_000_000;
+export const MAX_BIO_LENGTH = 2_000;
+
 export interface ValidPost {
   index: number;
   network: Network;
@@ -49,6 +66,22 @@ export interface ValidInteraction {
   targetHash: Buffer;
   postExternalId: string | null;
   occurredAt: Date;
+}
+
+export interface ValidAccount {
+  index: number;
+  network: Network;
+  /** Normalised; used to match verification codes, never stored with the snapshot. */
+  handle: string;
+  hash: Buffer;
+  followers: number;
+  following: number;
+  posts: number;
+  createdAt: Date;
+  verified: boolean;
+  observedAt: Date;
+  /** Verification codes found in the bio (the bio itself is not kept). */
+  codes: string[];
 }
 
 export interface Rejection {
@@ -90,7 +123,14 @@ function date(value: string, field: string, now: number): Date {
   return new Date(ms);
 }
 
-function check<T>(index: number, id: string, validate: () => T): T | Rejection {
+function count(value: number, field: string): number {
+  if (!Number.isInteger(value) || value < 0 || value > MAX_ACCOUNT_COUNT) {
+    throw new Rejected(RejectionCode.BAD_COUNT, `${field} must be a whole number from 0 to 2,000,000,000`);
+  }
+  return value;
+}
+
+function check<T>(index: number, id: string | null, validate: () => T): T | Rejection {
   try {
     return validate();
   } catch (error) {
@@ -146,6 +186,33 @@ export function validateInteraction(raw: RawInteraction, index: number, now = Da
       targetHash: handleHash(net, target),
       postExternalId: raw.postExternalId == null ? null : externalId(raw.postExternalId, 'postExternalId'),
       occurredAt: date(raw.occurredAt, 'occurredAt', now),
+    };
+  });
+}
+
+/** Checks one account snapshot on its own; observedAt defaults to `now`. */
+export function validateAccount(raw: RawAccount, index: number, now = Date.now()): ValidAccount | Rejection {
+  return check(index, null, () => {
+    const net = network(raw.network);
+    const name = normalizeHandle(handle(raw.handle, 'handle'));
+    const observedAt = raw.observedAt == null ? new Date(now) : date(raw.observedAt, 'observedAt', now);
+    const createdAt = date(raw.createdAt, 'createdAt', now);
+    if (createdAt > observedAt) throw new Rejected(RejectionCode.BAD_DATE, 'createdAt must not be after observedAt');
+    if (raw.bio != null && raw.bio.length > MAX_BIO_LENGTH) {
+      throw new Rejected(RejectionCode.BIO_TOO_LONG, `bio must be at most ${MAX_BIO_LENGTH} characters; got ${raw.bio.length}`);
+    }
+    return {
+      index,
+      network: net,
+      handle: name,
+      hash: handleHash(net, name),
+      followers: count(raw.followers, 'followers'),
+      following: count(raw.following, 'following'),
+      posts: count(raw.posts, 'posts'),
+      createdAt,
+      verified: raw.verified === true,
+      observedAt,
+      codes: raw.bio ? codesInBio(raw.bio) : [],
     };
   });
 }

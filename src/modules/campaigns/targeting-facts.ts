@@ -7,6 +7,7 @@ export interface InfluencerFactsRow {
   country: string | null;
   score: number | null;
   reach: number | null;
+  audience_quality: number | null;
   networks: string[];
   topics: Record<string, number> | null;
 }
@@ -14,11 +15,12 @@ export interface InfluencerFactsRow {
 /**
  * The facts the targeting conditions read, as a SELECT over `influencers inf` restricted by
  * `where`, from the snapshot of run `runId` (SQL expressions, so the query can be part of a
- * larger statement). Only opted-in influencers are answered.
+ * larger statement). Only opted-in influencers are answered; only proven (VERIFIED) accounts count.
  */
 export function influencerFactsSql(where: string, runId: string): string {
-  return `SELECT inf.id, inf.country, s.score, s.reach,
-            ARRAY(SELECT DISTINCT sa.network::text FROM social_accounts sa WHERE sa.influencer_id = inf.id) AS networks,
+  return `SELECT inf.id, inf.country, s.score, s.reach, s.audience_quality,
+            ARRAY(SELECT DISTINCT sa.network::text FROM social_accounts sa
+                  WHERE sa.influencer_id = inf.id AND sa.status = 'VERIFIED') AS networks,
             (SELECT jsonb_object_agg(tp.slug, ts.score) FROM influencer_topic_scores ts JOIN topics tp ON tp.id = ts.topic_id
               WHERE ts.run_id = ${runId} AND ts.influencer_id = inf.id) AS topics
      FROM influencers inf
@@ -31,6 +33,7 @@ export function influencerFacts(row: InfluencerFactsRow): InfluencerFacts {
     influencerId: row.id,
     score: row.score,
     reach: row.reach,
+    audienceQuality: row.audience_quality,
     country: row.country,
     networks: row.networks,
     topicScores: row.topics ?? {},

@@ -4,12 +4,17 @@ import { SocialAccount } from './social-account.entity';
 
 @ObjectType({ implements: ErrorResult })
 export class HandleTakenError extends ErrorResult {
-  constructor() {
-    super(ErrorCode.HANDLE_TAKEN, 'This handle is already connected to another influencer; contact support if it is yours');
+  constructor(message = 'Another influencer has proven they own this account; contact support if it is yours') {
+    super(ErrorCode.HANDLE_TAKEN, message);
   }
 }
 
 export const ConnectSocialAccountResult = createUnionType({
   name: 'ConnectSocialAccountResult',
+  types: () => [SocialAccount, HandleTakenError] as const,
+});
+
+export const VerifySocialAccountResult = createUnionType({
+  name: 'VerifySocialAccountResult',
   types: () => [SocialAccount, HandleTakenError] as const,
 });

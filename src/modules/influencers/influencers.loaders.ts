@@ -17,3 +17,15 @@ export function socialAccountsLoader(dataSource: DataSource): DataLoader<string,
     return ids.map((id) => byInfluencer.get(id) ?? []);
   });
 }
+
+/** The influencer profile id of each user (null: none), to know whose verification codes a caller may see. */
+export function influencerIdOfUserLoader(dataSource: DataSource): DataLoader<string, string | null> {
+  return new DataLoader(async (userIds) => {
+    const rows: Array<{ id: string; user_id: string }> = await dataSource.query(
+      `SELECT id, user_id FROM influencers WHERE user_id = ANY($1::uuid[])`,
+      [[...userIds]],
+    );
+    const byUser = new Map(rows.map((r) => [r.user_id, r.id]));
+    return userIds.map((id) => byUser.get(id) ?? null);
+  });
+}

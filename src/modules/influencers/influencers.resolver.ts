@@ -3,11 +3,11 @@ import { ApiKeyScope, Role, requirePrincipal, requireUser, scope, type RequestCo
 import type { ModuleContext } from '../loaders';
 import { Network } from './network';
 import { User } from '../accounts/user.entity';
-import { ConnectSocialAccountResult } from './influencers.errors';
+import { ConnectSocialAccountResult, VerifySocialAccountResult } from './influencers.errors';
 import { InfluencersService } from './influencers.service';
 import { ConnectSocialAccountInput } from './influencers.types';
 import { Influencer } from './influencer.entity';
-import { SocialAccount } from './social-account.entity';
+import { SocialAccount, SocialAccountStatus, SocialAccountVerification } from './social-account.entity';
 
 @Resolver(() => Influencer)
 export class InfluencerResolver {
@@ -29,18 +29,57 @@ export class InfluencerResolver {
     return this.influencers.visibleInfluencerByHandle(requirePrincipal(ctx), network, handle);
   }
 
-  @FieldResolver(() => [SocialAccount])
-  socialAccounts(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Promise<SocialAccount[]> {
-    return ctx.loaders.socialAccounts.load(influencer.id);
+  @FieldResolver(() => [SocialAccount], {
+    description: 'The accounts proven to be theirs; the influencer and operators also see links not proven yet, or revoked',
+  })
+  async socialAccounts(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Promise<SocialAccount[]> {
+    const accounts = await ctx.loaders.socialAccounts.load(influencer.id);
+    const p = ctx.principal;
+    const everyLink = p?.kind === 'user' && (p.role === Role.ADMIN || (influencer.userId !== null && p.userId === influencer.userId));
+    return everyLink ? accounts : accounts.filter((a) => a.status === SocialAccountStatus.VERIFIED);
   }
 
   @Authorized(Role.INFLUENCER)
-  @Mutation(() => ConnectSocialAccountResult, { description: 'Connects an account to your profile, or refreshes its snapshot' })
+  @Mutation(() => ConnectSocialAccountResult, {
+    description:
+      'Links an account to your profile as PENDING, with a code to put in its bio (see SocialAccount.verification); ' +
+      'connecting it again refreshes the figures you declared, which are shown to you and never feed the score',
+  })
   connectSocialAccount(
     @Arg('input', () => ConnectSocialAccountInput) input: ConnectSocialAccountInput,
     @Ctx() ctx: RequestContext,
   ): Promise<typeof ConnectSocialAccountResult> {
     return this.influencers.connectSocialAccount(requireUser(ctx).userId, input);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => VerifySocialAccountResult, {
+    description:
+      "An operator's check that the account is its influencer's: the link becomes VERIFIED (method OPERATOR) and " +
+      "every other influencer's link to the account REVOKED. HandleTakenError when another influencer proved the account through its bio.",
+  })
+  verifySocialAccount(@Arg('id', () => ID) id: string): Promise<typeof VerifySocialAccountResult> {
+    return this.influencers.verifySocialAccount(id);
+  }
+}
+
+@Resolver(() => SocialAccount)
+export class SocialAccountResolver {
+  @FieldResolver(() => SocialAccountVerification)
+  async verification(@Root() account: SocialAccount, @Ctx() ctx: ModuleContext): Promise<SocialAccountVerification> {
+    // The code proves ownership to whoever holds it: only the account's own influencer sees it.
+    let code: string | null = null;
+    const p = ctx.principal;
+    if (account.verificationCode !== null && p?.kind === 'user' && p.role === Role.INFLUENCER) {
+      const own = await ctx.loaders.influencerIdOfUser.load(p.userId);
+      if (own === account.influencerId) code = account.verificationCode;
+    }
+    return Object.assign(new SocialAccountVerification(), {
+      status: account.status,
+      code,
+      verifiedAt: account.verifiedAt,
+      method: account.verificationMethod,
+    });
   }
 }
 

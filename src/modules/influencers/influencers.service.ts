@@ -8,7 +8,9 @@ import { ensureActors } from '../activity/activity.service';
 import { HandleTakenError } from './influencers.errors';
 import type { ConnectSocialAccountInput } from './influencers.types';
 import { Influencer } from './influencer.entity';
-import { SocialAccount } from './social-account.entity';
+import { lockAccounts, makeOwners } from './ownership';
+import { SocialAccount, SocialAccountStatus, VerificationMethod } from './social-account.entity';
+import { newVerificationCode } from './verification-code';
 
 export interface NewInfluencerProfile {
   userId: string | null;
@@ -50,8 +52,11 @@ export class InfluencersService {
     return influencer;
   }
 
+  /** The influencer who proved they own the account; an account nobody proved is nobody's. */
   async visibleInfluencerByHandle(principal: Principal, network: Network, handle: string): Promise<Influencer> {
-    const account = await this.dataSource.getRepository(SocialAccount).findOneBy({ network, handle: normalizeHandle(handle) });
+    const account = await this.dataSource
+      .getRepository(SocialAccount)
+      .findOneBy({ network, handle: normalizeHandle(handle), status: SocialAccountStatus.VERIFIED });
     if (!account) throw notFound('Influencer');
     return this.visibleInfluencer(principal, account.influencerId);
   }
@@ -61,31 +66,88 @@ export class InfluencersService {
   }
 
   /**
-   * Connects an account to the user's influencer profile, or refreshes its snapshot when it is
-   * already theirs. A handle connected to someone else is refused by the unique (network, handle).
+   * Links an account to the user's influencer profile as PENDING, with a one-time code to put in
+   * its bio; connecting again refreshes the declared figures of the caller's own link (a REVOKED
+   * link becomes PENDING again, with a new code). Several influencers may hold PENDING links to
+   * one account; an account someone else has proven (BIO, OPERATOR) is refused (HandleTakenError).
    */
   async connectSocialAccount(userId: string, input: ConnectSocialAccountInput): Promise<SocialAccount | HandleTakenError> {
     const influencer = await this.profileOfUser(userId);
     if (!influencer) throw notFound('Influencer profile');
     const handle = normalizeHandle(input.handle);
     const hash = handleHash(input.network, handle);
-    const rows: Array<{ id: string }> = await this.dataSource.transaction(async (manager) => {
+    const id: string | null = await this.dataSource.transaction(async (manager) => {
+      // The node first: an ingest that creates it too holds it until it commits, and may then
+      // want this account's lock (to verify a link), so the lock must not be held while waiting.
       await ensureActors(manager, [input.network], [hash]);
-      // Insert, or refresh the snapshot only when the existing row is this influencer's.
-      return manager.query(
-        `INSERT INTO social_accounts (influencer_id, network, handle, followers, following, account_created_at, verified, actor_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT id FROM actors WHERE network = $2 AND handle_hash = $8))
-         ON CONFLICT (network, handle) DO UPDATE
-           SET followers = EXCLUDED.followers, following = EXCLUDED.following,
-               account_created_at = EXCLUDED.account_created_at, verified = EXCLUDED.verified, updated_at = now()
-           WHERE social_accounts.influencer_id = EXCLUDED.influencer_id
-         RETURNING id`,
-        [influencer.id, input.network, handle, input.followers, input.following, input.accountCreatedAt, input.verified ?? false, hash],
+      await lockAccounts(manager, [{ network: input.network, handle }]);
+      // A LEGACY link (made before ownership was checked) does not block: its owner may be a
+      // squatter, and the real owner must be able to get a code and prove the account.
+      const [owned] = await manager.query(
+        `SELECT 1 FROM social_accounts
+         WHERE network = $1 AND handle = $2 AND status = 'VERIFIED' AND verification_method <> 'LEGACY' AND influencer_id <> $3`,
+        [input.network, handle, influencer.id],
       );
+      if (owned) return null;
+      const [row]: Array<{ id: string }> = await manager.query(
+        `INSERT INTO social_accounts
+           (influencer_id, network, handle, followers, following, account_created_at, verified, actor_id, status, verification_code)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT id FROM actors WHERE network = $2 AND handle_hash = $8), 'PENDING', $9)
+         ON CONFLICT (influencer_id, network, handle) DO UPDATE
+           SET followers = EXCLUDED.followers, following = EXCLUDED.following,
+               account_created_at = EXCLUDED.account_created_at, verified = EXCLUDED.verified, updated_at = now(),
+               status = CASE WHEN social_accounts.status = 'REVOKED' THEN 'PENDING' ELSE social_accounts.status END,
+               verification_code = CASE WHEN social_accounts.status = 'REVOKED' THEN EXCLUDED.verification_code
+                                        ELSE social_accounts.verification_code END
+         RETURNING id`,
+        [
+          influencer.id,
+          input.network,
+          handle,
+          input.followers,
+          input.following,
+          input.accountCreatedAt,
+          input.verified ?? false,
+          hash,
+          newVerificationCode(),
+        ],
+      );
+      return row.id;
     });
-    // No row back: the handle belongs to another influencer, and nothing was changed.
-    if (!rows.length) return new HandleTakenError();
-    return this.dataSource.getRepository(SocialAccount).findOneByOrFail({ id: rows[0].id });
+    if (id === null) return new HandleTakenError();
+    return this.dataSource.getRepository(SocialAccount).findOneByOrFail({ id });
+  }
+
+  /**
+   * An operator's check of ownership: the link becomes VERIFIED (method OPERATOR) and every other
+   * influencer's link to the account REVOKED. A link VERIFIED already is left as it is. An account
+   * another influencer proved through its bio is theirs: the bio shows who controls the account,
+   * and an operator's check (which a persuasive caller might obtain) does not override it.
+   */
+  async verifySocialAccount(id: string): Promise<SocialAccount | HandleTakenError> {
+    const repository = this.dataSource.getRepository(SocialAccount);
+    const link = isUuid(id) ? await repository.findOneBy({ id }) : null;
+    if (!link) throw notFound('Social account');
+    const provenByOther = await this.dataSource.transaction(async (manager) => {
+      await lockAccounts(manager, [link]);
+      const [proven] = await manager.query(
+        `SELECT 1 FROM social_accounts
+         WHERE network = $1 AND handle = $2 AND status = 'VERIFIED' AND verification_method = 'BIO' AND id <> $3`,
+        [link.network, link.handle, link.id],
+      );
+      if (proven) return true;
+      // The link may have been deleted (disconnected, erased) meanwhile: then nothing changes.
+      await makeOwners(manager, [link.id], VerificationMethod.OPERATOR);
+      return false;
+    });
+    if (provenByOther) {
+      return new HandleTakenError(
+        'Another influencer proved they own this account with the code in its bio; an operator check does not override that proof',
+      );
+    }
+    const verified = await repository.findOneBy({ id });
+    if (!verified) throw notFound('Social account');
+    return verified;
   }
 }
 

@@ -4,7 +4,7 @@ import { notFound, sqlState } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { AccountsService } from '../accounts/accounts.service';
 import type { MatchingService } from '../matching/matching.service';
-import { accountQuality } from '../scoring/score-model';
+import { accountQuality, evidenceQuality, PARAMS, type AccountEvidence } from '../scoring/score-model';
 import { RUN_LOCK } from '../scoring/scoring.service';
 import { ErasureBusyError } from './privacy.errors';
 import { ErasureReceipt } from './privacy.types';
@@ -29,11 +29,15 @@ interface Erased {
  * - the user, the influencer profile and the social accounts are deleted;
  * - score and topic score rows are deleted from every snapshot: the current one, the history, and
  *   the tables of a run that failed before its switch;
- * - the accounts' graph nodes stay, so other people's scores (which rest on their edges) do not
- *   move: the node's handle hash (which anyone could compute from the handle) becomes random bytes,
- *   the network ids of posts and interactions that would lead back to the person on the network are
- *   replaced, and the node keeps only the teleport prior its account gave it (a number). Node ranks
- *   (actor_ranks) stay: they are those of an anonymous node, like everyone's who never signed up;
+ * - the graph nodes of the accounts they proved (VERIFIED) stay, so other people's scores (which
+ *   rest on their edges) do not move: the node's handle hash (which anyone could compute from the
+ *   handle) becomes random bytes, the network ids of posts and interactions that would lead back to
+ *   the person on the network are replaced, and the connectors' snapshot of the account is deleted:
+ *   the node keeps only the two numbers the model read from it (the teleport prior and the
+ *   evidence quality, frozen now). Node ranks (actor_ranks) stay: they are those of an anonymous
+ *   node, like everyone's who never signed up. Links never proven (PENDING, REVOKED) are deleted
+ *   and their nodes left alone: nothing shows the account was the person's, and it may be
+ *   someone else's (a squatted handle);
  * - open offers are withdrawn; every offer and claim stays for the brands' accounting (funnel
  *   figures, units held, redemptions) with a random stand-in for the influencer id. An active
  *   claim stays redeemable: its code is a random bearer secret, not personal data, and the person
@@ -90,27 +94,39 @@ export class PrivacyService {
        FROM (SELECT id FROM campaigns WHERE status <> 'ENDED' ORDER BY id) c`,
     );
 
-    const accounts: Array<{ actor_id: number; followers: number; following: number; account_created_at: Date; verified: boolean }> =
-      await db.query(
-        `SELECT actor_id, followers, following, account_created_at, verified FROM social_accounts
-         WHERE influencer_id = $1 AND actor_id IS NOT NULL`,
-        [influencerId],
-      );
-    const nodes = accounts.map((a) => a.actor_id);
-    const priors = accounts.map((a) =>
-      accountQuality({
-        followers: a.followers,
-        following: a.following,
-        accountAgeDays: (Date.now() - a.account_created_at.getTime()) / DAY_MS,
-        verified: a.verified,
-      }),
+    // The nodes of the accounts they proved, with the connectors' snapshot of each (if any).
+    const accounts: Array<{
+      actor_id: number;
+      followers: number | null;
+      following: number;
+      posts: number;
+      account_created_at: Date;
+      verified: boolean;
+    }> = await db.query(
+      `SELECT sa.actor_id, s.followers, s.following, s.posts, s.account_created_at, s.verified
+       FROM social_accounts sa LEFT JOIN account_snapshots s ON s.actor_id = sa.actor_id
+       WHERE sa.influencer_id = $1 AND sa.status = 'VERIFIED' AND sa.actor_id IS NOT NULL`,
+      [influencerId],
     );
+    const nodes = accounts.map((a) => a.actor_id);
+    const evidenceOf = (a: (typeof accounts)[number]): AccountEvidence | null =>
+      a.followers === null
+        ? null
+        : {
+            followers: a.followers,
+            following: a.following,
+            posts: a.posts,
+            accountAgeDays: (Date.now() - a.account_created_at.getTime()) / DAY_MS,
+            verified: a.verified,
+          };
+    const snapshots = accounts.map(evidenceOf);
     const anonymousNodes = await affectedRows(
       db,
-      `UPDATE actors a SET handle_hash = sha256(uuid_send(gen_random_uuid())), erased_quality = u.prior
-       FROM unnest($1::int[], $2::float8[]) AS u(id, prior) WHERE a.id = u.id`,
-      [nodes, priors],
+      `UPDATE actors a SET handle_hash = sha256(uuid_send(gen_random_uuid())), erased_quality = u.prior, erased_evidence = u.evidence
+       FROM unnest($1::int[], $2::float8[], $3::float8[]) AS u(id, prior, evidence) WHERE a.id = u.id`,
+      [nodes, snapshots.map((e) => (e ? accountQuality(e) : PARAMS.unknownQuality)), snapshots.map((e) => (e ? evidenceQuality(e) : null))],
     );
+    await db.query(`DELETE FROM account_snapshots WHERE actor_id = ANY($1::int[])`, [nodes]);
     let activityUnlinked = 0;
     if (nodes.length) {
       activityUnlinked += await affectedRows(

@@ -19,7 +19,10 @@ export class ErasureReceipt {
   @Field(() => Int, { description: 'Topic score rows removed, the current snapshot and every day of history' })
   topicScores: number;
 
-  @Field(() => Int, { description: 'Your accounts kept in the interaction graph as anonymous nodes (their handles unlinked)' })
+  @Field(() => Int, {
+    description:
+      'Your proven accounts kept in the interaction graph as anonymous nodes (their handles unlinked, their profile snapshots deleted)',
+  })
   anonymousNodes: number;
 
   @Field(() => Int, { description: 'Posts and interactions of those nodes whose network ids were removed' })

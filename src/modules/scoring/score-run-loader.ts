@@ -1,6 +1,6 @@
 import type { ClientBase } from 'pg';
 import { copyOut, forEachInt, isNull, onSideConnections, readBool, readInt32, readInt64, readTimestampMs } from '../../core/pg-binary-copy';
-import { accountQuality, PARAMS, type ModelInput } from './score-model';
+import { accountQuality, evidenceQuality, NO_EVIDENCE, PARAMS, type AccountEvidence, type ModelInput } from './score-model';
 
 const DAY_MS = 86_400_000;
 /** Microseconds from the Unix epoch to Postgres' epoch (2000-01-01), as in readTimestampMs. */
@@ -69,12 +69,14 @@ async function estimatedRows(client: ClientBase, table: string): Promise<number>
 }
 
 /**
- * Reads everything a run needs with binary COPY: nodes, influencers with their accounts, posts
- * of the window (and of the window before it, which interactions may still refer to), and
- * interactions of the window. Rows go straight into typed arrays: no object per row. The reads
- * run side by side on four connections that share one snapshot (so they see the same data):
- * interactions, by far the largest, as two halves of the pages that hold the window, then posts
- * and influencers. Interactions carry post ids, which become post indexes once both are in.
+ * Reads everything a run needs with binary COPY: nodes, influencers with their proven accounts,
+ * posts of the window (and of the window before it, which interactions may still refer to),
+ * interactions of the window, and the connectors' account snapshots. Rows go straight into typed
+ * arrays: no object per row. The reads run side by side on five connections that share one
+ * snapshot (so they see the same data): interactions, by far the largest, as two halves of the
+ * pages that hold the window, then posts, influencers and account snapshots. Interactions carry
+ * post ids, which become post indexes once both are in; influencers' follower counts come from
+ * the snapshots of the nodes they own, once both are in.
  */
 export async function loadModelInput(
   client: ClientBase,
@@ -88,12 +90,14 @@ export async function loadModelInput(
     ).rows;
     const nodes = max + 1;
     const quality = new Float64Array(nodes).fill(PARAMS.unknownQuality);
+    const evidence = new Float64Array(nodes).fill(NO_EVIDENCE);
+    const nodeFollowers = new Int32Array(nodes);
     const interactions = new InteractionColumns(await estimatedRows(client, 'interactions'));
     const half = await windowMidPage(client, window);
     let posts: Posts | undefined;
     let influencers: Influencers | undefined;
     let loaded = 0;
-    const progress = () => onProgress(++loaded / 5);
+    const progress = () => onProgress(++loaded / 6);
     const inSnapshot = (task: (c: ClientBase) => Promise<void>) => async (c: ClientBase) => {
       if (c === client) return task(c);
       await c.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${snapshot}'`);
@@ -104,7 +108,8 @@ export async function loadModelInput(
       async (c) => loadInteractions(c, window, `ctid < '(${half},0)'::tid`, interactions, false),
       async (c) => loadInteractions(c, window, `ctid >= '(${half},0)'::tid`, interactions, true),
       async (c) => (posts = await loadPosts(c, window)),
-      async (c) => (influencers = await loadInfluencers(c, window, quality)),
+      async (c) => (influencers = await loadInfluencers(c)),
+      async (c) => loadAccountEvidence(c, window, { quality, evidence, followers: nodeFollowers }),
     ];
     await onSideConnections(
       client,
@@ -122,9 +127,13 @@ export async function loadModelInput(
       const id = wideIds ? wideIds[e] : edges.post[e];
       edges.post[e] = id < 0 ? -1 : postIndex(id);
     }
+    const { ownedStart, ownedNodes, followers } = influencers!.model;
+    for (let i = 0; i < influencers!.model.count; i++) {
+      for (let k = ownedStart[i]; k < ownedStart[i + 1]; k++) followers[i] += nodeFollowers[ownedNodes[k]];
+    }
     onProgress(1);
     return {
-      model: { nodes, edges, quality, posts: posts!.model, influencers: influencers!.model, maxTopicId: posts!.maxTopicId },
+      model: { nodes, edges, quality, evidence, posts: posts!.model, influencers: influencers!.model, maxTopicId: posts!.maxTopicId },
       influencerIds: influencers!.ids,
     };
   } catch (error) {
@@ -160,23 +169,21 @@ interface Influencers {
   ids: Buffer;
 }
 
-/** Influencers (opted in) and the nodes of their accounts; sets the quality of those nodes. */
-async function loadInfluencers(client: ClientBase, window: ScoreWindow, quality: Float64Array): Promise<Influencers> {
+/**
+ * Influencers (opted in) and the nodes of their VERIFIED accounts: an account nobody proved is
+ * nobody's. Followers are filled in later, from the connectors' snapshots of those nodes.
+ */
+async function loadInfluencers(client: ClientBase): Promise<Influencers> {
   let capacity = await estimatedRows(client, 'influencers');
   let ids = Buffer.alloc(16 * capacity);
   let ownedStart = new Int32Array(capacity + 1);
-  let followers = new Float64Array(capacity);
   let owned = new Int32Array(1024);
   let count = 0;
   let ownedCount = 0;
-  // Nodes of influencers who erased their data keep the prior their accounts gave them (frozen at
-  // erasure), so erasing one person does not move anyone else's score. A few rows, by a partial index.
-  const erased = await client.query(`SELECT id, erased_quality FROM actors WHERE erased_quality IS NOT NULL`);
-  for (const row of erased.rows) if (row.id < quality.length) quality[row.id] = row.erased_quality;
   await copyOut(
     client,
-    `SELECT i.id, sa.actor_id, sa.followers, sa.following, sa.account_created_at, sa.verified
-     FROM influencers i LEFT JOIN social_accounts sa ON sa.influencer_id = i.id AND sa.actor_id IS NOT NULL
+    `SELECT i.id, sa.actor_id
+     FROM influencers i LEFT JOIN social_accounts sa ON sa.influencer_id = i.id AND sa.status = 'VERIFIED' AND sa.actor_id IS NOT NULL
      WHERE i.opted_in_at IS NOT NULL ORDER BY i.id, sa.actor_id`,
     (row) => {
       const at = row.offset[0];
@@ -188,25 +195,15 @@ async function loadInfluencers(client: ClientBase, window: ScoreWindow, quality:
           ids.copy(biggerIds);
           ids = biggerIds;
           ownedStart = grown(ownedStart, capacity + 1);
-          followers = grown(followers, capacity);
         }
         row.buffer.copy(ids, 16 * count, at, at + 16);
         count++;
         ownedStart[count] = ownedCount;
       }
       if (isNull(row, 1)) return;
-      const node = readInt32(row, 1);
-      const snapshot = {
-        followers: readInt32(row, 2),
-        following: readInt32(row, 3),
-        accountAgeDays: (window.endMs - readTimestampMs(row, 4)) / DAY_MS,
-        verified: readBool(row, 5),
-      };
       if (ownedCount === owned.length) owned = grown(owned, 2 * owned.length);
-      owned[ownedCount++] = node;
+      owned[ownedCount++] = readInt32(row, 1);
       ownedStart[count] = ownedCount;
-      followers[count - 1] += snapshot.followers;
-      quality[node] = accountQuality(snapshot);
     },
   );
   return {
@@ -214,10 +211,58 @@ async function loadInfluencers(client: ClientBase, window: ScoreWindow, quality:
       count,
       ownedStart: ownedStart.subarray(0, count + 1),
       ownedNodes: owned.subarray(0, ownedCount),
-      followers: followers.subarray(0, count),
+      followers: new Float64Array(count),
     },
     ids: ids.subarray(0, 16 * count),
   };
+}
+
+interface NodeEvidence {
+  /** Version 1's teleport prior (accountQuality), PARAMS.unknownQuality where no snapshot. */
+  quality: Float64Array;
+  /** Version 2's evidenceQuality, NO_EVIDENCE where no snapshot. */
+  evidence: Float64Array;
+  /** The snapshot's follower count, 0 where none. */
+  followers: Int32Array;
+}
+
+/**
+ * The connectors' newest snapshot of each account that has one (a million rows or more), into
+ * per-node arrays; ages are measured at the window's end. Four fields per row instead of six
+ * (COPY's cost is mostly per field): followers and following pack into one int8, and so do posts
+ * and verified. Nodes of influencers who erased their data have no snapshot any more: they keep
+ * the prior and the evidence their snapshot gave them (frozen at erasure), so erasing one person
+ * moves nobody else's score. A few rows, by a partial index.
+ */
+async function loadAccountEvidence(client: ClientBase, window: ScoreWindow, into: NodeEvidence): Promise<void> {
+  const { quality, evidence, followers } = into;
+  const nodes = quality.length;
+  const account: AccountEvidence = { followers: 0, following: 0, posts: 0, accountAgeDays: 0, verified: false };
+  await copyOut(
+    client,
+    `SELECT actor_id, (followers::int8 << 32) | following, posts::int8 * 2 + verified::int, account_created_at FROM account_snapshots`,
+    (row) => {
+      const node = readInt32(row, 0);
+      if (node >= nodes) return;
+      const v = row.view;
+      const counts = row.offset[1];
+      account.followers = v.getInt32(counts);
+      account.following = v.getInt32(counts + 4);
+      const postsVerified = readInt64(row, 2);
+      account.posts = Math.floor(postsVerified / 2);
+      account.verified = postsVerified % 2 === 1;
+      account.accountAgeDays = (window.endMs - readTimestampMs(row, 3)) / DAY_MS;
+      quality[node] = accountQuality(account);
+      evidence[node] = evidenceQuality(account);
+      followers[node] = account.followers;
+    },
+  );
+  const erased = await client.query(`SELECT id, erased_quality, erased_evidence FROM actors WHERE erased_quality IS NOT NULL`);
+  for (const row of erased.rows) {
+    if (row.id >= nodes) continue;
+    quality[row.id] = row.erased_quality;
+    if (row.erased_evidence !== null) evidence[row.id] = row.erased_evidence;
+  }
 }
 
 interface Posts {
