@@ -122,10 +122,16 @@ export function run(command: string, args: string[], env: Record<string, string>
   });
 }
 
+/**
+ * What the seed writes; part of a cached database's name, so a database seeded by an older seed is
+ * not reused (2: account snapshots and verified links). Older ones can be dropped.
+ */
+const SEED_FORMAT = 2;
+
 /** The seeded database for a size and seed, created and filled on first use (its comment marks it complete). */
 export async function seededDatabase(influencers: number, interactions: number, seed: number): Promise<{ url: string; runDate: string }> {
   const base = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/perks_bench');
-  base.pathname = `/perks_bench_scores_${influencers}_${interactions}_${seed}`;
+  base.pathname = `/perks_bench_scores_${influencers}_${interactions}_${seed}_f${SEED_FORMAT}`;
   const url = base.toString();
   await ensureDatabase(url);
   const admin = new Client({ connectionString: maintenanceUrl(url) });

@@ -7,6 +7,7 @@ import { ScoreRunTrigger } from '../src/modules/scoring/score-run.entity';
 import { flag, graphql, load, seededDatabase, startApi } from './lib';
 import { benchClaims, benchMatching } from './matching';
 import { benchSearch } from './search';
+import { benchTrust } from './trust';
 
 /**
  * `npm run bench -- <name> [--seconds N] [--connections N]`. Each benchmark prints its figures and
@@ -20,6 +21,8 @@ import { benchSearch } from './search';
  *             against a bare Apollo server answering the same size of response (bench/search.ts).
  *   matching  one campaign matched to ~100,000 of 1M influencers (bench/matching.ts).
  *   claims    sustained claimOffer through the API on one hot campaign, then an oversell check.
+ *   trust     what gaming the score buys, model versions 1 and 2 side by side, on planted attacks
+ *             in memory, no database (bench/trust.ts).
  */
 
 async function benchApi(): Promise<Record<string, unknown>> {
@@ -105,6 +108,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   search: benchSearch,
   matching: benchMatching,
   claims: benchClaims,
+  trust: benchTrust,
 };
 
 async function main(): Promise<void> {
@@ -118,6 +122,7 @@ async function main(): Promise<void> {
         '       npm run bench -- search [--influencers N] [--interactions M] [--seconds N] [--connections N]',
         '       npm run bench -- matching [--eligible N]',
         '       npm run bench -- claims [--units N] [--claimers N] [--connections N]',
+        '       npm run bench -- trust [--influencers N] [--interactions M] [--seed S]',
       ].join('\n'),
     );
     process.exit(2);

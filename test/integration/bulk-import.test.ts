@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../ormconfig';
 import { ActivityService } from '../../src/modules/activity/activity.service';
 import { importNdjson } from '../../src/modules/activity/bulk-import';
+import { handleHash } from '../../src/modules/activity/actor-key';
 
 describe('NDJSON bulk import (binary COPY into staging, shared merge)', () => {
   let dataSource: DataSource;
@@ -71,5 +72,40 @@ describe('NDJSON bulk import (binary COPY into staging, shared merge)', () => {
 
     const again = await importNdjson(dataSource, new ActivityService(dataSource), file(lines), 1000);
     expect(again).toMatchObject({ accepted: 0, duplicates: 27, rejected: 4 });
+  });
+
+  it('stores account snapshots from account lines, the newest observation winning, and rejects bad ones by line', async () => {
+    const account = (observedDaysAgo: number, followers: number) => ({
+      type: 'account',
+      network: 'X',
+      handle: `@Acct_${run}`,
+      followers,
+      following: 120,
+      posts: 340,
+      createdAt: day(800),
+      verified: false,
+      observedAt: day(observedDaysAgo),
+    });
+    const lines: Array<object | string> = [
+      account(2, 1500),
+      account(5, 900), // older: loses to the line above
+      { type: 'account', network: 'X', handle: `bad_${run}`, followers: -1, following: 0, posts: 0, createdAt: day(10), verified: false },
+      { type: 'account', network: 'X', followers: 1, following: 0, posts: 0, createdAt: day(10), verified: false },
+    ];
+    const report = await importNdjson(dataSource, new ActivityService(dataSource), file(lines), 1);
+    expect(report).toMatchObject({ lines: 4, accepted: 1, duplicates: 1, rejected: 2 });
+    expect(report.rejections.map((r) => [r.line, r.code])).toEqual([
+      [3, 'BAD_COUNT'],
+      [4, 'MALFORMED_ITEM'],
+    ]);
+    const rows = await dataSource.query(
+      `SELECT s.followers, s.following, s.posts FROM account_snapshots s JOIN actors a ON a.id = s.actor_id
+       WHERE a.network = 'X' AND a.handle_hash = $1`,
+      [handleHash('X', `acct_${run}`)],
+    );
+    expect(rows).toEqual([{ followers: 1500, following: 120, posts: 340 }]);
+
+    const again = await importNdjson(dataSource, new ActivityService(dataSource), file(lines), 1000);
+    expect(again).toMatchObject({ accepted: 0, duplicates: 2, rejected: 2 });
   });
 });

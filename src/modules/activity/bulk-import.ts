@@ -4,9 +4,19 @@ import type { DataSource } from 'typeorm';
 import type { PoolClient } from 'pg';
 import { withPgClient } from '../../core/database';
 import { copyIn } from '../../core/pg-binary-copy';
-import { ActivityService, mergeStaged, STAGE_DDL } from './activity.service';
+import { verifyByBio } from '../influencers/ownership';
+import { ActivityService, mergeAccounts, mergeStaged, STAGE_DDL } from './activity.service';
 import { RejectionCode } from './activity.types';
-import { isRejection, validateInteraction, validatePost, type Rejection, type ValidInteraction, type ValidPost } from './ingest-validation';
+import {
+  isRejection,
+  validateAccount,
+  validateInteraction,
+  validatePost,
+  type Rejection,
+  type ValidAccount,
+  type ValidInteraction,
+  type ValidPost,
+} from './ingest-validation';
 
 export interface ImportReport {
   lines: number;
@@ -18,10 +28,12 @@ export interface ImportReport {
 }
 
 /**
- * Imports an NDJSON file of `{"type":"post", ...}` and `{"type":"interaction", ...}` lines (the
- * fields of ingestActivity's items). Lines are validated like API items, loaded with binary COPY
- * into the same staging tables, and merged by the same statements, one transaction per chunk.
- * Posts must come before (or in the same chunk as) the interactions that refer to them.
+ * Imports an NDJSON file of `{"type":"post", ...}`, `{"type":"interaction", ...}` and
+ * `{"type":"account", ...}` lines (the fields of ingestActivity's items). Lines are validated like
+ * API items; posts and interactions are loaded with binary COPY into the same staging tables and
+ * merged by the same statements, account snapshots stored (and ownership codes in their bios
+ * checked) by the same statements as ingestActivity's, one transaction per chunk. Posts must come
+ * before (or in the same chunk as) the interactions that refer to them.
  */
 export async function importNdjson(
   dataSource: DataSource,
@@ -37,25 +49,38 @@ export async function importNdjson(
   };
   let posts: ValidPost[] = [];
   let interactions: ValidInteraction[] = [];
+  let accounts: ValidAccount[] = [];
 
   const flush = async () => {
-    if (!posts.length && !interactions.length) return;
-    const [p, i] = [posts, interactions];
+    if (!posts.length && !interactions.length && !accounts.length) return;
+    const [p, i, a] = [posts, interactions, accounts];
     posts = [];
     interactions = [];
-    const merged = await withPgClient(dataSource, async (client, manager) => {
+    accounts = [];
+    const { merged, storedAccounts } = await withPgClient(dataSource, async (client, manager) => {
       await client.query('BEGIN');
       try {
-        for (const ddl of STAGE_DDL) await client.query(ddl);
-        await stageWithCopy(client, p, i);
-        const result = await mergeStaged(manager);
+        let merged = null;
+        if (p.length || i.length) {
+          for (const ddl of STAGE_DDL) await client.query(ddl);
+          await stageWithCopy(client, p, i);
+          merged = await mergeStaged(manager);
+        }
+        const storedAccounts = await mergeAccounts(manager, a);
+        await verifyByBio(
+          manager,
+          a.flatMap((account) => account.codes.map((code) => ({ network: account.network, handle: account.handle, code }))),
+        );
         await client.query('COMMIT');
-        return result;
+        return { merged, storedAccounts };
       } catch (error) {
         await client.query('ROLLBACK');
         throw error;
       }
     });
+    report.accepted += storedAccounts;
+    report.duplicates += a.length - storedAccounts;
+    if (!merged) return;
     report.accepted += merged.acceptedPosts + merged.acceptedInteractions;
     report.duplicates += merged.duplicates;
     merged.rejections.forEach(reject);
@@ -78,11 +103,17 @@ export async function importNdjson(
       reject({ index: line, externalId, code: RejectionCode.MALFORMED_ITEM, reason: shapeError });
       continue;
     }
-    const result = item.type === 'post' ? validatePost(item as never, line, topics, now) : validateInteraction(item as never, line, now);
+    const result =
+      item.type === 'post'
+        ? validatePost(item as never, line, topics, now)
+        : item.type === 'account'
+          ? validateAccount(item as never, line, now)
+          : validateInteraction(item as never, line, now);
     if (isRejection(result)) reject(result);
     else if (item.type === 'post') posts.push(result as ValidPost);
+    else if (item.type === 'account') accounts.push(result as ValidAccount);
     else interactions.push(result as ValidInteraction);
-    if (posts.length + interactions.length >= chunkLines) await flush();
+    if (posts.length + interactions.length + accounts.length >= chunkLines) await flush();
   }
   await flush();
   report.rejections.sort((a, b) => a.line - b.line);
@@ -92,10 +123,13 @@ export async function importNdjson(
 const FIELDS = {
   post: ['externalId', 'network', 'authorHandle', 'postedAt'],
   interaction: ['externalId', 'network', 'kind', 'actorHandle', 'targetHandle', 'occurredAt'],
+  account: ['network', 'handle', 'createdAt'],
 };
 
 function missingFields(item: Record<string, unknown>): string | null {
-  if (item.type !== 'post' && item.type !== 'interaction') return 'type must be "post" or "interaction"';
+  if (item.type !== 'post' && item.type !== 'interaction' && item.type !== 'account') {
+    return 'type must be "post", "interaction" or "account"';
+  }
   const missing = FIELDS[item.type].filter((f) => typeof item[f] !== 'string');
   if (item.type === 'post' && !Array.isArray(item.topics ?? [])) missing.push('topics');
   if (item.type === 'post' && item.topics === undefined) item.topics = [];

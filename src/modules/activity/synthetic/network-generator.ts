@@ -19,6 +19,13 @@
  * - repeat interactions per (actor, target) pair with a heavy tail.
  * Every interaction stays on one network: the actor, the target and the post share the target's network,
  * so an actor is one graph node per (network, handle), as in the actors table.
+ *
+ * Every account also has a hidden truth (a real person, or a fake / spam account) and the public
+ * profile a connector would see (`accounts`), consistent with it; some real people who never signed up
+ * are lurkers no connector has described. Planted attack shapes (`options.attacks`, none by default)
+ * add accounts and interactions after the organic ones, which they leave unchanged but for keeping the
+ * attacked influencers out of organic targeting; see AttackOptions. `futureEngagers` plants the
+ * following days' engagement, for measuring how well a score predicts it.
  */
 
 import { NETWORKS, type Network } from '../../influencers/network';
@@ -74,6 +81,95 @@ export interface SyntheticOptions {
   chunkSize?: number;
   /** Prepended to handles and external ids (default ''), so several generated networks can share a database. */
   idPrefix?: string;
+  /** Planted attack shapes and engagement buyers; none by default. */
+  attacks?: AttackOptions;
+}
+
+/**
+ * Planted shapes, each a count (0 = none, the default). Attacked influencers (farm and organic
+ * targets, pod members and their comparisons, squatters) are drawn from the less popular half of
+ * the largest network, never spam or hubs, and receive no organic engagement, so what they receive
+ * is exactly what was planted. Planted interactions are RESHAREs unless said otherwise.
+ */
+export interface AttackOptions {
+  /** (a) Influencers each reshared once, in the last 3 days, by farmSize fresh fake accounts made for the purpose. */
+  farmTargets?: number;
+  /** Default 50. */
+  farmSize?: number;
+  /** (b) The control for (a): influencers each reshared once, in the last 3 days, by organicSize established real accounts. */
+  organicTargets?: number;
+  /** Default 50. */
+  organicSize?: number;
+  /**
+   * (c) Pods of podSize influencers resharing each other every day of the window, and podSize comparison
+   * influencers each reshared every day by podSize - 1 established real accounts (as many engagers as a pod member has).
+   */
+  pods?: number;
+  /** Default 20. */
+  podSize?: number;
+  /** (d) Popular accounts that never signed up (engaged by ~400 real accounts), each claimed, unverified, by a squatter influencer. */
+  squats?: number;
+  /** (e) Single hub events: one reshare, in the last 12 hours, by one of the 10 most popular accounts of the network to a less popular influencer. */
+  hubEvents?: number;
+  /** Single random interactions: one reshare by an actor drawn by activity, in the last 12 hours, to a random influencer (each a different one). */
+  singles?: number;
+  /**
+   * (f) Share of all influencers (drawn from the less popular half) who buy engagement: 10-100 accounts of a
+   * shared fake-account farm each like or reshare them 1-2 times over the window, and 1,000-50,000 followers.
+   */
+  buyerShare?: number;
+}
+
+/** Planted interaction shapes, in the order their interactions follow the organic ones: population first, then probes. */
+export const PLANTED_SHAPES = ['buyers', 'popular', 'farms', 'organic', 'pods', 'podComparisons', 'hubEvents', 'singles'] as const;
+export type PlantedShape = (typeof PLANTED_SHAPES)[number];
+/** The shapes that are part of the population (present before any probe is played): buyers and popular non-members. */
+export const POPULATION_SHAPES: readonly PlantedShape[] = ['buyers', 'popular'];
+
+export type NormalisedOptions = Required<Omit<SyntheticOptions, 'attacks'>> & { attacks: Required<AttackOptions> };
+
+/**
+ * Every actor's account, index = actor: the hidden truth, and the public profile a connector sees
+ * (meaningful only where hasEvidence is 1). Influencers' fields are the same arrays as `influencers`'.
+ */
+export interface SyntheticAccounts {
+  /** Hidden truth, never shown to the model: 1 = a real person, 0 = a fake or spam account. */
+  real: Uint8Array;
+  /** 1 when a connector has a snapshot of the profile; 0 for real lurkers nobody has described. */
+  hasEvidence: Uint8Array;
+  followers: Int32Array;
+  following: Int32Array;
+  /** Posts on the profile in all (not the generated posts of the window). */
+  posts: Int32Array;
+  accountAgeDays: Int32Array;
+  verified: Uint8Array;
+}
+
+/** What was planted (all empty without options.attacks). Influencer and actor indexes. */
+export interface SyntheticPlanted {
+  /**
+   * Interaction index range [start, end) of each shape. Organic interactions are [0, options.interactions);
+   * the population shapes come first, so organic + population is the prefix [0, populationEnd).
+   */
+  range: Record<PlantedShape, { start: number; end: number }>;
+  populationEnd: number;
+  /** 1 for influencers kept out of organic targeting: attack targets, pod members, comparisons, squatters. */
+  reserved: Uint8Array;
+  farmTargets: Int32Array;
+  organicTargets: Int32Array;
+  /** Pod p's members are podMembers[p * podSize .. (p + 1) * podSize). */
+  podMembers: Int32Array;
+  podComparisons: Int32Array;
+  /** Squat k: influencer squatters[k] claims (unverified) the actor squatted[k], a popular account that never signed up. */
+  squatters: Int32Array;
+  squatted: Int32Array;
+  /** Event k: actor hubEvents.actor[k] reshares influencer hubEvents.target[k] once. */
+  hubEvents: { actor: Int32Array; target: Int32Array };
+  singles: { actor: Int32Array; target: Int32Array };
+  buyers: Int32Array;
+  /** Per buyer: followers bought (already in its followers) and farm accounts that engaged it. */
+  boughtFollowers: Int32Array;
+  boughtEngagers: Int32Array;
 }
 
 /** Arrays of length options.influencers (topics: 3 per influencer); index i = influencer i = actor i. */
@@ -96,7 +192,7 @@ export interface SyntheticInfluencer {
   popularityRank: Int32Array;
 }
 
-/** Non-signed-up actors; index j = actor influencers + j. */
+/** Non-signed-up actors; index j = actor influencers + j. Planted accounts (see plantedActors) follow them. */
 export interface SyntheticExtraActors {
   network: Uint8Array;
   /** Home topic family (a value of topicFamilies). */
@@ -116,22 +212,32 @@ export interface PostChunk {
 export interface InteractionChunk {
   /** 0..influencers-1 are influencers, influencers..actors-1 are non-signed-up actors. */
   actor: Int32Array;
-  /** Always an influencer index (< influencers), never equal to actor. */
+  /** An influencer index (< influencers), never equal to actor; planted engagement of a popular non-member (planted.squatted) excepted. */
   target: Int32Array;
   /** KIND codes. */
   kind: Uint8Array;
-  /** Post index or -1: RESHARE/REPLY/LIKE -> a post of the target; MENTION -> a post of the actor (-1 if not an influencer). */
+  /**
+   * Post index or -1: RESHARE/REPLY/LIKE -> a post of the target (-1 for a target that is not an influencer);
+   * MENTION -> a post of the actor (-1 if not an influencer).
+   */
   post: Int32Array;
   /** Integer ms inside the window, and not before the referenced post's postedAtMs. */
   occurredAtMs: Float64Array;
 }
 
 export interface SyntheticNetwork {
-  options: Required<SyntheticOptions>;
-  /** Total actor count (influencers + extra actors). */
+  options: NormalisedOptions;
+  /** Total actor count (influencers + extra actors + planted accounts). */
   actors: number;
   influencers: SyntheticInfluencer;
   extraActors: SyntheticExtraActors;
+  /** Accounts made by the planted shapes: actors influencers + extraActors .. actors - 1. */
+  plantedActors: { first: number; network: Uint8Array };
+  /** Every actor's hidden truth and public profile. */
+  accounts: SyntheticAccounts;
+  planted: SyntheticPlanted;
+  /** options.interactions organic interactions, then the planted ones. */
+  interactionCount: number;
   /** Total number of posts. */
   postCount: number;
   /** Length influencers + 1: the posts of influencer i are postStart[i] .. postStart[i+1]-1 (at least one). */
@@ -139,10 +245,20 @@ export interface SyntheticNetwork {
   /** Deterministic; may be called several times (same output each time). Chunks of options.chunkSize posts. */
   posts(): Iterable<PostChunk>;
   /**
-   * Deterministic; may be called several times (same output each time); exactly options.interactions in
-   * total. Ordered by actor (all of actor 0's, then actor 1's, ...), not by time.
+   * Deterministic; may be called several times (same output each time); exactly interactionCount in
+   * total. The organic ones (the first options.interactions) are ordered by actor (all of actor 0's, then
+   * actor 1's, ...), not by time; the planted ones follow, by shape (planted.range).
    */
   interactions(): Iterable<InteractionChunk>;
+  /**
+   * Hidden truth planted for measuring prediction: per influencer, the distinct real accounts that engage it
+   * in the `days` (default 30) after endMs. Audiences persist: a real account that engaged it organically n
+   * times in the window comes back with probability 1 - 0.6^n (per 30 days); new engagers come from the
+   * window's own process (the same accounts, activity and popularity) at half its rate, with fresh randomness.
+   * Fakes and spam never count, and planted engagement (bought, pods, farms) does not continue. Deterministic;
+   * computed on each call (it replays the organic interactions).
+   */
+  futureEngagers(days?: number): Int32Array;
   /** Unique per actor, valid for /^[A-Za-z0-9_.-]{1,64}$/. */
   handle(actor: number): string;
   postExternalId(post: number): string;
@@ -153,6 +269,7 @@ export interface SyntheticNetwork {
   postTopic(post: number): number;
   /** Index into NETWORKS; an interaction's actor, target and post are all on the target's network. */
   actorNetwork(actor: number): number;
+  /** An organic spam account (planted fakes are not: see accounts.real). */
   isSpamActor(actor: number): boolean;
 }
 
@@ -220,6 +337,27 @@ const CLASS_SPAM = 3;
 
 const STREAM_INFLUENCERS = 1;
 const STREAM_INTERACTIONS = 2;
+const STREAM_ACCOUNTS = 3;
+const STREAM_PLANTED = 4;
+const STREAM_FUTURE = 5;
+
+/** Real people who never signed up and whom no connector has described (no snapshot at all). */
+const LURKER_SHARE = 0.3;
+/** A shared farm holds this many accounts per buyer (on its network), plus FARM_POOL_MIN: each engages ~8 buyers. */
+const FARM_POOL_PER_BUYER = 5;
+const FARM_POOL_MIN = 150;
+const BOUGHT_ENGAGERS = { min: 10, max: 100 };
+const BOUGHT_FOLLOWERS = { min: 1000, max: 50_000 };
+/** Real accounts that engage each popular non-member planted for squatting. */
+const POPULAR_ENGAGERS = 400;
+/** Hub events come from the network's most popular accounts, this many of them in turn. */
+const TOP_ACCOUNTS = 10;
+/** A real account that engaged a target n times in the window engages it again in the next 30 days unless it misses each time (p = this^n). */
+const FUTURE_RETURN_MISS = 0.6;
+/** New engagers of the next days come from this share of the window's volume (scaled to the days). */
+const FUTURE_NEW_SHARE = 0.5;
+/** An established account: real, described, at least a year old, with followers and a posting history. */
+const ESTABLISHED = { ageDays: 365, followers: 50, posts: 20 };
 
 /** lowbias32 (Chris Wellons): a strong 32-bit integer mix. */
 function mix32(x: number): number {
@@ -356,8 +494,9 @@ function isInteger(x: unknown): x is number {
   return typeof x === 'number' && Number.isSafeInteger(x);
 }
 
-function normalise(input: SyntheticOptions): Required<SyntheticOptions> {
-  const options: Required<SyntheticOptions> = {
+function normalise(input: SyntheticOptions): NormalisedOptions {
+  const attacks = input.attacks ?? {};
+  const options: NormalisedOptions = {
     influencers: input.influencers,
     interactions: input.interactions,
     seed: input.seed,
@@ -368,6 +507,18 @@ function normalise(input: SyntheticOptions): Required<SyntheticOptions> {
     extraActorsRatio: input.extraActorsRatio ?? 1.5,
     chunkSize: input.chunkSize ?? 262_144,
     idPrefix: input.idPrefix ?? '',
+    attacks: {
+      farmTargets: attacks.farmTargets ?? 0,
+      farmSize: attacks.farmSize ?? 50,
+      organicTargets: attacks.organicTargets ?? 0,
+      organicSize: attacks.organicSize ?? 50,
+      pods: attacks.pods ?? 0,
+      podSize: attacks.podSize ?? 20,
+      squats: attacks.squats ?? 0,
+      hubEvents: attacks.hubEvents ?? 0,
+      singles: attacks.singles ?? 0,
+      buyerShare: attacks.buyerShare ?? 0,
+    },
   };
   const fail = (message: string): never => {
     throw new RangeError(`generateNetwork: ${message}`);
@@ -385,7 +536,60 @@ function normalise(input: SyntheticOptions): Required<SyntheticOptions> {
   if (!isInteger(options.chunkSize) || options.chunkSize < 1) fail('chunkSize must be a positive integer');
   if (!/^[A-Za-z0-9_.-]{0,32}$/.test(options.idPrefix)) fail('idPrefix must match /^[A-Za-z0-9_.-]{0,32}$/');
   if (options.influencers + round(options.influencers * options.extraActorsRatio) > 0x7fffffff) fail('too many actors');
+  const a = options.attacks;
+  for (const key of [
+    'farmTargets',
+    'farmSize',
+    'organicTargets',
+    'organicSize',
+    'pods',
+    'podSize',
+    'squats',
+    'hubEvents',
+    'singles',
+  ] as const) {
+    if (!isInteger(a[key]) || a[key] < 0) fail(`attacks.${key} must be a non-negative integer`);
+  }
+  if (a.pods > 0 && a.podSize < 2) fail('attacks.podSize must be at least 2');
+  if (!(a.buyerShare >= 0 && a.buyerShare <= 0.5)) fail('attacks.buyerShare must be in [0, 0.5]');
+  if (plantsAnything(options) && options.interactions === 0) fail('planted attacks need organic interactions');
   return options;
+}
+
+function plantsAnything(options: NormalisedOptions): boolean {
+  const a = options.attacks;
+  return a.farmTargets + a.organicTargets + a.pods + a.squats + a.hubEvents + a.singles > 0 || a.buyerShare > 0;
+}
+
+/** Typed columns of planted interactions, grown as they are added. */
+class PlantedColumns {
+  length = 0;
+  actor = new Int32Array(1024);
+  target = new Int32Array(1024);
+  kind = new Uint8Array(1024);
+  post = new Int32Array(1024);
+  occurredAtMs = new Float64Array(1024);
+
+  add(actor: number, target: number, kind: number, post: number, occurredAtMs: number): void {
+    if (this.length === this.actor.length) {
+      const grow = <T extends Int32Array | Uint8Array | Float64Array>(a: T): T => {
+        const bigger = new (a.constructor as new (n: number) => T)(2 * a.length);
+        bigger.set(a as never);
+        return bigger;
+      };
+      this.actor = grow(this.actor);
+      this.target = grow(this.target);
+      this.kind = grow(this.kind);
+      this.post = grow(this.post);
+      this.occurredAtMs = grow(this.occurredAtMs);
+    }
+    const k = this.length++;
+    this.actor[k] = actor;
+    this.target[k] = target;
+    this.kind[k] = kind;
+    this.post[k] = post;
+    this.occurredAtMs[k] = occurredAtMs;
+  }
 }
 
 export function generateNetwork(input: SyntheticOptions): SyntheticNetwork {
@@ -536,7 +740,7 @@ export function generateNetwork(input: SyntheticOptions): SyntheticNetwork {
   // Non-signed-up actors copy the network and home family of a random influencer, so every
   // (network, family) they engage with has members.
   const extraCount = round(n * options.extraActorsRatio);
-  const actors = n + extraCount;
+  const organicActors = n + extraCount;
   const extra: SyntheticExtraActors = {
     network: new Uint8Array(extraCount),
     family: new Int32Array(extraCount),
@@ -552,11 +756,11 @@ export function generateNetwork(input: SyntheticOptions): SyntheticNetwork {
   }
 
   // Actor activity: Pareto out-degree weights; spam share a fixed slice of all interactions.
-  const actorClass = new Uint8Array(actors);
-  const activity = new Float64Array(actors);
+  const actorClass = new Uint8Array(organicActors);
+  const activity = new Float64Array(organicActors);
   let nonSpamActivity = 0;
   let spamActors = 0;
-  for (let a = 0; a < actors; a++) {
+  for (let a = 0; a < organicActors; a++) {
     const cls =
       a < n
         ? inf.isSpam[a]
@@ -578,17 +782,20 @@ export function generateNetwork(input: SyntheticOptions): SyntheticNetwork {
   }
   if (spamActors > 0) {
     const spamWeight = (nonSpamActivity * SPAM_INTERACTION_SHARE) / (1 - SPAM_INTERACTION_SHARE) / spamActors;
-    for (let a = 0; a < actors; a++) if (actorClass[a] === CLASS_SPAM) activity[a] = spamWeight;
+    for (let a = 0; a < organicActors; a++) if (actorClass[a] === CLASS_SPAM) activity[a] = spamWeight;
   }
   let totalActivity = 0;
-  for (let a = 0; a < actors; a++) totalActivity += activity[a];
+  for (let a = 0; a < organicActors; a++) totalActivity += activity[a];
 
   // Targets: by popularity within (network, home family), within the network, and the hubs per network.
   const byBucket = buildRankedGroups(perm, (i) => inf.network[i] * familyCount + homeFamily[i], NETWORKS.length * familyCount);
   const byNetwork = buildRankedGroups(perm, (i) => inf.network[i], NETWORKS.length);
   const hubsByNetwork = buildRankedGroups(perm.subarray(0, hubCount), (i) => inf.network[i], NETWORKS.length);
 
-  const actorNetwork = (a: number): number => (a < n ? inf.network[a] : extra.network[a - n]);
+  // Set once the planted accounts are known (below).
+  let plantedNetwork = new Uint8Array(0);
+  const actorNetwork = (a: number): number =>
+    a < n ? inf.network[a] : a < organicActors ? extra.network[a - n] : plantedNetwork[a - organicActors];
 
   // Posts: postedAt and topic are hashes of (seed, post index), so nothing per post is stored.
   const postKeyA = mix32(seedLo ^ 0x85ebca6b);
@@ -618,6 +825,339 @@ export function generateNetwork(input: SyntheticOptions): SyntheticNetwork {
     }
     return lo;
   };
+
+  // Accounts and planted shapes. Their own random streams, so the organic output above and below
+  // stays the same whatever is planted (but for keeping reserved influencers out of targeting).
+  const attacks = options.attacks;
+  const planting = plantsAnything(options);
+  const pr = new Sfc32(seedLo, seedHi, STREAM_PLANTED);
+  const shuffle = (items: number[]): number[] => {
+    for (let k = items.length - 1; k > 0; k--) {
+      const j = pr.below(k + 1);
+      const tmp = items[k];
+      items[k] = items[j];
+      items[j] = tmp;
+    }
+    return items;
+  };
+  const reserved = new Uint8Array(planting ? n : 0);
+  const taken = new Uint8Array(planting ? n : 0);
+  const lessPopular = (i: number) => popularityRank[i] >= halfN && !inf.isSpam[i] && !inf.isHub[i];
+  // Attacked influencers: the less popular half of the largest network, which has enough established accounts.
+  let probeNetwork = 0;
+  for (let net = 1; net < NETWORKS.length; net++) if (networkSize[net] > networkSize[probeNetwork]) probeNetwork = net;
+  const candidates: number[] = [];
+  if (planting) for (let i = 0; i < n; i++) if (inf.network[i] === probeNetwork && lessPopular(i)) candidates.push(i);
+  shuffle(candidates);
+  let nextCandidate = 0;
+  const tooSmall = (what: string): never => {
+    throw new RangeError(`generateNetwork: too few ${what} for the planted attacks; use more influencers`);
+  };
+  const draw = (count: number, reserve: boolean): Int32Array => {
+    if (nextCandidate + count > candidates.length) tooSmall('less popular influencers');
+    const out = Int32Array.from(candidates.slice(nextCandidate, nextCandidate + count));
+    nextCandidate += count;
+    for (const i of out) {
+      taken[i] = 1;
+      if (reserve) reserved[i] = 1;
+    }
+    return out;
+  };
+  const farmTargets = draw(attacks.farmTargets, true);
+  const organicTargets = draw(attacks.organicTargets, true);
+  const podMembers = draw(attacks.pods * attacks.podSize, true);
+  const podComparisons = draw(attacks.pods > 0 ? attacks.podSize : 0, true);
+  const squatters = draw(attacks.squats, true);
+  const hubTargets = draw(attacks.hubEvents, false);
+
+  const buyerCount = round(n * attacks.buyerShare);
+  const buyerCandidates: number[] = [];
+  if (buyerCount > 0) for (let i = 0; i < n; i++) if (lessPopular(i) && !taken[i]) buyerCandidates.push(i);
+  if (buyerCount > buyerCandidates.length) tooSmall('less popular influencers');
+  const buyers = Int32Array.from(shuffle(buyerCandidates).slice(0, buyerCount));
+  for (const b of buyers) taken[b] = 1;
+  const boughtEngagers = new Int32Array(buyerCount);
+  const boughtFollowers = new Int32Array(buyerCount);
+  const buyersOnNetwork = new Int32Array(NETWORKS.length);
+  for (let k = 0; k < buyerCount; k++) {
+    boughtEngagers[k] = round(BOUGHT_ENGAGERS.min * exp(pr.float() * log(BOUGHT_ENGAGERS.max / BOUGHT_ENGAGERS.min)));
+    boughtFollowers[k] = round(BOUGHT_FOLLOWERS.min * exp(pr.float() * log(BOUGHT_FOLLOWERS.max / BOUGHT_FOLLOWERS.min)));
+    buyersOnNetwork[inf.network[buyers[k]]]++;
+  }
+
+  const singleTargets: number[] = [];
+  if (attacks.singles > 0) for (let i = 0; i < n; i++) if (!taken[i]) singleTargets.push(i);
+  if (attacks.singles > singleTargets.length) tooSmall('influencers');
+  const singles = { actor: new Int32Array(attacks.singles), target: Int32Array.from(shuffle(singleTargets).slice(0, attacks.singles)) };
+
+  // Planted accounts: farm accounts of (a), the buyers' shared farm per network, popular non-members of (d).
+  const farmFirst = organicActors;
+  const poolStart = new Int32Array(NETWORKS.length + 1);
+  poolStart[0] = farmFirst + attacks.farmTargets * attacks.farmSize;
+  for (let net = 0; net < NETWORKS.length; net++) {
+    poolStart[net + 1] = poolStart[net] + (buyersOnNetwork[net] > 0 ? FARM_POOL_MIN + FARM_POOL_PER_BUYER * buyersOnNetwork[net] : 0);
+  }
+  const popularFirst = poolStart[NETWORKS.length];
+  const totalActors = popularFirst + attacks.squats;
+  if (totalActors > 0x7fffffff) throw new RangeError('generateNetwork: too many actors');
+  plantedNetwork = new Uint8Array(totalActors - organicActors).fill(probeNetwork);
+  for (let net = 0; net < NETWORKS.length; net++)
+    plantedNetwork.fill(net, poolStart[net] - organicActors, poolStart[net + 1] - organicActors);
+  const squatted = Int32Array.from({ length: attacks.squats }, (_, k) => popularFirst + k);
+
+  // Public profiles, consistent with the hidden truth.
+  const ar = new Sfc32(seedLo, seedHi, STREAM_ACCOUNTS);
+  const accounts: SyntheticAccounts = {
+    real: new Uint8Array(totalActors),
+    hasEvidence: new Uint8Array(totalActors),
+    followers: new Int32Array(totalActors),
+    following: new Int32Array(totalActors),
+    posts: new Int32Array(totalActors),
+    accountAgeDays: new Int32Array(totalActors),
+    verified: new Uint8Array(totalActors),
+  };
+  accounts.followers.set(inf.followers);
+  accounts.following.set(inf.following);
+  accounts.accountAgeDays.set(inf.accountAgeDays);
+  accounts.verified.set(inf.verified);
+  inf.followers = accounts.followers.subarray(0, n);
+  inf.following = accounts.following.subarray(0, n);
+  inf.accountAgeDays = accounts.accountAgeDays.subarray(0, n);
+  inf.verified = accounts.verified.subarray(0, n);
+  /** A profile's posts: heavy-tailed, ~150 at the median for an account a year old or more. */
+  const profilePosts = (ageDays: number) => clampInt32(150 * exp(1.1 * ar.gauss()) * sqrt(min(1, ageDays / 365)));
+  const profile = (a: number, real: boolean, followers: number, following: number, posts: number, ageDays: number, verified: boolean) => {
+    accounts.real[a] = real ? 1 : 0;
+    accounts.hasEvidence[a] = 1;
+    accounts.followers[a] = followers;
+    accounts.following[a] = following;
+    accounts.posts[a] = posts;
+    accounts.accountAgeDays[a] = ageDays;
+    accounts.verified[a] = verified ? 1 : 0;
+  };
+  for (let i = 0; i < n; i++) {
+    accounts.real[i] = inf.isSpam[i] ? 0 : 1;
+    accounts.hasEvidence[i] = 1;
+    accounts.posts[i] = inf.isSpam[i] ? ar.below(4) : profilePosts(inf.accountAgeDays[i]);
+  }
+  for (let a = n; a < organicActors; a++) {
+    if (extra.isSpam[a - n]) {
+      // Young follow-spammers.
+      profile(a, false, ar.below(20), 200 + ar.below(3000), ar.below(5), 1 + ar.below(29), false);
+      continue;
+    }
+    const lurker = ar.float() < LURKER_SHARE;
+    const followers = clampInt32(80 * exp(1.5 * ar.gauss()));
+    const following = min(7500, clampInt32(150 * exp(0.9 * ar.gauss())));
+    const ageDays = 30 + floor(5000 * pow(ar.float(), 1.5));
+    const posts = profilePosts(ageDays);
+    const verified = ar.float() < 0.002;
+    if (lurker) accounts.real[a] = 1;
+    else profile(a, true, followers, following, posts, ageDays, verified);
+  }
+  // Fresh fakes made for one attack: days old, next to no followers, no posts.
+  for (let a = farmFirst; a < poolStart[0]; a++) profile(a, false, ar.below(3), ar.below(30), ar.below(2), ar.below(7), false);
+  // Bought farm accounts: weeks old, few followers, following under the follow-spam radar.
+  for (let a = poolStart[0]; a < popularFirst; a++) profile(a, false, ar.below(10), ar.below(150), ar.below(3), 3 + ar.below(60), false);
+  for (let a = popularFirst; a < totalActors; a++) {
+    profile(
+      a,
+      true,
+      clampInt32(200_000 * exp(ar.gauss())),
+      ar.below(2000),
+      1000 + ar.below(20_000),
+      1500 + ar.below(3500),
+      ar.float() < 0.5,
+    );
+  }
+  for (let k = 0; k < buyerCount; k++) inf.followers[buyers[k]] = clampInt32(inf.followers[buyers[k]] + boughtFollowers[k]);
+
+  // Planted interactions, shape by shape in PLANTED_SHAPES order.
+  const planted = new PlantedColumns();
+  const range = {} as Record<PlantedShape, { start: number; end: number }>;
+  let shapeStart = 0;
+  const endShape = (shape: PlantedShape) => {
+    range[shape] = { start: options.interactions + shapeStart, end: options.interactions + planted.length };
+    shapeStart = planted.length;
+  };
+  /** A reaction to `target` at about `wantedMs`: on its latest post by then, or at its first post if none is older. */
+  const react = (actor: number, target: number, kind: number, wantedMs: number): void => {
+    if (target >= n) {
+      planted.add(actor, target, kind, -1, wantedMs);
+      return;
+    }
+    let best = -1;
+    let bestAt = -Infinity;
+    let first = -1;
+    let firstAt = Infinity;
+    for (let p = postStart[target]; p < postStart[target + 1]; p++) {
+      const at = postedAt(p);
+      if (at <= wantedMs && at > bestAt) {
+        best = p;
+        bestAt = at;
+      }
+      if (at < firstAt) {
+        first = p;
+        firstAt = at;
+      }
+    }
+    if (best >= 0) planted.add(actor, target, kind, best, wantedMs);
+    else planted.add(actor, target, kind, first, firstAt);
+  };
+  const withinLast = (ms: number) => endMs - 1 - pr.below(ms - 1);
+  const anyTimeInWindow = () => windowStart + pr.below(windowMs);
+  /** `count` distinct members of `pool`, none equal to `not`. */
+  const distinctFrom = (pool: Int32Array, count: number, not: number): number[] => {
+    if (count > pool.length - 1) tooSmall('accounts');
+    const chosen = new Set<number>();
+    while (chosen.size < count) {
+      const a = pool[pr.below(pool.length)];
+      if (a !== not) chosen.add(a);
+    }
+    return [...chosen];
+  };
+
+  // (f) Buyers: each engaged by distinct accounts of its network's farm; each farm account also likes
+  // two of the network's 100 most popular accounts, as camouflage.
+  for (let k = 0; k < buyerCount; k++) {
+    const b = buyers[k];
+    const net = inf.network[b];
+    const pool = Int32Array.from({ length: poolStart[net + 1] - poolStart[net] }, (_, j) => poolStart[net] + j);
+    for (const fake of distinctFrom(pool, boughtEngagers[k], -1)) {
+      for (let times = 1 + pr.below(2); times > 0; times--) react(fake, b, pr.float() < 0.6 ? KIND.LIKE : KIND.RESHARE, anyTimeInWindow());
+    }
+  }
+  for (let fake = poolStart[0]; fake < popularFirst; fake++) {
+    const net = plantedNetwork[fake - organicActors];
+    const top = min(100, groupSize(byNetwork, net));
+    for (let k = 0; k < 2; k++) react(fake, byNetwork.member[byNetwork.start[net] + pr.below(top)], KIND.LIKE, anyTimeInWindow());
+  }
+  endShape('buyers');
+
+  // Real accounts of the attacked network, and the established ones among those who never signed up.
+  const realOnProbe: number[] = [];
+  const established: number[] = [];
+  if (planting) {
+    for (let a = 0; a < organicActors; a++) {
+      if (actorNetwork(a) !== probeNetwork || !accounts.real[a] || (a < n && reserved[a])) continue;
+      realOnProbe.push(a);
+      if (
+        a >= n &&
+        accounts.hasEvidence[a] &&
+        accounts.accountAgeDays[a] >= ESTABLISHED.ageDays &&
+        accounts.followers[a] >= ESTABLISHED.followers &&
+        accounts.posts[a] >= ESTABLISHED.posts
+      ) {
+        established.push(a);
+      }
+    }
+  }
+  const realPool = Int32Array.from(realOnProbe);
+  const establishedPool = Int32Array.from(established);
+
+  // (d) Popular accounts that never signed up: each engaged by POPULAR_ENGAGERS real accounts, with repeats.
+  for (const account of squatted) {
+    for (const engager of distinctFrom(realPool, min(POPULAR_ENGAGERS, realPool.length - 1), -1)) {
+      for (let times = min(20, repeats(pr)); times > 0; times--) {
+        const roll = pr.float();
+        react(engager, account, roll < 0.6 ? KIND.LIKE : roll < 0.85 ? KIND.RESHARE : KIND.REPLY, anyTimeInWindow());
+      }
+    }
+  }
+  endShape('popular');
+
+  // (a) Farms: farmSize fresh accounts per target, one reshare each, in the last 3 days.
+  farmTargets.forEach((target, k) => {
+    for (let j = 0; j < attacks.farmSize; j++) react(farmFirst + k * attacks.farmSize + j, target, KIND.RESHARE, withinLast(3 * DAY_MS));
+  });
+  endShape('farms');
+  // (b) The control: organicSize established accounts per target, one reshare each, in the last 3 days.
+  for (const target of organicTargets) {
+    for (const engager of distinctFrom(establishedPool, attacks.organicSize, -1))
+      react(engager, target, KIND.RESHARE, withinLast(3 * DAY_MS));
+  }
+  endShape('organic');
+  // (c) Pods: every member reshares every other member once a day; and the comparisons, each reshared
+  // once a day by podSize - 1 established accounts of their own.
+  const daily = (engagers: ArrayLike<number>, target: number) => {
+    for (let d = 0; d < options.windowDays; d++) {
+      for (let k = 0; k < engagers.length; k++) react(engagers[k], target, KIND.RESHARE, endMs - d * DAY_MS - 1 - pr.below(DAY_MS - 1));
+    }
+  };
+  for (let p = 0; p < attacks.pods; p++) {
+    const members = podMembers.subarray(p * attacks.podSize, (p + 1) * attacks.podSize);
+    for (const target of members)
+      daily(
+        members.filter((m) => m !== target),
+        target,
+      );
+  }
+  endShape('pods');
+  for (const target of podComparisons) daily(distinctFrom(establishedPool, attacks.podSize - 1, -1), target);
+  endShape('podComparisons');
+  // (e) Hub events: the network's most popular accounts in turn, one reshare each, in the last 12 hours.
+  const topAccounts: number[] = [];
+  for (let k = byNetwork.start[probeNetwork]; k < byNetwork.start[probeNetwork + 1] && topAccounts.length < TOP_ACCOUNTS; k++) {
+    if (!reserved[byNetwork.member[k]]) topAccounts.push(byNetwork.member[k]);
+  }
+  const hubEvents = { actor: new Int32Array(attacks.hubEvents), target: hubTargets };
+  hubTargets.forEach((target, k) => {
+    hubEvents.actor[k] = topAccounts[k % topAccounts.length];
+    react(hubEvents.actor[k], target, KIND.RESHARE, withinLast(DAY_MS / 2));
+  });
+  endShape('hubEvents');
+  // Single random interactions: an actor drawn by activity, on the target's network.
+  if (attacks.singles > 0) {
+    const cumulativeActivity = new Float64Array(organicActors);
+    for (let a = 0, acc = 0; a < organicActors; a++) cumulativeActivity[a] = acc += activity[a];
+    singles.target.forEach((target, k) => {
+      for (let attempt = 0; ; attempt++) {
+        const u = pr.float() * totalActivity;
+        let lo = 0;
+        let hi = organicActors - 1;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (cumulativeActivity[mid] > u) hi = mid;
+          else lo = mid + 1;
+        }
+        if (lo !== target && actorNetwork(lo) === inf.network[target]) {
+          singles.actor[k] = lo;
+          break;
+        }
+        if (attempt === 10_000) tooSmall('actors on a network');
+      }
+      react(singles.actor[k], target, KIND.RESHARE, withinLast(DAY_MS / 2));
+    });
+  }
+  endShape('singles');
+  const plantedInteractions = planted.length;
+  const interactionCount = options.interactions + plantedInteractions;
+
+  const plantedShapes: SyntheticPlanted = {
+    range,
+    populationEnd: range.popular.end,
+    reserved,
+    farmTargets,
+    organicTargets,
+    podMembers,
+    podComparisons,
+    squatters,
+    squatted,
+    hubEvents,
+    singles,
+    buyers,
+    boughtFollowers,
+    boughtEngagers,
+  };
+  /** The organic target picker, kept off the reserved influencers. */
+  const pickOrganicTarget = planting
+    ? (actor: number, r: Sfc32): number => {
+        for (;;) {
+          const t = pickTarget(actor, r);
+          if (!reserved[t]) return t;
+        }
+      }
+    : (actor: number, r: Sfc32): number => pickTarget(actor, r);
 
   function* posts(): Generator<PostChunk> {
     let author = 0;
@@ -708,13 +1248,13 @@ export function generateNetwork(input: SyntheticOptions): SyntheticNetwork {
       while (g >= cur.actorEnd) {
         cur.actor++;
         cur.cumulativeActivity += activity[cur.actor];
-        cur.actorEnd = cur.actor === actors - 1 ? total : min(total, floor(cur.cumulativeActivity * perActivity + cur.offset));
+        cur.actorEnd = cur.actor === organicActors - 1 ? total : min(total, floor(cur.cumulativeActivity * perActivity + cur.offset));
         cur.pairLeft = 0;
       }
       const actor = cur.actor;
       if (cur.pairLeft === 0) {
         // One (actor, target) pair gives a heavy-tailed run of repeats (spam: always one).
-        cur.target = pickTarget(actor, r);
+        cur.target = pickOrganicTarget(actor, r);
         cur.pairLeft = actorClass[actor] === CLASS_SPAM ? 1 : repeats(r);
       }
       cur.pairLeft--;
@@ -750,8 +1290,8 @@ export function generateNetwork(input: SyntheticOptions): SyntheticNetwork {
   function* interactions(): Generator<InteractionChunk> {
     const rng = new Sfc32(seedLo, seedHi, STREAM_INTERACTIONS);
     const cur: Cursor = { rng, actor: -1, actorEnd: 0, cumulativeActivity: 0, offset: rng.float(), target: 0, pairLeft: 0 };
-    for (let first = 0; first < total; first += options.chunkSize) {
-      const len = min(options.chunkSize, total - first);
+    for (let first = 0; first < interactionCount; first += options.chunkSize) {
+      const len = min(options.chunkSize, interactionCount - first);
       const chunk: InteractionChunk = {
         actor: new Int32Array(len),
         target: new Int32Array(len),
@@ -759,9 +1299,71 @@ export function generateNetwork(input: SyntheticOptions): SyntheticNetwork {
         post: new Int32Array(len),
         occurredAtMs: new Float64Array(len),
       };
-      fill(cur, chunk, first, len);
+      // Organic interactions first, then the planted ones, in whole chunks.
+      const organic = max(0, min(len, total - first));
+      if (organic > 0) fill(cur, chunk, first, organic);
+      if (organic < len) {
+        const from = first + organic - total;
+        const to = first + len - total;
+        chunk.actor.set(planted.actor.subarray(from, to), organic);
+        chunk.target.set(planted.target.subarray(from, to), organic);
+        chunk.kind.set(planted.kind.subarray(from, to), organic);
+        chunk.post.set(planted.post.subarray(from, to), organic);
+        chunk.occurredAtMs.set(planted.occurredAtMs.subarray(from, to), organic);
+      }
       yield chunk;
     }
+  }
+
+  function futureEngagers(days = 30): Int32Array {
+    if (!(days > 0)) throw new RangeError('futureEngagers: days must be positive');
+    // Audiences persist: each real account that engaged a target in the window comes back with a
+    // probability that grows with how often it engaged; new engagers come from the window's own
+    // process (the same accounts, activity and popularity), scaled to `days`, with its own stream.
+    // Actor by actor, so one "last engager" per target tells a new engager from one already counted.
+    const r = new Sfc32(seedLo, seedHi, STREAM_FUTURE);
+    const scale = days / options.windowDays;
+    const futureTotal = round(total * scale * FUTURE_NEW_SHARE);
+    const perFuture = totalActivity > 0 ? futureTotal / totalActivity : 0;
+    const offset = r.float();
+    const engagers = new Int32Array(n);
+    const lastEngager = new Int32Array(n).fill(-1);
+    const count = (a: number, t: number) => {
+      if (lastEngager[t] !== a) {
+        lastEngager[t] = a;
+        engagers[t]++;
+      }
+    };
+    const past = new Map<number, number>();
+    const organic = interactions()[Symbol.iterator]();
+    let chunk: InteractionChunk | null = null;
+    let k = 0;
+    let seen = 0;
+    let cumulative = 0;
+    let done = 0;
+    for (let a = 0; a < organicActors; a++) {
+      const real = accounts.real[a] === 1;
+      past.clear();
+      for (; seen < total; seen++, k++) {
+        if (!chunk || k === chunk.actor.length) {
+          chunk = organic.next().value as InteractionChunk;
+          k = 0;
+        }
+        if (chunk.actor[k] !== a) break;
+        past.set(chunk.target[k], (past.get(chunk.target[k]) ?? 0) + 1);
+      }
+      for (const [t, times] of past) if (r.float() >= pow(FUTURE_RETURN_MISS, times * scale * 3) && real) count(a, t);
+      cumulative += activity[a];
+      const end = a === organicActors - 1 ? futureTotal : min(futureTotal, floor(cumulative * perFuture + offset));
+      const spam = actorClass[a] === CLASS_SPAM;
+      for (let left = end - done; left > 0;) {
+        const t = pickOrganicTarget(a, r);
+        left -= spam ? 1 : repeats(r);
+        if (real) count(a, t);
+      }
+      done = max(done, end);
+    }
+    return engagers;
   }
 
   const prefix = options.idPrefix;
@@ -771,15 +1373,20 @@ export function generateNetwork(input: SyntheticOptions): SyntheticNetwork {
 
   return {
     options,
-    actors,
+    actors: totalActors,
     influencers: inf,
     extraActors: extra,
+    plantedActors: { first: organicActors, network: plantedNetwork },
+    accounts,
+    planted: plantedShapes,
+    interactionCount,
+    futureEngagers,
     postCount,
     postStart,
     posts,
     interactions,
     handle: (a) => {
-      checkIndex('actor', a, actors);
+      checkIndex('actor', a, totalActors);
       return `${prefix}u${String(a).padStart(7, '0')}`;
     },
     postExternalId: (post) => {
@@ -787,7 +1394,7 @@ export function generateNetwork(input: SyntheticOptions): SyntheticNetwork {
       return `${prefix}p${post}`;
     },
     interactionExternalId: (i) => {
-      checkIndex('interaction', i, options.interactions);
+      checkIndex('interaction', i, interactionCount);
       return `${prefix}i${i}`;
     },
     postAuthor,
@@ -797,12 +1404,12 @@ export function generateNetwork(input: SyntheticOptions): SyntheticNetwork {
     },
     postTopic: (post) => topicOfPost(post, postAuthor(post)),
     actorNetwork: (a) => {
-      checkIndex('actor', a, actors);
+      checkIndex('actor', a, totalActors);
       return actorNetwork(a);
     },
     isSpamActor: (a) => {
-      checkIndex('actor', a, actors);
-      return actorClass[a] === CLASS_SPAM;
+      checkIndex('actor', a, totalActors);
+      return a < organicActors && actorClass[a] === CLASS_SPAM;
     },
   };
 }

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import type { Logger } from '../../../core/logger';
 import { copyIn } from '../../../core/pg-binary-copy';
 import { handleHash } from '../actor-key';
-import { COUNTRIES, generateNetwork, LANGUAGES, NETWORKS, type SyntheticNetwork } from './network-generator';
+import { COUNTRIES, generateNetwork, LANGUAGES, NETWORKS, type AttackOptions, type SyntheticNetwork } from './network-generator';
 
 export interface SeedOptions {
   influencers: number;
@@ -11,11 +11,15 @@ export interface SeedOptions {
   seed: number;
   /** End of the activity window (exclusive); default: today 00:00 UTC, so yesterday's run sees it all. */
   endMs?: number;
+  /** Planted attacks (see network-generator.ts); none by default. */
+  attacks?: AttackOptions;
 }
 
 export interface SeedReport {
   influencers: number;
   actors: number;
+  /** Accounts a connector has described (rows of account_snapshots). */
+  snapshots: number;
   posts: number;
   interactions: number;
   seconds: number;
@@ -45,8 +49,9 @@ async function reserveIds(client: Client, table: string, count: number): Promise
 
 /**
  * Writes a deterministic synthetic network (see network-generator.ts) with binary COPY, in one
- * transaction: opted-in influencers without logins, their social accounts, the actors (graph
- * nodes) of everyone, posts and interactions. Secondary indexes of the activity tables are
+ * transaction: opted-in influencers without logins, their social accounts (VERIFIED by an
+ * operator; a planted squatter's claim PENDING), the actors (graph nodes) of everyone, the
+ * connector snapshots of every account that has one, posts and interactions. Secondary indexes of the activity tables are
  * dropped for the load and rebuilt after it, which is much faster than maintaining them row by
  * row; the transaction makes that safe. Needs empty activity tables.
  */
@@ -72,6 +77,7 @@ export async function seedSyntheticNetwork(databaseUrl: string, options: SeedOpt
       topicFamilies: topics.map((t) => families.indexOf(t.family)),
       endMs,
       idPrefix: `s${options.seed}-`,
+      attacks: options.attacks,
     });
     // Generated topic t (1-based) is topics[t - 1] in the database.
     const topicId = (t: number) => topics[t - 1].id;
@@ -89,21 +95,23 @@ export async function seedSyntheticNetwork(databaseUrl: string, options: SeedOpt
     const actorBase = await reserveIds(client, 'actors', network.actors);
     const postBase = await reserveIds(client, 'posts', network.postCount);
     await writeInfluencers(client, network, options.seed, actorBase, endMs);
-    log.info({ seconds: seconds(started) }, 'seed: influencers, accounts and actors written');
+    const snapshots = await writeSnapshots(client, network, actorBase, endMs);
+    log.info({ seconds: seconds(started), snapshots }, 'seed: influencers, accounts, actors and snapshots written');
     await writePosts(client, network, actorBase, postBase, topicId);
     log.info({ seconds: seconds(started), posts: network.postCount }, 'seed: posts written');
     await writeInteractions(client, network, actorBase, postBase);
-    log.info({ seconds: seconds(started), interactions: options.interactions }, 'seed: interactions written');
+    log.info({ seconds: seconds(started), interactions: network.interactionCount }, 'seed: interactions written');
 
     for (const index of indexes) await client.query(index.indexdef);
     await client.query('COMMIT');
-    await client.query('ANALYZE actors, posts, interactions, influencers, social_accounts');
+    await client.query('ANALYZE actors, posts, interactions, influencers, social_accounts, account_snapshots');
     log.info({ seconds: seconds(started) }, 'seed: indexes rebuilt');
     return {
       influencers: options.influencers,
       actors: network.actors,
+      snapshots,
       posts: network.postCount,
-      interactions: options.interactions,
+      interactions: network.interactionCount,
       seconds: seconds(started),
       runDate: new Date(endMs - DAY_MS).toISOString().slice(0, 10),
     };
@@ -148,27 +156,72 @@ async function writeInfluencers(client: Client, network: SyntheticNetwork, seed:
       if (a % ROWS_PER_YIELD === 0) yield;
     }
   });
+  // Every influencer's own account, proven by an operator; then each planted squatter's claim on a
+  // popular account it does not own, unproven (the figures it declares are the account's own).
+  const { squatters, squatted } = network.planted;
+  const acc = network.accounts;
   await copyIn(
     client,
-    'social_accounts (id, influencer_id, network, handle, followers, following, account_created_at, verified, actor_id, created_at, updated_at)',
+    `social_accounts (id, influencer_id, network, handle, followers, following, account_created_at, verified, actor_id,
+       status, verification_code, verified_at, verification_method, created_at, updated_at)`,
     function* (w) {
-      for (let i = 0; i < count; i++) {
-        w.row(11, 200)
-          .bytes(stableUuid(`social-account:${seed}:${i}`))
-          .bytes(ids[i])
-          .text(NETWORKS[inf.network[i]])
-          .text(network.handle(i).toLowerCase())
-          .int32(inf.followers[i])
-          .int32(inf.following[i])
-          .timestampMs(endMs - inf.accountAgeDays[i] * DAY_MS)
-          .bool(inf.verified[i] === 1)
-          .int32(actorBase + 1 + i)
-          .timestampMs(createdAt)
-          .timestampMs(createdAt);
-        if (i % ROWS_PER_YIELD === 0) yield;
+      for (let k = 0; k < count + squatters.length; k++) {
+        const claim = k >= count;
+        const influencer = claim ? squatters[k - count] : k;
+        const account = claim ? squatted[k - count] : k;
+        w.row(15, 240)
+          .bytes(stableUuid(claim ? `social-account-claim:${seed}:${k - count}` : `social-account:${seed}:${k}`))
+          .bytes(ids[influencer])
+          .text(NETWORKS[network.actorNetwork(account)])
+          .text(network.handle(account).toLowerCase())
+          .int32(acc.followers[account])
+          .int32(acc.following[account])
+          .timestampMs(endMs - acc.accountAgeDays[account] * DAY_MS)
+          .bool(acc.verified[account] === 1)
+          .int32(actorBase + 1 + account);
+        if (claim)
+          w.text('PENDING')
+            .text(verificationCode(`claim:${seed}:${k - count}`))
+            .null()
+            .null();
+        else w.text('VERIFIED').null().timestampMs(createdAt).text('OPERATOR');
+        w.timestampMs(createdAt).timestampMs(createdAt);
+        if (k % ROWS_PER_YIELD === 0) yield;
       }
     },
   );
+}
+
+/** A one-time code in the format social_accounts holds (perks- and 10 base-32 letters), stable per name. */
+function verificationCode(name: string): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  const bytes = createHash('sha256').update(name).digest();
+  return `perks-${Array.from(bytes.subarray(0, 10), (b) => alphabet[b & 31]).join('')}`;
+}
+
+/** The connector snapshot of every account that has one, observed at the end of the window. */
+async function writeSnapshots(client: Client, network: SyntheticNetwork, actorBase: number, endMs: number): Promise<number> {
+  const acc = network.accounts;
+  let rows = 0;
+  await copyIn(
+    client,
+    'account_snapshots (actor_id, followers, following, posts, account_created_at, verified, observed_at)',
+    function* (w) {
+      for (let a = 0; a < network.actors; a++) {
+        if (!acc.hasEvidence[a]) continue;
+        w.row(7, 80)
+          .int32(actorBase + 1 + a)
+          .int32(acc.followers[a])
+          .int32(acc.following[a])
+          .int32(acc.posts[a])
+          .timestampMs(endMs - acc.accountAgeDays[a] * DAY_MS)
+          .bool(acc.verified[a] === 1)
+          .timestampMs(endMs);
+        if (++rows % ROWS_PER_YIELD === 0) yield;
+      }
+    },
+  );
+  return rows;
 }
 
 async function writePosts(
