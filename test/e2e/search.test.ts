@@ -108,12 +108,19 @@ describe('targeting, agency search and eligibility over a scored synthetic netwo
     // Thresholds right at stored values test the rounding boundary of MIN_REACH and the >= of MIN_SCORE.
     const reaches = [...facts.values()].map((f) => Math.round(f.reach!));
     const scores = [...facts.values()].map((f) => f.score!);
+    // Audience qualities as stored (reals): a threshold right at one tests the SQL face's real comparison.
+    const qualities = [...facts.values()].map((f) => f.audienceQuality!);
+    expect(new Set(qualities).size).toBeGreaterThan(100);
 
     let informative = 0;
     for (let round = 0; round < 40; round++) {
       const targeting: Targeting = [];
       if (rand() < 0.6) targeting.push({ code: 'MIN_SCORE' as never, args: { min: pick(scores, 1)[0] } } as never);
       if (rand() < 0.5) targeting.push({ code: 'MIN_REACH', args: { min: Math.max(1, pick(reaches, 1)[0]) } } as never);
+      if (rand() < 0.4) {
+        const min = rand() < 0.5 ? pick(qualities, 1)[0] : Math.round(rand() * 100) / 100;
+        targeting.push({ code: 'MIN_AUDIENCE_QUALITY', args: { min } } as never);
+      }
       if (rand() < 0.6) {
         const slugs = [...new Set(pick(topicSlugs.slice(0, 30), 1 + Math.floor(rand() * 3)))].sort();
         const topicIds = slugs.map((slug) => topicIdOf.get(slug)!);

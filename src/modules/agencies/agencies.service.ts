@@ -68,6 +68,8 @@ function searchHit(r: SearchRow, run: { id: number; runDate: string }): SearchHi
     engagers: r.engagers,
     reactions: r.reactions,
     posts: r.posts,
+    audienceQuality: r.audienceQuality,
+    credibleEngagers: r.credibleEngagers,
   };
   return { influencer, score, cursor: encodeCursor([Number(r.sort), r.influencerId]) };
 }
@@ -119,7 +121,8 @@ export class AgenciesService {
     const limit = params.add(args.first + 1, 'int');
     const pageSql = `SELECT s.influencer_id AS "influencerId", ${sort} AS sort, s.score, s.reach, s.amplification, s.authority,
               s.reach_raw AS "reachRaw", s.amplification_raw AS "amplificationRaw", s.authority_raw AS "authorityRaw",
-              s.engagers, s.reactions, s.posts, inf.user_id AS "userId", inf.display_name AS "displayName", inf.country,
+              s.engagers, s.reactions, s.posts, s.audience_quality AS "audienceQuality", s.credible_engagers AS "credibleEngagers",
+              inf.user_id AS "userId", inf.display_name AS "displayName", inf.country,
               inf.language, inf.opted_in_at AS "optedInAt", inf.created_at AS "createdAt", inf.updated_at AS "updatedAt"
        FROM ${from} JOIN influencers inf ON inf.id = s.influencer_id
        WHERE ${where} ${keyset}

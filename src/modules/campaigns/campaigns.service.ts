@@ -322,6 +322,9 @@ export class CampaignsService {
       targeting.push({ code: ConditionCode.COUNTRIES, args: { codes: unique(input.countries.map((c) => c.toUpperCase())) } });
     if (input.networks != null) targeting.push({ code: ConditionCode.NETWORKS, args: { networks: unique(input.networks) } });
     if (input.minReach != null) targeting.push({ code: ConditionCode.MIN_REACH, args: { min: input.minReach } });
+    if (input.minAudienceQuality != null) {
+      targeting.push({ code: ConditionCode.MIN_AUDIENCE_QUALITY, args: { min: input.minAudienceQuality } });
+    }
     if (input.excludedInfluencerIds != null && input.excludedInfluencerIds.length > 0) {
       targeting.push({
         code: ConditionCode.EXCLUDED_INFLUENCERS,
@@ -370,12 +373,14 @@ export function targetingView(targeting: Targeting): TargetingView {
     countries: null,
     networks: null,
     minReach: null,
+    minAudienceQuality: null,
     excludedInfluencerIds: null,
     conditions: targeting.map((c) => c.code),
   } satisfies TargetingView);
   for (const c of targeting) {
     if (c.code === ConditionCode.MIN_SCORE) view.minScore = c.args.min;
     if (c.code === ConditionCode.MIN_REACH) view.minReach = c.args.min;
+    if (c.code === ConditionCode.MIN_AUDIENCE_QUALITY) view.minAudienceQuality = c.args.min;
     if (c.code === ConditionCode.TOPICS)
       view.topics = Object.assign(new TopicTargeting(), { slugs: c.args.slugs, minTopicScore: c.args.minTopicScore });
     if (c.code === ConditionCode.COUNTRIES) view.countries = c.args.codes;

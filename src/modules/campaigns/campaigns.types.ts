@@ -3,6 +3,7 @@ import {
   ArrayNotEmpty,
   IsDate,
   IsInt,
+  IsNumber,
   IsISO31661Alpha2,
   IsOptional,
   IsUUID,
@@ -12,7 +13,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection, PageArgs } from '../../core/connection';
 import { Network } from '../influencers/network';
 import { Campaign, CampaignStatus, PerkKind } from './campaign.entity';
@@ -70,6 +71,16 @@ export class TargetingInput {
   @Max(100, SCORE_MESSAGE('minReach'))
   minReach?: number;
 
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Minimum audience quality, 0-1: the credible share of the engagement (e.g. 0.6 for 60%)',
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'minAudienceQuality must be a number between 0 and 1' })
+  @Min(0, { message: 'minAudienceQuality must be between 0 and 1 (a share, e.g. 0.6 for 60%)' })
+  @Max(1, { message: 'minAudienceQuality must be between 0 and 1 (a share, e.g. 0.6 for 60%)' })
+  minAudienceQuality?: number;
+
   @Field(() => [ID], { nullable: true, description: 'Influencers never to target' })
   @IsOptional()
   @ArrayMaxSize(1000, { message: 'excludedInfluencerIds may list at most 1,000 influencers' })
@@ -102,6 +113,9 @@ export class TargetingView {
 
   @Field(() => Int, { nullable: true })
   minReach: number | null;
+
+  @Field(() => Float, { nullable: true })
+  minAudienceQuality: number | null;
 
   @Field(() => [ID], { nullable: true })
   excludedInfluencerIds: string[] | null;

@@ -12,6 +12,7 @@ export enum ConditionCode {
   COUNTRIES = 'COUNTRIES',
   NETWORKS = 'NETWORKS',
   MIN_REACH = 'MIN_REACH',
+  MIN_AUDIENCE_QUALITY = 'MIN_AUDIENCE_QUALITY',
   EXCLUDED_INFLUENCERS = 'EXCLUDED_INFLUENCERS',
 }
 
@@ -21,6 +22,7 @@ export interface ConditionArgs {
   [ConditionCode.COUNTRIES]: { codes: string[] };
   [ConditionCode.NETWORKS]: { networks: Network[] };
   [ConditionCode.MIN_REACH]: { min: number };
+  [ConditionCode.MIN_AUDIENCE_QUALITY]: { min: number };
   [ConditionCode.EXCLUDED_INFLUENCERS]: { ids: string[] };
 }
 
@@ -34,6 +36,8 @@ export interface InfluencerFacts {
   score: number | null;
   /** The reach component, unrounded, as stored. */
   reach: number | null;
+  /** The credible share of the engagement (0..1) as stored (a real); null for runs of score model 1. */
+  audienceQuality: number | null;
   country: string | null;
   networks: string[];
   /** Topic slug -> topic score, for topics the influencer has a score on. */
@@ -77,6 +81,10 @@ const list = (values: string[]) =>
 /** Math.round(x) >= min exactly when x >= min - 0.5: the stored value is compared, the rounded one shown. */
 const roundedAtLeast = (value: number, min: number) => value >= min - 0.5;
 
+/** The SQL face compares two reals (the stored column and the argument cast to real): so does this one. */
+const realAtLeast = (value: number, min: number) => Math.fround(value) >= Math.fround(min);
+const percent = (x: number) => `${Math.round(x * 100)}%`;
+
 export const CONDITIONS: { [C in ConditionCode]: ConditionDefinition<C> } = {
   [ConditionCode.MIN_SCORE]: {
     code: ConditionCode.MIN_SCORE,
@@ -90,6 +98,17 @@ export const CONDITIONS: { [C in ConditionCode]: ConditionDefinition<C> } = {
     sql: ({ min }, s) => `${s.scores}.reach >= ${s.params.add(min - 0.5, 'float8')}`,
     explain: ({ min }, f) =>
       f.reach !== null && roundedAtLeast(f.reach, min) ? null : `reach ${Math.round(f.reach ?? 0)} is below ${min}`,
+  },
+  [ConditionCode.MIN_AUDIENCE_QUALITY]: {
+    code: ConditionCode.MIN_AUDIENCE_QUALITY,
+    description: 'Audience quality (the credible share of the engagement) at least min (0-1)',
+    sql: ({ min }, s) => `${s.scores}.audience_quality >= ${s.params.add(min, 'real')}`,
+    explain: ({ min }, f) =>
+      f.audienceQuality !== null && realAtLeast(f.audienceQuality, min)
+        ? null
+        : f.audienceQuality === null
+          ? `audience quality not measured yet (the current scores predate it); the campaign asks for ${percent(min)}`
+          : `audience quality ${percent(f.audienceQuality)} is below ${percent(min)}`,
   },
   [ConditionCode.TOPICS]: {
     code: ConditionCode.TOPICS,
@@ -120,10 +139,10 @@ export const CONDITIONS: { [C in ConditionCode]: ConditionDefinition<C> } = {
   },
   [ConditionCode.NETWORKS]: {
     code: ConditionCode.NETWORKS,
-    description: 'Has a connected account on one of the networks',
+    description: 'Has a proven (verified) account on one of the networks',
     sql: ({ networks }, s) =>
-      `EXISTS (SELECT 1 FROM social_accounts sa WHERE sa.influencer_id = ${s.scores}.influencer_id AND sa.network = ANY(${s.params.add(networks, 'network[]')}))`,
-    explain: ({ networks }, f) => (networks.some((n) => f.networks.includes(n)) ? null : `no connected account on ${list(networks)}`),
+      `EXISTS (SELECT 1 FROM social_accounts sa WHERE sa.influencer_id = ${s.scores}.influencer_id AND sa.status = 'VERIFIED' AND sa.network = ANY(${s.params.add(networks, 'network[]')}))`,
+    explain: ({ networks }, f) => (networks.some((n) => f.networks.includes(n)) ? null : `no verified account on ${list(networks)}`),
   },
   [ConditionCode.EXCLUDED_INFLUENCERS]: {
     code: ConditionCode.EXCLUDED_INFLUENCERS,

@@ -1,5 +1,5 @@
 import type { GraphQLObjectType, GraphQLSchema } from 'graphql';
-import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Float, Int, Resolver, Root } from 'type-graphql';
 import { Role } from '../../core/context';
 import { Influencer } from '../influencers/influencer.entity';
 import type { ModuleContext } from '../loaders';
@@ -30,6 +30,14 @@ export class InfluencerScoreResolver {
   @FieldResolver(() => Int, { nullable: true, description: 'Weighted PageRank of the engagement graph (1-100)' })
   authority(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Maybe<number | null> {
     return withScore(ctx, influencer, SCORE_FIELDS.authority);
+  }
+
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description: 'Audience quality, 0-1: the credible share of the engagement behind the score (null before a run of score model 2)',
+  })
+  audienceQuality(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Maybe<number | null> {
+    return withScore(ctx, influencer, SCORE_FIELDS.audienceQuality);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'The run date of the scores shown' })
@@ -71,6 +79,7 @@ const SCORE_FIELDS = {
   reach: (row: ScoreRow | null) => rounded(row?.reach),
   amplification: (row: ScoreRow | null) => rounded(row?.amplification),
   authority: (row: ScoreRow | null) => rounded(row?.authority),
+  audienceQuality: (row: ScoreRow | null) => (row?.audienceQuality == null ? null : Math.round(row.audienceQuality * 1000) / 1000),
   scoredOn: (row: ScoreRow | null) => row?.runDate ?? null,
 };
 

@@ -20,11 +20,15 @@ export interface ScoreRow {
   engagers: number;
   reactions: number;
   posts: number;
+  /** Null for runs of score model 1, which did not measure them. */
+  audienceQuality: number | null;
+  credibleEngagers: number | null;
 }
 
 const SCORE_COLUMNS = `s.influencer_id AS "influencerId", s.run_id AS "runId", to_char(r.run_date, 'YYYY-MM-DD') AS "runDate",
   s.score, s.reach, s.amplification, s.authority, s.reach_raw AS "reachRaw", s.amplification_raw AS "amplificationRaw",
-  s.authority_raw AS "authorityRaw", s.engagers, s.reactions, s.posts`;
+  s.authority_raw AS "authorityRaw", s.engagers, s.reactions, s.posts, s.audience_quality AS "audienceQuality",
+  s.credible_engagers AS "credibleEngagers"`;
 
 /** The decayed kind weight of an interaction row `i` at the end of a window, in SQL (same constants as the model). */
 function weightSql(windowEndIso: string): string {
@@ -136,13 +140,15 @@ export class ScoreReader {
     );
     const window = windowOf(current.runDate);
     const [start, end] = [new Date(window.startMs).toISOString(), new Date(window.endMs).toISOString()];
-    const nodes = `SELECT actor_id FROM social_accounts WHERE influencer_id = $1 AND actor_id IS NOT NULL`;
+    // Only proven accounts count toward a score, so only theirs explain it.
+    const nodes = `SELECT actor_id FROM social_accounts WHERE influencer_id = $1 AND status = 'VERIFIED' AND actor_id IS NOT NULL`;
 
     const engagers: Array<{
       network: string;
       handle: string | null;
       display_name: string | null;
       interactions: number;
+      credibility: number | null;
       contribution: number;
     }> = await this.dataSource.query(
       `WITH e AS (
@@ -150,10 +156,11 @@ export class ScoreReader {
            FROM interactions i
            WHERE i.target_id IN (${nodes}) AND i.occurred_at >= $2 AND i.occurred_at < $3
            GROUP BY i.actor_id)
-         SELECT a.network, sa.handle, inf.display_name, e.interactions, e.weight * coalesce(ar.rank, 0) AS contribution
+         SELECT a.network, sa.handle, inf.display_name, e.interactions, ar.credibility,
+                e.weight * coalesce(ar.rank, 0) * coalesce(ar.credibility, 1) AS contribution
          FROM e JOIN actors a ON a.id = e.actor_id
          LEFT JOIN actor_ranks ar ON ar.run_id = $4 AND ar.actor_id = e.actor_id
-         LEFT JOIN social_accounts sa ON sa.actor_id = e.actor_id
+         LEFT JOIN social_accounts sa ON sa.actor_id = e.actor_id AND sa.status = 'VERIFIED'
          LEFT JOIN influencers inf ON inf.id = sa.influencer_id AND inf.opted_in_at IS NOT NULL
          ORDER BY contribution DESC, e.interactions DESC, e.actor_id
          LIMIT 5`,
@@ -178,7 +185,7 @@ export class ScoreReader {
       current.reach,
       current.reachRaw,
       PARAMS.weights.reach,
-      `${current.engagers} accounts engaged with you in the ${PARAMS.windowDays} days to ${current.runDate}; weighted for how selective they are, with followers as a small bonus, that is ${round1(current.reachRaw)} (40 points at ${PARAMS.reference.reach}, +20 per tenfold)`,
+      `${engagersSentence(current)}; weighted for how selective ${current.credibleEngagers === null ? 'they are' : 'and how credible they are'}, with followers as a small bonus, that is ${round1(current.reachRaw)} (40 points at ${PARAMS.reference.reach}, +20 per tenfold)`,
     );
     const amplification = component(
       current.amplification,
@@ -199,6 +206,11 @@ export class ScoreReader {
           reach: Math.round(current.reach) - Math.round(previous.reach),
           amplification: Math.round(current.amplification) - Math.round(previous.amplification),
           authority: Math.round(current.authority) - Math.round(previous.authority),
+          engagers: current.engagers - previous.engagers,
+          credibleEngagers:
+            current.credibleEngagers === null || previous.credibleEngagers === null
+              ? null
+              : current.credibleEngagers - previous.credibleEngagers,
         })
       : null;
     const summary = [
@@ -207,12 +219,17 @@ export class ScoreReader {
         : `Score ${current.score} = ${PARAMS.weights.authority} x authority ${authority.score} + ${PARAMS.weights.reach} x reach ${reach.score} + ${PARAMS.weights.amplification} x amplification ${amplification.score}, rounded, within ${PARAMS.floor}-100.`,
       ...(delta
         ? [
-            `${delta.score === 0 ? 'Unchanged' : delta.score > 0 ? `Up ${delta.score}` : `Down ${-delta.score}`} since ${delta.previousRunDate} (authority ${signed(delta.authority)}, reach ${signed(delta.reach)}, amplification ${signed(delta.amplification)}).`,
+            `${delta.score === 0 ? 'Unchanged' : delta.score > 0 ? `Up ${delta.score}` : `Down ${-delta.score}`} since ${delta.previousRunDate}: ${movedBy(delta)}.`,
           ]
         : []),
       reach.explanation,
       amplification.explanation,
       authority.explanation,
+      ...(current.audienceQuality === null
+        ? []
+        : [
+            `Audience quality ${Math.round(current.audienceQuality * 100)}%: the credible share of your engagement. Engagement from new, empty or unproven accounts, and from people you engage back in a closed circle, counts for less.`,
+          ]),
     ];
     return Object.assign(new ScoreExplanation(), {
       runDate: current.runDate,
@@ -220,6 +237,8 @@ export class ScoreReader {
       reach,
       amplification,
       authority,
+      audienceQuality: current.audienceQuality === null ? null : Math.round(current.audienceQuality * 1000) / 1000,
+      credibleEngagers: current.credibleEngagers,
       delta,
       topEngagers: engagers.map((e) =>
         Object.assign(new Engager(), {
@@ -227,6 +246,7 @@ export class ScoreReader {
           handle: e.display_name === null ? null : e.handle,
           displayName: e.display_name,
           interactions: e.interactions,
+          credibility: e.credibility === null ? null : Math.round(e.credibility * 100) / 100,
           share: total > 0 ? Math.round((e.contribution / total) * 1000) / 1000 : 0,
         }),
       ),
@@ -247,4 +267,28 @@ export class ScoreReader {
 
 function signed(n: number): string {
   return n > 0 ? `+${n}` : String(n);
+}
+
+/** "37 accounts engaged with you in the 90 days to 2026-12-01, 12 of them credible". */
+function engagersSentence(row: ScoreRow): string {
+  const credible = row.credibleEngagers === null ? '' : `, ${row.credibleEngagers} of them credible`;
+  return `${row.engagers} accounts engaged with you in the ${PARAMS.windowDays} days to ${row.runDate}${credible}`;
+}
+
+/** What moved a score, largest component change first: "authority +8, reach +2, amplification 0; 3 more credible engagers". */
+function movedBy(delta: ScoreDelta): string {
+  const parts = (
+    [
+      ['authority', delta.authority],
+      ['reach', delta.reach],
+      ['amplification', delta.amplification],
+    ] as const
+  )
+    .slice()
+    .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+    .map(([name, change]) => `${name} ${signed(change)}`);
+  const people = delta.credibleEngagers ?? delta.engagers;
+  const who = delta.credibleEngagers === null ? 'engagers' : 'credible engagers';
+  const engagers = people === 0 ? `no change in ${who}` : `${Math.abs(people)} ${people > 0 ? 'more' : 'fewer'} ${who}`;
+  return `${parts.join(', ')}; ${engagers}`;
 }

@@ -46,7 +46,7 @@ export async function writeSnapshot(
     async (c) => {
       await copyIn(c, t.scores, function* (w) {
         for (let i = 0; i < s.score.length; i++) {
-          w.row(12, 100)
+          w.row(14, 128)
             .int32(runId)
             .bytesAt(influencerIds, i * 16, 16)
             .int16(s.score[i])
@@ -58,7 +58,9 @@ export async function writeSnapshot(
             .float4(s.authorityRaw[i])
             .int32(s.engagers[i])
             .int32(s.reactions[i])
-            .int32(s.posts[i]);
+            .int32(s.posts[i])
+            .float4(s.audienceQuality[i])
+            .int32(s.credibleEngagers[i]);
           if (i % ROWS_PER_YIELD === 0) yield;
         }
       });
@@ -90,9 +92,9 @@ export async function writeSnapshot(
     },
     async (c) => {
       await copyIn(c, t.ranks, function* (w) {
-        const rank = result.nodeRank;
+        const { nodeRank: rank, credibility } = result;
         for (let n = 0; n < rank.length; n++) {
-          w.row(3, 40).int32(runId).int32(n).float8(rank[n]);
+          w.row(4, 48).int32(runId).int32(n).float8(rank[n]).float4(credibility[n]);
           if (n % ROWS_PER_YIELD === 0) yield;
         }
       });

@@ -48,6 +48,15 @@ export class ScoreRunStats {
   @Field(() => Int, { nullable: true })
   topicScores?: number;
 
+  @Field(() => Int, { nullable: true, description: 'Parts of the model computation that ran on a second thread' })
+  workerParts?: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Parts meant for a second thread that ran on the main thread instead (a worker failed); same result, slower',
+  })
+  threadFallbacks?: number;
+
   @Field(() => Float, { nullable: true })
   loadingSeconds?: number;
 

@@ -165,7 +165,9 @@ export class ScoringService {
 
       await this.progress(run.id, ScoreRunPhase.COMPUTING, 0.3);
       const computing = performance.now();
-      const result = computeScores(loaded.model);
+      const result = computeScores(loaded.model, {
+        onFallback: (parts) => log.warn({ runId: run.id, parts }, 'score model parts fell back from a worker thread to the main thread'),
+      });
       stats.computingSeconds = seconds(computing);
       Object.assign(stats, {
         influencers: loaded.model.influencers.count,
@@ -175,6 +177,8 @@ export class ScoringService {
         posts: loaded.model.posts.count,
         iterations: result.stats.iterations,
         topicScores: result.influencers.topicIds.length,
+        workerParts: result.stats.workerParts,
+        threadFallbacks: result.stats.threadFallbacks,
       });
 
       await this.progress(run.id, ScoreRunPhase.WRITING, 0.6);

@@ -67,6 +67,12 @@ export class ScoreDelta {
 
   @Field(() => Int)
   authority: number;
+
+  @Field(() => Int, { description: 'Change in the number of engagers' })
+  engagers: number;
+
+  @Field(() => Int, { nullable: true, description: 'Change in the number of credible engagers (null when either run predates model 2)' })
+  credibleEngagers: number | null;
 }
 
 @ObjectType({ description: 'An account whose interactions raised this score' })
@@ -82,6 +88,12 @@ export class Engager {
 
   @Field(() => Int, { description: 'Their interactions with you in the window' })
   interactions: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'How much their engagement counts, 0-1 (see docs/scoring.md); null before score model 2',
+  })
+  credibility: number | null;
 
   @Field(() => Float, { description: "Their share of the listed engagers' contribution (rank x saturated interaction weight), 0-1" })
   share: number;
@@ -124,6 +136,12 @@ export class ScoreExplanation {
 
   @Field(() => ScoreComponent)
   authority: ScoreComponent;
+
+  @Field(() => Float, { nullable: true, description: 'The credible share of the engagement, 0-1; null before score model 2' })
+  audienceQuality: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Engagers whose credibility is at least 0.5; null before score model 2' })
+  credibleEngagers: number | null;
 
   @Field(() => ScoreDelta, { nullable: true, description: 'Null on the first run that scored this influencer' })
   delta: ScoreDelta | null;

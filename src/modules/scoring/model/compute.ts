@@ -53,7 +53,7 @@ function indexOf(targets: Int32Array, node: number): number {
 /**
  * Version 2's rank of one node for its authority: its rank, with the part its largest single
  * engager gave it counted at most engagerCap times the rest (everyone else's part and its own
- * teleport share), so that one account (one interaction) can at most double an authority.
+ * teleport share), so that one account (one interaction) can at most quadruple an authority.
  */
 function boundedRank(received: NonNullable<Ranks['received']>, rank: Float64Array, node: number): number {
   const k = indexOf(received.targets, node);

@@ -36,7 +36,7 @@ export const PARAMS = {
 /** Credibility (model version 2): how much an engager's actions count, from evidence and trust earned. */
 export const CREDIBILITY = {
   /** Evidence quality of a node no connector has described (a person seen only as an actor). */
-  unknownEvidence: 0.02,
+  unknownEvidence: 0.01,
   /** Age at which an account's age no longer counts against it. */
   matureDays: 365,
   /** Followers and own posts that count as fully established (log-scaled below). */
@@ -51,7 +51,7 @@ export const CREDIBILITY = {
   /** A pair whose target engages its actor back counts this much (reciprocal engagement in a closed group). */
   mutualFactor: 0.15,
   /** One engager's counted contribution to an authority is at most this times everyone else's. */
-  engagerCap: 1,
+  engagerCap: 3,
   /**
    * Credible engagement (Σ selectivity x credibility) at which a score is fully believed: below
    * it, a score keeps only this share of its distance above the floor (a confidence ramp, so
