@@ -122,6 +122,19 @@ export function run(command: string, args: string[], env: Record<string, string>
   });
 }
 
+/** Runs a node script, its stderr shown, and resolves with what it printed on stdout (logs quieted to warnings). */
+export function runForOutput(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [command, ...args], {
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    child.once('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${path.basename(command)} exited with ${code}`))));
+  });
+}
+
 /**
  * What the seed writes; part of a cached database's name, so a database seeded by an older seed is
  * not reused (2: account snapshots and verified links). Older ones can be dropped.

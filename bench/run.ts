@@ -4,7 +4,10 @@ import { logger } from '../src/core/logger';
 import { createDataSource } from '../ormconfig';
 import { ScoringService } from '../src/modules/scoring/scoring.service';
 import { ScoreRunTrigger } from '../src/modules/scoring/score-run.entity';
-import { flag, graphql, load, seededDatabase, startApi } from './lib';
+import path from 'node:path';
+import { median } from '../src/modules/activity/synthetic/trust-figures';
+import { MODEL_VERSION, type ModelVersion } from '../src/modules/scoring/score-model';
+import { flag, graphql, load, runForOutput, seededDatabase, startApi } from './lib';
 import { benchClaims, benchMatching } from './matching';
 import { benchSearch } from './search';
 import { benchTrust } from './trust';
@@ -73,10 +76,16 @@ async function benchApi(): Promise<Record<string, unknown>> {
   }
 }
 
-async function benchScores(): Promise<Record<string, unknown>> {
+/**
+ * One score run (the child's part of `scores`): a full, fresh run of model `--version` on the
+ * cached database, its stats printed as the last line. A process per run, so that peak RSS is
+ * the run's own.
+ */
+async function scoreRunOnce(): Promise<Record<string, unknown>> {
   const influencers = flag('influencers', 100_000);
   const interactions = flag('interactions', 2_000_000);
   const seed = flag('seed', 1);
+  const version = flag('version', MODEL_VERSION) as ModelVersion;
   const { url, runDate } = await seededDatabase(influencers, interactions, seed);
   const dataSource = await createDataSource(url, 2).initialize();
   // A database cached by an older checkout is brought up to this one's schema first.
@@ -90,11 +99,10 @@ async function benchScores(): Promise<Record<string, unknown>> {
       await dataSource.query(`DROP TABLE IF EXISTS influencer_scores_r${id}, influencer_topic_scores_r${id}, actor_ranks_r${id}`);
     }
     await dataSource.query(`DELETE FROM score_runs`);
-    const scoring = new ScoringService(dataSource, queues, { databaseUrl: url, historyDays: 180 });
+    const scoring = new ScoringService(dataSource, queues, { databaseUrl: url, historyDays: 180, modelVersion: version });
     const requested = await scoring.requestRun(runDate, ScoreRunTrigger.ADMIN);
     const stats = await scoring.execute(requested.id, logger());
-    console.log(`score run over ${influencers} influencers / ${interactions} interactions:`, stats);
-    return { bench: 'scores', influencers, interactions, seed, ...stats, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+    return { version, ...stats, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
   } finally {
     await closeQueues(queues);
     await redis.quit();
@@ -102,9 +110,58 @@ async function benchScores(): Promise<Record<string, unknown>> {
   }
 }
 
+/**
+ * `scores [--versions 1,2] [--runs N]`: score runs of each model version, alternated (v1, v2, v1,
+ * v2 ...) so that a noisy machine weighs on both alike, each in its own process; prints every run
+ * and the medians per version side by side.
+ */
+async function benchScores(): Promise<Record<string, unknown>> {
+  const influencers = flag('influencers', 100_000);
+  const interactions = flag('interactions', 2_000_000);
+  const seed = flag('seed', 1);
+  const runs = flag('runs', 1);
+  const at = process.argv.indexOf('--versions');
+  const versions = (at > 0 ? process.argv[at + 1] : String(MODEL_VERSION)).split(',').map(Number);
+  await seededDatabase(influencers, interactions, seed);
+  const results: Array<Record<string, number>> = [];
+  const size = ['--influencers', String(influencers), '--interactions', String(interactions), '--seed', String(seed)];
+  for (let r = 0; r < runs; r++) {
+    for (const version of versions) {
+      const output = await runForOutput(path.join(__dirname, 'run.js'), ['score-run', ...size, '--version', String(version)]);
+      const figures = JSON.parse(output.trim().split('\n').pop()!);
+      results.push(figures);
+      console.log(
+        `run ${r + 1}, model ${version}: load ${figures.loadingSeconds} s  compute ${figures.computingSeconds} s  write ${figures.writingSeconds} s  total ${figures.totalSeconds} s  peak RSS ${figures.peakRssMb} MB  (worker parts ${figures.workerParts}, fallbacks ${figures.threadFallbacks})`,
+      );
+    }
+  }
+  const fields = ['loadingSeconds', 'computingSeconds', 'writingSeconds', 'totalSeconds', 'peakRssMb'] as const;
+  const medians = Object.fromEntries(
+    versions.map((v) => [
+      `v${v}`,
+      Object.fromEntries(fields.map((f) => [f, median(results.filter((x) => x.version === v).map((x) => x[f]))])),
+    ]),
+  );
+  console.log(`\nmedians over ${runs} run(s) each, ${influencers} influencers / ${interactions} interactions:`);
+  console.log(`model   load   compute   write   total   peak RSS`);
+  for (const v of versions) {
+    const m = medians[`v${v}`];
+    console.log(
+      `v${v}     ${m.loadingSeconds} s  ${m.computingSeconds} s    ${m.writingSeconds} s  ${m.totalSeconds} s  ${m.peakRssMb} MB`,
+    );
+  }
+  if (versions.includes(1) && versions.includes(2)) {
+    console.log(
+      `v2 / v1 total: ${(medians.v2.totalSeconds / medians.v1.totalSeconds).toFixed(2)}x (target <= 1.15x); v2 peak RSS ${medians.v2.peakRssMb} MB (target <= 1,500 MB)`,
+    );
+  }
+  return { bench: 'scores', influencers, interactions, seed, runs, medians, results };
+}
+
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   api: benchApi,
   scores: benchScores,
+  'score-run': scoreRunOnce,
   search: benchSearch,
   matching: benchMatching,
   claims: benchClaims,
@@ -118,7 +175,7 @@ async function main(): Promise<void> {
     console.error(
       [
         'usage: npm run bench -- api [--seconds N] [--connections N]',
-        '       npm run bench -- scores [--influencers N] [--interactions M] [--seed S]',
+        '       npm run bench -- scores [--influencers N] [--interactions M] [--seed S] [--versions 1,2] [--runs N]',
         '       npm run bench -- search [--influencers N] [--interactions M] [--seconds N] [--connections N]',
         '       npm run bench -- matching [--eligible N]',
         '       npm run bench -- claims [--units N] [--claimers N] [--connections N]',

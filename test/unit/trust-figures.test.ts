@@ -73,8 +73,7 @@ describe('version 1 can be gamed (what version 2 must fix)', () => {
   });
 });
 
-// enabled when model v2 lands
-describe.skip('version 2 meets the targets', () => {
+describe('version 2 meets the targets', () => {
   let v2: TrustFigures;
   beforeAll(() => {
     v2 = trustFigures(scenario, 2);

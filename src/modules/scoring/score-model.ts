@@ -27,6 +27,7 @@ export {
   pairWeight,
   PARAMS,
   selectivity,
+  weightsOf,
   type AccountEvidence,
   type AccountSnapshot,
 } from './model/formulas';

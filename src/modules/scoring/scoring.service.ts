@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, toConnection } from '../../core/connection';
 import type { Logger } from '../../core/logger';
 import { enqueue, type Queues } from '../../core/queues';
-import { computeScores, MODEL_VERSION } from './score-model';
+import { computeScores, MODEL_VERSION, type ModelVersion } from './score-model';
 import { loadModelInput, windowOf } from './score-run-loader';
 import { dropSnapshotTables, snapshotTables, writeSnapshot } from './score-run-writer';
 import { CurrentRunCache } from './current-run';
@@ -13,6 +13,8 @@ import { ScoreRunConnection } from './scoring.types';
 export interface ScoringSettings {
   databaseUrl: string;
   historyDays: number;
+  /** The score model the runs use (default MODEL_VERSION); the benchmark runs version 1 beside it. */
+  modelVersion?: ModelVersion;
 }
 
 /** Only one score run computes at a time, across every worker process (session advisory lock). */
@@ -44,6 +46,10 @@ export class ScoringService {
    * per date however many triggers fire), re-armed when it had failed. The job is enqueued after
    * the row is committed; its id makes duplicate enqueues of one attempt a no-op in BullMQ.
    */
+  private get modelVersion(): ModelVersion {
+    return this.settings.modelVersion ?? MODEL_VERSION;
+  }
+
   async requestRun(runDate: string, trigger: ScoreRunTrigger, requestedBy: string | null = null): Promise<ScoreRun> {
     const [row] = await this.dataSource.query(
       `INSERT INTO score_runs (run_date, trigger, requested_by) VALUES ($1, $2, $3)
@@ -151,7 +157,7 @@ export class ScoringService {
     const stats: ScoreRunStats = {};
     await this.dataSource.query(
       `UPDATE score_runs SET status = 'RUNNING', phase = 'LOADING', progress = 0, started_at = now(), finished_at = NULL, error = NULL, model_version = $2 WHERE id = $1`,
-      [run.id, MODEL_VERSION],
+      [run.id, this.modelVersion],
     );
     const client = await this.connect('perks-score-run');
     try {
@@ -166,6 +172,7 @@ export class ScoringService {
       await this.progress(run.id, ScoreRunPhase.COMPUTING, 0.3);
       const computing = performance.now();
       const result = computeScores(loaded.model, {
+        version: this.modelVersion,
         onFallback: (parts) => log.warn({ runId: run.id, parts }, 'score model parts fell back from a worker thread to the main thread'),
       });
       stats.computingSeconds = seconds(computing);

@@ -3,7 +3,7 @@
  * (reach, amplification, topics, audience quality), PageRank, and the scores.
  */
 
-import { clampScore, componentScore, CREDIBILITY, ENGAGEMENT_CONSTANTS, MODEL_VERSION, PARAMS } from './formulas';
+import { clampScore, componentScore, CREDIBILITY, ENGAGEMENT_CONSTANTS, MODEL_VERSION, PARAMS, weightsOf } from './formulas';
 import { credibilityOf } from './credibility';
 import { engagementPart, passOnFactor, selectivityOf, type EngagementArrays, type PassOn } from './kernels';
 import { buildPairs } from './pairs';
@@ -79,8 +79,8 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
   // Version 2: how much each engager, and each pair, counts.
   let passOn: PassOn | null = null;
   if (version === 2) {
-    const { credibility, mutual } = credibilityOf(nodes, pairs, input.evidence, threads, log);
-    passOn = { credibility, mutual, mutualFactor: CREDIBILITY.mutualFactor };
+    const { credibility, mutual, unknown } = credibilityOf(nodes, pairs, input.evidence, threads, log);
+    passOn = { credibility, mutual, unknown, mutualFactor: CREDIBILITY.mutualFactor };
   }
 
   // Distinct targets of every node, for its selectivity. The pairs read them at random, so they
@@ -156,6 +156,7 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
   // The edges are done with, and the pairs are once PageRank has regrouped them. Version 2
   // teleports in proportion to credibility: an account nobody vouches for starts with little rank.
   const { ownedStart, ownedNodes } = influencers;
+  const weights = weightsOf(version);
   const { rank, iterations, residual, received } = rankNodes(nodes, pairs, {
     prior: passOn ? passOn.credibility : input.quality,
     passOn,
@@ -177,7 +178,7 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
     const reach = hasSignal ? componentScore(out.reachRaw[i], PARAMS.reference.reach) : 1;
     const amplification = hasSignal ? componentScore(out.amplificationRaw[i], PARAMS.reference.amplification) : 1;
     const authority = hasSignal ? componentScore(authorityRaw, PARAMS.reference.authority) : 1;
-    const combined = PARAMS.weights.authority * authority + PARAMS.weights.reach * reach + PARAMS.weights.amplification * amplification;
+    const combined = weights.authority * authority + weights.reach * reach + weights.amplification * amplification;
     out.score[i] = hasSignal ? clampScore(believed(combined)) : PARAMS.floor;
     out.reach[i] = reach;
     out.amplification[i] = amplification;

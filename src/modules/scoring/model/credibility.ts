@@ -22,6 +22,8 @@ export interface Credibility {
   mutual: Uint8Array;
   /** Per node: the trust it received in the graph. */
   received: Float64Array;
+  /** Per node: 1 when no connector described it (no evidence). */
+  unknown: Uint8Array;
 }
 
 /** The first target of the second half: the targets that hold about half of the pairs. */
@@ -66,5 +68,7 @@ export function credibilityOf(nodes: number, pairs: Pairs, evidence: Float64Arra
     const e = evidence[n] >= 0 ? evidence[n] : CREDIBILITY.unknownEvidence;
     credibility[n] = 1 - (1 - e) * Math.exp(-received[n] / CREDIBILITY.trustScale);
   }
-  return { credibility, mutual, received };
+  const unknown = new Uint8Array(memory(nodes));
+  for (let n = 0; n < nodes; n++) unknown[n] = evidence[n] >= 0 ? 0 : 1;
+  return { credibility, mutual, received, unknown };
 }

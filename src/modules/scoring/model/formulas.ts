@@ -26,6 +26,7 @@ export const PARAMS = {
   followerReach: 0.5,
   /** Values that map to 40 (a typical active user); each tenfold adds 20 points. */
   reference: { reach: 10, amplification: 0.5, authority: 1, topic: 1 },
+  /** Version 1's weights of the components; version 2's are CREDIBILITY.weights (weightsOf). */
   weights: { authority: 0.5, reach: 0.25, amplification: 0.25 },
   floor: 10,
   /** Topics kept per influencer, and the least engagement that makes a topic score. */
@@ -58,6 +59,18 @@ export const CREDIBILITY = {
    * that the first few engagers, credible or not, cannot lift anyone far).
    */
   fullSignal: 3,
+  /**
+   * Version 2 leans on credible reach, the sybil-resistant core (TrueTop's credible in-degree):
+   * chosen by measurement, it predicts next month's real engagers best (docs/scoring.md).
+   */
+  weights: { authority: 0.2, reach: 0.7, amplification: 0.1 },
+  /**
+   * Reach only: an engager no connector has described counts up to vouchedUnknown beside a
+   * credible audience, all of them together at most vouchCap times the credible reach. Alone,
+   * such engagers still count only their credibility (unknownEvidence).
+   */
+  vouchedUnknown: 0.5,
+  vouchCap: 0.5,
   /** Engagers at least this credible are counted as credible engagers in explanations. */
   credibleAt: 0.5,
 };
@@ -129,6 +142,11 @@ export function componentScore(value: number, reference: number): number {
   return Math.min(100, Math.max(1, 40 + 20 * Math.log10(value / reference)));
 }
 
+/** The weights of the components in a model version's score. */
+export function weightsOf(version: ModelVersion): { authority: number; reach: number; amplification: number } {
+  return version === 1 ? PARAMS.weights : CREDIBILITY.weights;
+}
+
 /** The final clamp of a score and of a topic score: whole points, floor to 100. */
 export function clampScore(value: number): number {
   return Math.min(100, Math.max(PARAMS.floor, Math.round(value)));
@@ -174,4 +192,6 @@ export const ENGAGEMENT_CONSTANTS: EngagementConstants = {
   maxTopics: PARAMS.maxTopics,
   minTopicEngagement: PARAMS.minTopicEngagement,
   credibleAt: CREDIBILITY.credibleAt,
+  vouchedUnknown: CREDIBILITY.vouchedUnknown,
+  vouchCap: CREDIBILITY.vouchCap,
 };

@@ -28,6 +28,10 @@ export interface EngagementConstants {
   minTopicEngagement: number;
   /** Engagers at least this credible count among an influencer's credible engagers. */
   credibleAt: number;
+  /** Reach: an engager no connector described counts up to this (vouched), ... */
+  vouchedUnknown: number;
+  /** ... all of them together at most this times the influencer's credible reach. */
+  vouchCap: number;
 }
 
 export interface Pairs {
@@ -205,6 +209,8 @@ export interface PassOn {
   credibility: Float64Array;
   /** 1 for pair p when its target also engages its actor. */
   mutual: Uint8Array;
+  /** 1 for a node no connector described (no evidence). */
+  unknown: Uint8Array;
   mutualFactor: number;
 }
 
@@ -435,6 +441,7 @@ export function engagementPart(
   let topicsWritten = firstTopic;
   for (let i = from; i < to; i++) {
     let weighted = 0;
+    let vouched = 0;
     let unweighted = 0;
     let amplified = 0;
     let engagers = 0;
@@ -461,6 +468,9 @@ export function engagementPart(
           } else {
             s = selectivity * passOnFactor(passOn, src[p], p);
             if (passOn.credibility[src[p]] >= k.credibleAt) credible++;
+            if (passOn.unknown[src[p]] === 1 && passOn.credibility[src[p]] < k.vouchedUnknown) {
+              vouched += selectivity * (k.vouchedUnknown - passOn.credibility[src[p]]) * (passOn.mutual[p] === 1 ? passOn.mutualFactor : 1);
+            }
           }
           weighted += s;
           amplified += s * weight[p];
@@ -482,7 +492,9 @@ export function engagementPart(
         }
       }
     }
-    a.reachRaw[i] = weighted + k.followerReach * Math.log10(1 + a.followers[i]);
+    // Engagers no connector described count a little more beside a credible audience, never alone.
+    const reached = weighted + Math.min(vouched, k.vouchCap * weighted);
+    a.reachRaw[i] = reached + k.followerReach * Math.log10(1 + a.followers[i]);
     a.credibleReach[i] = weighted;
     a.audienceQuality[i] = unweighted > 0 ? Math.min(1, weighted / unweighted) : 0;
     a.credibleEngagers[i] = credible;
