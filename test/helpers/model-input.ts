@@ -70,15 +70,20 @@ export function modelInput(spec: GraphSpec): ModelInput {
   };
 }
 
-/** A deterministic pseudo-random graph for property tests. */
-export function randomGraph(nodes: number, edgeCount: number, seed: number): GraphSpec {
+/** xorshift32 in [0, 1): deterministic pseudo-random numbers for tests. */
+export function random(seed: number): () => number {
   let state = seed >>> 0 || 1;
-  const next = () => {
+  return () => {
     state ^= state << 13;
     state ^= state >>> 17;
     state ^= state << 5;
     return (state >>> 0) / 4294967296;
   };
+}
+
+/** A deterministic pseudo-random graph for property tests. */
+export function randomGraph(nodes: number, edgeCount: number, seed: number): GraphSpec {
+  const next = random(seed);
   const posts = Array.from({ length: nodes * 2 }, (_, p) => ({
     author: p % nodes,
     topics: [1 + (p % 5), 1 + ((p * 3) % 7)].filter((t, i, a) => a.indexOf(t) === i),

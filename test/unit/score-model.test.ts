@@ -14,7 +14,7 @@ import {
   type ModelInput,
   type ModelVersion,
 } from '../../src/modules/scoring/score-model';
-import { modelInput, randomGraph, type Edge, type GraphSpec } from '../helpers/model-input';
+import { modelInput, random, randomGraph, type Edge, type GraphSpec } from '../helpers/model-input';
 
 const RESHARE = 1;
 const LIKE = 4;
@@ -201,17 +201,6 @@ describe.each([1, 2] as const)('score model version %i: the product rules', (v) 
 });
 
 describe('score model: the fast paths match the definition', () => {
-  /** xorshift32 in [0, 1). */
-  function random(seed: number): () => number {
-    let state = seed >>> 0 || 1;
-    return () => {
-      state ^= state << 13;
-      state ^= state >>> 17;
-      state ^= state << 5;
-      return (state >>> 0) / 4294967296;
-    };
-  }
-
   it('weighs every interaction in micro-units exactly as the formula rounds it', () => {
     const next = random(3);
     const ages = [0, 1e-9, 29.999999, 30, 45, 60, 89.99999, PARAMS.windowDays - 1e-6];

@@ -1,19 +1,8 @@
 import { computeScores, CREDIBILITY, evidenceQuality, type ModelVersion } from '../../src/modules/scoring/score-model';
-import { ESTABLISHED, modelInput, NO_EVIDENCE, type Edge, type GraphSpec } from '../helpers/model-input';
+import { ESTABLISHED, modelInput, NO_EVIDENCE, random, type Edge, type GraphSpec } from '../helpers/model-input';
 
 /** What a connector sees of an account made days ago for the purpose: no followers, no posts. */
 const FRESH = evidenceQuality({ followers: 0, following: 40, posts: 0, accountAgeDays: 3, verified: false });
-
-/** xorshift32 in [0, 1). */
-function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A small world: 60 background influencers engaged by 600 real accounts (with evidence) and 300

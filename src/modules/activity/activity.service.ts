@@ -118,6 +118,20 @@ export async function mergeStaged(manager: EntityManager): Promise<MergeCounts> 
 }
 
 /**
+ * Stores a batch's account snapshots (mergeAccounts) and checks the ownership proofs their bios
+ * carry (verifyByBio), in the caller's transaction: both commit, or neither. Returns how many
+ * snapshots brought something new.
+ */
+export async function storeAccounts(manager: EntityManager, accounts: ValidAccount[]): Promise<number> {
+  const stored = await mergeAccounts(manager, accounts);
+  await verifyByBio(
+    manager,
+    accounts.flatMap((a) => a.codes.map((code) => ({ network: a.network, handle: a.handle, code }))),
+  );
+  return stored;
+}
+
+/**
  * Stores account snapshots: one row per graph node, the newest observedAt wins. Returns how many
  * brought something new. The others are duplicates: a snapshot older than the one held, the older
  * of two snapshots of one account in a batch, and a newer one with the same figures (sent again
@@ -226,12 +240,8 @@ export class ActivityService {
         await stageArrays(manager, posts, interactions);
         merged = await mergeStaged(manager);
       }
-      const storedAccounts = await mergeAccounts(manager, accounts);
-      // Ownership proofs are checked with the batch that carries them: both commit, or neither.
-      await verifyByBio(
-        manager,
-        accounts.flatMap((a) => a.codes.map((code) => ({ network: a.network, handle: a.handle, code }))),
-      );
+      // Ownership proofs are checked with the batch that carries them.
+      const storedAccounts = await storeAccounts(manager, accounts);
       return { merged, storedAccounts };
     });
     for (const r of merged.rejections) rejections.push({ list: IngestList.INTERACTIONS, ...r });

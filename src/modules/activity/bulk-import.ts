@@ -4,8 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { PoolClient } from 'pg';
 import { withPgClient } from '../../core/database';
 import { copyIn } from '../../core/pg-binary-copy';
-import { verifyByBio } from '../influencers/ownership';
-import { ActivityService, mergeAccounts, mergeStaged, STAGE_DDL } from './activity.service';
+import { ActivityService, mergeStaged, STAGE_DDL, storeAccounts } from './activity.service';
 import { RejectionCode } from './activity.types';
 import {
   isRejection,
@@ -66,11 +65,7 @@ export async function importNdjson(
           await stageWithCopy(client, p, i);
           merged = await mergeStaged(manager);
         }
-        const storedAccounts = await mergeAccounts(manager, a);
-        await verifyByBio(
-          manager,
-          a.flatMap((account) => account.codes.map((code) => ({ network: account.network, handle: account.handle, code }))),
-        );
+        const storedAccounts = await storeAccounts(manager, a);
         await client.query('COMMIT');
         return { merged, storedAccounts };
       } catch (error) {
