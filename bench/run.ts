@@ -131,7 +131,7 @@ async function benchScores(): Promise<Record<string, unknown>> {
       const figures = JSON.parse(output.trim().split('\n').pop()!);
       results.push(figures);
       console.log(
-        `run ${r + 1}, model ${version}: load ${figures.loadingSeconds} s  compute ${figures.computingSeconds} s  write ${figures.writingSeconds} s  total ${figures.totalSeconds} s  peak RSS ${figures.peakRssMb} MB  (worker parts ${figures.workerParts}, fallbacks ${figures.threadFallbacks})`,
+        `run ${r + 1}, model ${version}: load ${figures.loadingSeconds} s  compute ${figures.computingSeconds} s  write ${figures.writingSeconds} s  total ${figures.totalSeconds} s  peak RSS ${figures.peakRssMb} MB (after loading ${figures.peakRssMbAfterLoading}, computing ${figures.peakRssMbAfterComputing})  (worker parts ${figures.workerParts}, fallbacks ${figures.threadFallbacks})`,
       );
     }
   }

@@ -314,7 +314,7 @@ describe('score model: the fast paths match the definition', () => {
 
   it.each([
     [1, 5],
-    [2, 5 + 1 + CREDIBILITY.trustRounds],
+    [2, 5 + 2 + CREDIBILITY.trustRounds],
   ] as const)('runs every two-threaded part (version %i: %i) on a worker thread, and counts any that falls back', (v, parts) => {
     const input = modelInput(randomGraph(3_000, 60_000, 5));
     expect(computeScores(input, { threads: 1, version: v }).stats).toMatchObject({ workerParts: 0, threadFallbacks: 0 });

@@ -74,6 +74,10 @@ export class ScoreRunStats {
 
   @Field(() => Int, { nullable: true })
   peakRssMb?: number;
+
+  /** The process's peak RSS when loading ended, and when computing ended (MB): where the peak is. */
+  peakRssMbAfterLoading?: number;
+  peakRssMbAfterComputing?: number;
 }
 
 @ObjectType({ description: 'One recomputation of every score, for one date' })

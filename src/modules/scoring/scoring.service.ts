@@ -168,6 +168,8 @@ export class ScoringService {
         (f) => void this.progress(run.id, ScoreRunPhase.LOADING, f * 0.3).catch(() => undefined),
       );
       stats.loadingSeconds = seconds(phaseStart.loading);
+      const peakMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+      stats.peakRssMbAfterLoading = peakMb();
 
       await this.progress(run.id, ScoreRunPhase.COMPUTING, 0.3);
       const computing = performance.now();
@@ -176,6 +178,7 @@ export class ScoringService {
         onFallback: (parts) => log.warn({ runId: run.id, parts }, 'score model parts fell back from a worker thread to the main thread'),
       });
       stats.computingSeconds = seconds(computing);
+      stats.peakRssMbAfterComputing = peakMb();
       Object.assign(stats, {
         influencers: loaded.model.influencers.count,
         nodes: result.stats.nodes,

@@ -70,8 +70,16 @@ function boundedRank(received: NonNullable<Ranks['received']>, rank: Float64Arra
 export function computeScores(input: ModelInput, options: ModelOptions = {}): ModelResult {
   const version = options.version ?? MODEL_VERSION;
   const log = new ThreadLog();
+  const phases: Record<string, number> = {};
+  let phaseStart = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases[name] = Math.round(now - phaseStart) / 1000;
+    phaseStart = now;
+  };
   const { nodes, edges, posts, influencers } = input;
   const pairs = buildPairs(input, options, log);
+  phase('pairs');
   const { inStart, src, weight, edgeStart, edgeActor, edgeUnits, edgePost } = pairs;
   const threads = options.threads ?? defaultThreads(pairs.count);
   const share = <T extends Int32Array | Uint16Array | Float64Array>(array: T) => (threads > 1 ? shared(array) : array);
@@ -81,6 +89,7 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
   if (version === 2) {
     const { credibility, mutual, unknown } = credibilityOf(nodes, pairs, input.evidence, threads, log);
     passOn = { credibility, mutual, unknown, mutualFactor: CREDIBILITY.mutualFactor };
+    phase('credibility');
   }
 
   // Distinct targets of every node, for its selectivity. The pairs read them at random, so they
@@ -153,6 +162,7 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
     log,
   );
 
+  phase('engagement');
   // The edges are done with, and the pairs are once PageRank has regrouped them. Version 2
   // teleports in proportion to credibility: an account nobody vouches for starts with little rank.
   const { ownedStart, ownedNodes } = influencers;
@@ -164,8 +174,10 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
     whilePairs: new Arena(edgeActor.buffer, true),
     afterPairs: new Arena(weight.buffer, true),
     log,
+    tolerance: version === 2 ? CREDIBILITY.tolerance : PARAMS.tolerance,
   });
 
+  phase('pagerank');
   for (let i = 0; i < count; i++) {
     let nodeRankSum = 0;
     for (let o = ownedStart[i], ownedEnd = ownedStart[i + 1]; o < ownedEnd; o++) {
@@ -192,6 +204,7 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
   out.topicScores = out.topicScores.slice(0, topicsWritten);
   out.topicEngagement = out.topicEngagement.slice(0, topicsWritten);
 
+  phase('scores');
   if (log.fallbacks.length > 0 && options.onFallback) options.onFallback(log.fallbacks);
   return {
     influencers: out,
@@ -208,6 +221,7 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
       workerParts: log.onWorker.length,
       threadFallbacks: log.fallbacks.length,
       fallbackParts: log.fallbacks,
+      phases,
     },
   };
 }

@@ -21,7 +21,7 @@ export interface Credibility {
   /** Per pair: 1 when its target also engages its actor. */
   mutual: Uint8Array;
   /** Per node: the trust it received in the graph. */
-  received: Float64Array;
+  received: Float32Array;
   /** Per node: 1 when no connector described it (no evidence). */
   unknown: Uint8Array;
 }
@@ -46,14 +46,16 @@ export function credibilityOf(nodes: number, pairs: Pairs, evidence: Float64Arra
 
   const outWeight = new Float64Array(nodes);
   for (let p = 0; p < count; p++) outWeight[src[p]] += weight[p];
-  const seed = new Float64Array(nodes);
-  for (let n = 0; n < nodes; n++) seed[n] = evidence[n] > 0 ? evidence[n] : 0;
-  const given = new Float64Array(memory(8 * nodes));
-  let received = new Float64Array(memory(8 * nodes));
-  let next = new Float64Array(memory(8 * nodes));
+  // Single precision is plenty for trust, and halves these arrays' memory at the run's peak.
+  const given = new Float32Array(memory(4 * nodes));
+  let received = new Float32Array(memory(4 * nodes));
+  let next = new Float32Array(memory(4 * nodes));
   const { trustRounds, trustDamping, mutualFactor } = CREDIBILITY;
   for (let round = 0; round < trustRounds; round++) {
-    for (let n = 0; n < nodes; n++) given[n] = outWeight[n] > 0 ? (trustDamping * (seed[n] + received[n])) / outWeight[n] : 0;
+    for (let n = 0; n < nodes; n++) {
+      const seed = evidence[n] > 0 ? evidence[n] : 0;
+      given[n] = outWeight[n] > 0 ? (trustDamping * (seed + received[n])) / outWeight[n] : 0;
+    }
     if (threads > 1 && nodes > 1) {
       const args = (from: number, to: number) => [inStart, src, weight, mutual, mutualFactor, given, next, from, to];
       inHalves(trustPart, [], args(0, split), args(split, nodes), undefined, log);

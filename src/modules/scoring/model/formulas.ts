@@ -49,6 +49,11 @@ export const CREDIBILITY = {
   trustRounds: 3,
   trustDamping: 0.85,
   trustScale: 0.25,
+  /**
+   * PageRank stops when the L1 change falls below this (version 1: PARAMS.tolerance, 1e-9).
+   * Measured at 1M influencers: 45 iterations instead of 63, and no score or topic score moves.
+   */
+  tolerance: 1e-7,
   /** A pair whose target engages its actor back counts this much (reciprocal engagement in a closed group). */
   mutualFactor: 0.15,
   /** One engager's counted contribution to an authority is at most this times everyone else's. */

@@ -365,8 +365,8 @@ export function trustPart(
   weight: Float64Array,
   mutual: Uint8Array,
   mutualFactor: number,
-  given: Float64Array,
-  received: Float64Array,
+  given: Float32Array,
+  received: Float32Array,
   fromTarget: number,
   toTarget: number,
 ): void {

@@ -140,7 +140,11 @@ function pullArgs(blocked: BlockedPairs, part: number) {
   return [partTarget[part], partTarget[part + 1], partRun[part], partRun[part + 1], partPair[part]] as const;
 }
 
-/** One iteration's new ranks from the pulled sums; returns the L1 change, summed in node order. */
+/**
+ * One iteration's new ranks from the pulled sums; returns the L1 change, summed in node order,
+ * and sets leaked[0] to the rank the new ranks give back to the teleport vector (Σ next · leak,
+ * in node order: the next iteration's leakedRank, summed on the way).
+ */
 function nextRanks(
   targets: Int32Array,
   sums: Float64Array,
@@ -148,18 +152,23 @@ function nextRanks(
   next: Float64Array,
   teleport: Float64Array,
   leakedRank: number,
+  leak: Float64Array,
+  leaked: Float64Array,
 ): number {
   const d = PARAMS.damping;
   const teleportShare = 1 - d;
   let residual = 0;
+  let nextLeaked = 0;
   let k = 0;
   for (let t = 0, nodes = rank.length; t < nodes; t++) {
     let acc = 0;
     if (k < targets.length && targets[k] === t) acc = sums[k++];
     const value = d * (acc + leakedRank * teleport[t]) + teleportShare * teleport[t];
     residual += Math.abs(value - rank[t]);
+    nextLeaked += value * leak[t];
     next[t] = value;
   }
+  leaked[0] = nextLeaked;
   return residual;
 }
 
@@ -199,6 +208,8 @@ export interface RankSettings {
   /** Memory that may be overwritten once the pairs have been read. */
   afterPairs: Arena;
   log?: ThreadLog;
+  /** The L1 change at which the iterations stop (default PARAMS.tolerance). */
+  tolerance?: number;
 }
 
 /**
@@ -207,31 +218,24 @@ export interface RankSettings {
  * goes back to the teleport vector.
  */
 export function rankNodes(nodes: number, pairs: Pairs, settings: RankSettings): Ranks {
-  const { prior, passOn, threads, whilePairs, afterPairs, log } = settings;
+  const { prior, passOn, threads, whilePairs, afterPairs, log, tolerance = PARAMS.tolerance } = settings;
   const { count, src, weight } = pairs;
   const outWeight = whilePairs.float64(nodes).fill(0);
   for (let p = 0; p < count; p++) outWeight[src[p]] += weight[p];
-  // The nodes that give rank back to the teleport vector, and the share of their rank they give.
+  // What each node passes on along its pairs (version 2; version 1: all of it).
   let passed: Float64Array | null = null;
   if (passOn) {
-    passed = new Float64Array(nodes);
+    passed = whilePairs.float64(nodes).fill(0);
     for (let p = 0; p < count; p++) passed[src[p]] += weight[p] * passOnFactor(passOn, src[p], p);
   }
-  const leakOf = (n: number) => (outWeight[n] === 0 ? 1 : passed ? Math.max(0, 1 - passed[n] / outWeight[n]) : 0);
-  let leakCount = 0;
-  for (let n = 0; n < nodes; n++) if (leakOf(n) > 0) leakCount++;
-  const leakNodes = new Int32Array(leakCount);
-  const leakShare = new Float64Array(leakCount);
-  for (let n = 0, k = 0; n < nodes; n++) {
-    const leak = leakOf(n);
-    if (leak > 0) {
-      leakNodes[k] = n;
-      leakShare[k++] = leak;
-    }
-  }
-  passed = null;
   const parts = threads > 1 ? 2 : 1;
   const blocked = blockPairs(nodes, pairs, outWeight, passOn, parts, whilePairs, log);
+
+  // The pairs are read: the share of its rank each node gives back to the teleport vector (1
+  // without out-pairs, 0 when it passes everything on), in the memory of the pairs' weights.
+  const leak = afterPairs.float64(nodes);
+  for (let n = 0; n < nodes; n++) leak[n] = outWeight[n] === 0 ? 1 : passed ? Math.max(0, 1 - passed[n] / outWeight[n]) : 0;
+  passed = null;
 
   let priorSum = 0;
   for (let n = 0; n < nodes; n++) priorSum += prior[n];
@@ -248,18 +252,19 @@ export function rankNodes(nodes: number, pairs: Pairs, settings: RankSettings): 
       : null;
   let iterations = 0;
   let residual = Infinity;
+  const leaked = new Float64Array(1);
+  for (let n = 0; n < nodes; n++) leaked[0] += ranks[0][n] * leak[n];
   try {
-    while (iterations < PARAMS.maxIterations && residual > PARAMS.tolerance) {
+    while (iterations < PARAMS.maxIterations && residual > tolerance) {
       const rank = ranks[iterations % 2];
-      let leakedRank = 0;
-      for (let k = 0; k < leakCount; k++) leakedRank += leakShare[k] === 1 ? rank[leakNodes[k]] : rank[leakNodes[k]] * leakShare[k];
+      const leakedRank = leaked[0];
       const command = iterations + 1;
       worker?.start(command);
       for (let part = 0; part < (worker ? 1 : parts); part++) {
         pullPart(runTarget, runEnd, blocked.src, blocked.share, rank, sums, ...pullArgs(blocked, part));
       }
       worker?.wait(command);
-      residual = nextRanks(blocked.targets, sums, rank, ranks[(iterations + 1) % 2], teleport, leakedRank);
+      residual = nextRanks(blocked.targets, sums, rank, ranks[(iterations + 1) % 2], teleport, leakedRank, leak, leaked);
       iterations++;
     }
   } finally {
@@ -269,9 +274,10 @@ export function rankNodes(nodes: number, pairs: Pairs, settings: RankSettings): 
   let received: Ranks['received'] = null;
   if (passOn) {
     const top = afterPairs.float64(blocked.targets.length);
-    for (let part = 0; part < parts; part++) {
-      pullTopPart(runTarget, runEnd, blocked.src, blocked.share, rank, sums, top, ...pullArgs(blocked, part));
-    }
+    const args = (part: number) => [runTarget, runEnd, blocked.src, blocked.share, rank, sums, top, ...pullArgs(blocked, part)];
+    // A failed worker's part is simply pulled again, in full.
+    if (parts > 1) inHalves(pullTopPart, [], args(0), args(1), undefined, log);
+    else pullTopPart(...(args(0) as Parameters<typeof pullTopPart>));
     const d = PARAMS.damping;
     for (let k = 0; k < sums.length; k++) {
       sums[k] *= d;

@@ -85,6 +85,8 @@ export interface ModelResult {
     threadFallbacks: number;
     /** Their names. */
     fallbackParts: string[];
+    /** Seconds per phase of the computation (pairs, credibility, engagement, pagerank, scores). */
+    phases: Record<string, number>;
   };
 }
 
