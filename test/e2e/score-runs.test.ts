@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { CREDIBILITY } from '../../src/modules/scoring/score-model';
 import type { WorkerRuntime } from '../../src/core/worker-runtime';
 import { connectVerified, establishedAccount, ingestAccounts } from '../helpers/accounts';
 import { startTestApi, type TestApi } from '../helpers/api';
@@ -232,7 +233,7 @@ describe('score runs end to end (real Postgres, Redis and BullMQ worker)', () =>
     expect(profile.scoreHistory.map((p: { runDate: string }) => p.runDate)).toEqual([dayBefore, yesterday, today]);
     const explanation = profile.scoreExplanation;
     expect(explanation).toMatchObject({ runDate: today, score: profile.score, delta: { previousRunDate: yesterday } });
-    expect(explanation.reach.weight).toBe(0.25);
+    expect(explanation.reach.weight).toBe(CREDIBILITY.weights.reach); // model 2 weighs reach 0.7
     expect(explanation.summary[0]).toContain(`Score ${profile.score} =`);
     // The one engager is the hub, an opted-in influencer, so it is named.
     expect(explanation.topEngagers).toEqual([{ network: 'X', handle: 'hub', displayName: 'hub', interactions: 1, share: 1 }]);

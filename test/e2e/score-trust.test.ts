@@ -168,9 +168,12 @@ describe('score trust: attacks played through the API', () => {
     expect(organic).toMatchObject({ credibleEngagers: 50, delta: { credibleEngagers: 50 } });
     expect(organic.summary.join('\n')).toMatch(/50 accounts engaged with you .*, 50 of them credible/);
     expect(organic.summary.join('\n')).toMatch(/50 more credible engagers/);
+    // The sum the summary states is version 2's, with its weights.
+    expect(organic.summary[0]).toMatch(/^Score \d+ = 0\.2 x authority \d+ \+ 0\.7 x reach \d+ \+ 0\.1 x amplification \d+, rounded/);
     const fake = await explained('fakebought');
     expect(fake).toMatchObject({ credibleEngagers: 0 });
     expect(fake.summary.join('\n')).toMatch(/50 accounts engaged with you .*, 0 of them credible/);
+    expect(fake.summary[0]).toMatch(/of which \d+% counts above 10: the credible engagement is below 3 engagers' worth/);
     expect(fake.topEngagers.every((e: { credibility: number }) => e.credibility < 0.1)).toBe(true);
   });
 });

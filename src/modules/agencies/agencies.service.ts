@@ -70,6 +70,7 @@ function searchHit(r: SearchRow, run: { id: number; runDate: string }): SearchHi
     posts: r.posts,
     audienceQuality: r.audienceQuality,
     credibleEngagers: r.credibleEngagers,
+    confidence: r.confidence,
   };
   return { influencer, score, cursor: encodeCursor([Number(r.sort), r.influencerId]) };
 }
@@ -121,7 +122,7 @@ export class AgenciesService {
     const limit = params.add(args.first + 1, 'int');
     const pageSql = `SELECT s.influencer_id AS "influencerId", ${sort} AS sort, s.score, s.reach, s.amplification, s.authority,
               s.reach_raw AS "reachRaw", s.amplification_raw AS "amplificationRaw", s.authority_raw AS "authorityRaw",
-              s.engagers, s.reactions, s.posts, s.audience_quality AS "audienceQuality", s.credible_engagers AS "credibleEngagers",
+              s.engagers, s.reactions, s.posts, s.audience_quality AS "audienceQuality", s.credible_engagers AS "credibleEngagers", s.confidence,
               inf.user_id AS "userId", inf.display_name AS "displayName", inf.country,
               inf.language, inf.opted_in_at AS "optedInAt", inf.created_at AS "createdAt", inf.updated_at AS "updatedAt"
        FROM ${from} JOIN influencers inf ON inf.id = s.influencer_id

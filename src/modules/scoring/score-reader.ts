@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { Topic } from '../topics/topic.entity';
 import type { CurrentRunCache } from './current-run';
-import { PARAMS } from './score-model';
+import { CREDIBILITY, PARAMS, weightsOf, type ModelVersion } from './score-model';
 import { windowOf } from './score-run-loader';
 import { Engager, PostMoment, ScoreComponent, ScoreDelta, ScoreExplanation, ScorePoint, TopicScore } from './scoring.types';
 
@@ -23,12 +23,13 @@ export interface ScoreRow {
   /** Null for runs of score model 1, which did not measure them. */
   audienceQuality: number | null;
   credibleEngagers: number | null;
+  confidence: number | null;
 }
 
 const SCORE_COLUMNS = `s.influencer_id AS "influencerId", s.run_id AS "runId", to_char(r.run_date, 'YYYY-MM-DD') AS "runDate",
   s.score, s.reach, s.amplification, s.authority, s.reach_raw AS "reachRaw", s.amplification_raw AS "amplificationRaw",
   s.authority_raw AS "authorityRaw", s.engagers, s.reactions, s.posts, s.audience_quality AS "audienceQuality",
-  s.credible_engagers AS "credibleEngagers"`;
+  s.credible_engagers AS "credibleEngagers", s.confidence`;
 
 /** The decayed kind weight of an interaction row `i` at the end of a window, in SQL (same constants as the model). */
 function weightSql(windowEndIso: string): string {
@@ -132,6 +133,12 @@ export class ScoreReader {
   async explanation(influencerId: string): Promise<ScoreExplanation | null> {
     const current = await this.score(influencerId);
     if (!current) return null;
+    // The weights of the model that computed this run (version 1 and 2 weigh the components differently).
+    const [{ model_version: modelVersion }] = await this.dataSource.query(`SELECT model_version FROM score_runs WHERE id = $1`, [
+      current.runId,
+    ]);
+    const version: ModelVersion = modelVersion === 1 ? 1 : 2;
+    const weights = weightsOf(version);
     const [previous]: ScoreRow[] = await this.dataSource.query(
       `SELECT ${SCORE_COLUMNS} FROM influencer_scores s JOIN score_runs r ON r.id = s.run_id
        WHERE s.influencer_id = $1 AND r.status = 'SUCCEEDED' AND r.run_date < $2::date
@@ -184,19 +191,19 @@ export class ScoreReader {
     const reach = component(
       current.reach,
       current.reachRaw,
-      PARAMS.weights.reach,
+      weights.reach,
       `${engagersSentence(current)}; weighted for how selective ${current.credibleEngagers === null ? 'they are' : 'and how credible they are'}, with followers as a small bonus, that is ${round1(current.reachRaw)} (40 points at ${PARAMS.reference.reach}, +20 per tenfold)`,
     );
     const amplification = component(
       current.amplification,
       current.amplificationRaw,
-      PARAMS.weights.amplification,
+      weights.amplification,
       `${current.reactions} reactions over ${current.posts} posts: ${round1(current.amplificationRaw)} saturated, selectivity-weighted reactions per post (40 points at ${PARAMS.reference.amplification})`,
     );
     const authority = component(
       current.authority,
       current.authorityRaw,
-      PARAMS.weights.authority,
+      weights.authority,
       `Your accounts hold ${round1(current.authorityRaw)} times an average account's share of attention in the engagement graph; being reshared by high-authority accounts raises it most (40 points at ${PARAMS.reference.authority})`,
     );
     const delta = previous
@@ -216,7 +223,7 @@ export class ScoreReader {
     const summary = [
       current.engagers === 0
         ? `No engagement in the ${PARAMS.windowDays} days to ${current.runDate}: the score is the floor, ${PARAMS.floor}.`
-        : `Score ${current.score} = ${PARAMS.weights.authority} x authority ${authority.score} + ${PARAMS.weights.reach} x reach ${reach.score} + ${PARAMS.weights.amplification} x amplification ${amplification.score}, rounded, within ${PARAMS.floor}-100.`,
+        : `Score ${current.score} = ${weights.authority} x authority ${authority.score} + ${weights.reach} x reach ${reach.score} + ${weights.amplification} x amplification ${amplification.score}${confidenceClause(current)}, rounded, within ${PARAMS.floor}-100.`,
       ...(delta
         ? [
             `${delta.score === 0 ? 'Unchanged' : delta.score > 0 ? `Up ${delta.score}` : `Down ${-delta.score}`} since ${delta.previousRunDate}: ${movedBy(delta)}.`,
@@ -263,6 +270,15 @@ export class ScoreReader {
       summary,
     });
   }
+}
+
+/**
+ * Version 2 keeps only part of a score's distance above the floor until the credible engagement
+ * reaches CREDIBILITY.fullSignal (the confidence ramp): say so when it did.
+ */
+function confidenceClause(row: ScoreRow): string {
+  if (row.confidence === null || row.confidence >= 1) return '';
+  return ` (of which ${Math.round(row.confidence * 100)}% counts above ${PARAMS.floor}: the credible engagement is below ${CREDIBILITY.fullSignal} engagers' worth)`;
 }
 
 function signed(n: number): string {

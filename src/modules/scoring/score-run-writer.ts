@@ -46,7 +46,7 @@ export async function writeSnapshot(
     async (c) => {
       await copyIn(c, t.scores, function* (w) {
         for (let i = 0; i < s.score.length; i++) {
-          w.row(14, 128)
+          w.row(15, 136)
             .int32(runId)
             .bytesAt(influencerIds, i * 16, 16)
             .int16(s.score[i])
@@ -60,7 +60,8 @@ export async function writeSnapshot(
             .int32(s.reactions[i])
             .int32(s.posts[i])
             .float4(s.audienceQuality[i])
-            .int32(s.credibleEngagers[i]);
+            .int32(s.credibleEngagers[i])
+            .float4(s.confidence[i]);
           if (i % ROWS_PER_YIELD === 0) yield;
         }
       });

@@ -117,6 +117,7 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
     posts: share(new Int32Array(count)),
     audienceQuality: share(new Float64Array(count)),
     credibleEngagers: share(new Int32Array(count)),
+    confidence: new Float64Array(count),
     topicStart: share(new Int32Array(count + 1)),
     topicIds: share(new Uint16Array(count * maxTopics)),
     topicScores: new Uint8Array(count * maxTopics),
@@ -196,6 +197,7 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
     out.amplification[i] = amplification;
     out.authority[i] = authority;
     out.authorityRaw[i] = authorityRaw;
+    out.confidence[i] = confidence;
     for (let k = out.topicStart[i]; k < out.topicStart[i + 1]; k++) {
       out.topicScores[k] = clampScore(believed(0.5 * authority + 0.5 * componentScore(out.topicEngagement[k], PARAMS.reference.topic)));
     }

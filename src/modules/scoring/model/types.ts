@@ -56,6 +56,8 @@ export interface InfluencerScores {
   posts: Int32Array;
   /** Version 2: the credible share of the engagement, 0..1 (1 under version 1). */
   audienceQuality: Float64Array;
+  /** Version 2: the share of the score's distance above the floor that counts (the confidence ramp; 1 under version 1). */
+  confidence: Float64Array;
   /** Version 2: engagers whose credibility is at least CREDIBILITY.credibleAt (all engagers under version 1). */
   credibleEngagers: Int32Array;
   /** Topic scores of influencer i: topics[topicStart[i] .. topicStart[i+1]). */
