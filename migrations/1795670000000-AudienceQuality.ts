@@ -11,12 +11,16 @@ export class AudienceQuality1795670000000 implements MigrationInterface {
   name = 'AudienceQuality1795670000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE "influencer_scores" ADD "audience_quality" real, ADD "credible_engagers" integer, ADD "confidence" real`);
+    await queryRunner.query(
+      `ALTER TABLE "influencer_scores" ADD "audience_quality" real, ADD "credible_engagers" integer, ADD "confidence" real`,
+    );
     await queryRunner.query(`ALTER TABLE "actor_ranks" ADD "credibility" real`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "actor_ranks" DROP COLUMN "credibility"`);
-    await queryRunner.query(`ALTER TABLE "influencer_scores" DROP COLUMN "confidence", DROP COLUMN "credible_engagers", DROP COLUMN "audience_quality"`);
+    await queryRunner.query(
+      `ALTER TABLE "influencer_scores" DROP COLUMN "confidence", DROP COLUMN "credible_engagers", DROP COLUMN "audience_quality"`,
+    );
   }
 }
