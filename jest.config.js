@@ -8,6 +8,7 @@ module.exports = {
   setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
-  testTimeout: 30_000,
+  // Generous: a test waiting on processes that boot through ts-node must not fail on a loaded machine.
+  testTimeout: 120_000,
   maxWorkers: 2,
 };

@@ -96,7 +96,10 @@ describe('API keys', () => {
 
     const [row] = await api.dataSource.query('SELECT * FROM api_keys WHERE id = $1', [created.apiKey.id]);
     expect(Buffer.compare(row.key_hash, hashApiKey(created.key))).toBe(0);
-    expect(JSON.stringify(row)).not.toContain(created.key.split('_')[2]);
+    // The secret is what follows `pk_<prefix>_`; it may itself hold underscores (base64url).
+    const secret = created.key.slice(`pk_${created.apiKey.prefix}_`.length);
+    expect(secret).toHaveLength(43);
+    expect(JSON.stringify(row)).not.toContain(secret);
 
     const used = await api.client.ok(CURRENT, {}, { apiKey: created.key });
     expect(used.me).toBeNull();

@@ -338,7 +338,7 @@ describe('faults survived (real processes, private Postgres and Redis)', () => {
       await waitForRun(runId, (r) => r.phase === 'SWITCHING');
       const started = (w: Running) =>
         w.logs.some((l) => l.msg === 'job started' && l.job === 'recompute-scores' && l.jobId === `score-run-${runId}-1`);
-      victim = await until('the worker running the job', async () => workers.find(started), 10_000);
+      victim = await until('the worker running the job', async () => workers.find(started), 30_000);
       expect((await client.ok(SCORED_ON, {}, { token: admin })).influencerByHandle.scoredOn).toBe(previous);
 
       killed.add(victim);
@@ -370,8 +370,8 @@ describe('faults survived (real processes, private Postgres and Redis)', () => {
     // Until the switch, every read saw the previous snapshot whole (API processes cache the pointer briefly).
     for (const s of seen) expect(s.startsWith(`${previous}:`) || s === `${date}:SUCCEEDED`).toBe(true);
     expect(seen.filter((s) => s.startsWith(`${previous}:`)).length).toBeGreaterThan(0);
-    await waitForLog(rescuer, 'job stalled (its worker died); taken back', (l) => l.jobId === `score-run-${runId}-1`, 5_000);
-    await waitForLog(rescuer, 'score run finished', (l) => String(l.runId) === String(runId), 5_000);
+    await waitForLog(rescuer, 'job stalled (its worker died); taken back', (l) => l.jobId === `score-run-${runId}-1`, 30_000);
+    await waitForLog(rescuer, 'score run finished', (l) => String(l.runId) === String(runId), 30_000);
     const recovered = await snapshot(runId);
     expect(recovered.length).toBe(influencers.length);
 
