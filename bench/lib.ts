@@ -5,6 +5,7 @@ import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { createDataSource } from '../ormconfig';
 import { databaseName, ensureDatabase, maintenanceUrl } from '../src/core/database';
+import { readInstanceId } from '../src/core/instance';
 import { logger } from '../src/core/logger';
 import { closeQueues, createQueues } from '../src/core/queues';
 import { createRedis } from '../src/core/redis';
@@ -191,7 +192,11 @@ export async function ensureScored(url: string, runDate: string): Promise<ScoreR
   try {
     const [current] = await dataSource.query(`SELECT id FROM score_runs WHERE is_current`);
     if (current) return null;
-    const scoring = new ScoringService(dataSource, queues, { databaseUrl: url, historyDays: 180 });
+    const scoring = new ScoringService(dataSource, queues, {
+      databaseUrl: url,
+      historyDays: 180,
+      instanceId: await readInstanceId(dataSource),
+    });
     const requested = await scoring.requestRun(runDate, ScoreRunTrigger.ADMIN);
     return await scoring.execute(requested.id, logger());
   } finally {

@@ -2,6 +2,7 @@ import autocannon from 'autocannon';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../ormconfig';
 import { Role, type UserPrincipal } from '../src/core/context';
+import { readInstanceId } from '../src/core/instance';
 import { closeQueues, createQueues } from '../src/core/queues';
 import { createRedis } from '../src/core/redis';
 import { signAccessToken } from '../src/modules/accounts/tokens';
@@ -28,7 +29,7 @@ async function setUp(): Promise<{
   const dataSource = await createDataSource(url, 4).initialize();
   const redis = createRedis(env.REDIS_URL);
   const queues = createQueues(redis, `perks-bench-${process.pid}`);
-  const services = createServices(dataSource, env, queues);
+  const services = createServices(dataSource, env, queues, await readInstanceId(dataSource));
   // Launching enqueues match jobs; no worker consumes this prefix, and close() drops the queues.
   const [{ id: userId }] = await dataSource.query(
     `INSERT INTO users (email, password_hash, role, name) VALUES ($1, 'x', 'BRAND', 'Bench brand') RETURNING id`,

@@ -1,3 +1,4 @@
+import { readInstanceId } from '../src/core/instance';
 import { closeQueues, createQueues } from '../src/core/queues';
 import { createRedis } from '../src/core/redis';
 import { logger } from '../src/core/logger';
@@ -99,7 +100,12 @@ async function scoreRunOnce(): Promise<Record<string, unknown>> {
       await dataSource.query(`DROP TABLE IF EXISTS influencer_scores_r${id}, influencer_topic_scores_r${id}, actor_ranks_r${id}`);
     }
     await dataSource.query(`DELETE FROM score_runs`);
-    const scoring = new ScoringService(dataSource, queues, { databaseUrl: url, historyDays: 180, modelVersion: version });
+    const scoring = new ScoringService(dataSource, queues, {
+      databaseUrl: url,
+      historyDays: 180,
+      instanceId: await readInstanceId(dataSource),
+      modelVersion: version,
+    });
     const requested = await scoring.requestRun(runDate, ScoreRunTrigger.ADMIN);
     const stats = await scoring.execute(requested.id, logger());
     return { version, ...stats, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };

@@ -11,6 +11,7 @@ import { JobOutbox1795655000000 } from './1795655000000-JobOutbox';
 import { MatchingOptOutIndex1795660000000 } from './1795660000000-MatchingOptOutIndex';
 import { AccountOwnership1795665000000 } from './1795665000000-AccountOwnership';
 import { AudienceQuality1795670000000 } from './1795670000000-AudienceQuality';
+import { InstanceId1795675000000 } from './1795675000000-InstanceId';
 
 export const migrations: Function[] = [
   Foundation1795628515648,
@@ -23,4 +24,5 @@ export const migrations: Function[] = [
   MatchingOptOutIndex1795660000000,
   AccountOwnership1795665000000,
   AudienceQuality1795670000000,
+  InstanceId1795675000000,
 ];

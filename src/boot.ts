@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { createDataSource } from '../ormconfig';
 import { assertMigrated, databaseName, ensureDatabase } from './core/database';
 import { ConfigError, env as loadEnv, type Env } from './core/env';
+import { readInstanceId } from './core/instance';
 import { logger, type Logger } from './core/logger';
 import { JobOutbox } from './core/outbox';
 import { closeQueues, createQueues, type Queues } from './core/queues';
@@ -14,6 +15,8 @@ export interface Core {
   env: Env;
   log: Logger;
   dataSource: DataSource;
+  /** The database's instance id, read once here (src/core/instance.ts); job ids carry it. */
+  instanceId: string;
   redis: Redis;
   queues: Queues;
   close(): Promise<void>;
@@ -61,7 +64,9 @@ export async function bootCore(name: string): Promise<Core> {
   const log = logger().child({ process: name });
   const dataSource = await openDatabase(env, log, env.MIGRATE_ON_BOOT ? 'migrate' : 'require-migrated');
   const redis = createRedis(env.REDIS_URL);
+  let instanceId: string;
   try {
+    instanceId = await readInstanceId(dataSource);
     await assertNoEviction(redis);
   } catch (error) {
     redis.disconnect();
@@ -78,6 +83,7 @@ export async function bootCore(name: string): Promise<Core> {
     env,
     log,
     dataSource,
+    instanceId,
     redis,
     queues,
     async close() {

@@ -7,7 +7,7 @@ import { createServices } from './modules/services';
 /** The API process: HTTP + GraphQL. It enqueues jobs but never consumes them. */
 async function main(): Promise<void> {
   const core = await bootCore('api');
-  const services = createServices(core.dataSource, core.env, core.queues);
+  const services = createServices(core.dataSource, core.env, core.queues, core.instanceId);
   await services.accounts.ensureAdmin(core.env.ADMIN_EMAIL, core.env.ADMIN_PASSWORD, core.log);
   const api = await createApiServer({ ...core, services });
   const url = await api.listen(core.env.PORT);

@@ -12,7 +12,7 @@ import { createServices } from './modules/services';
 /** The worker process: BullMQ workers and job schedulers. It never builds the GraphQL schema. */
 async function main(): Promise<void> {
   const core = await bootCore('worker');
-  const services = createServices(core.dataSource, core.env, core.queues);
+  const services = createServices(core.dataSource, core.env, core.queues, core.instanceId);
   const deps: JobDeps = { env: core.env, dataSource: core.dataSource, redis: core.redis, services };
   const runtime = await startWorkers({
     connection: core.redis,

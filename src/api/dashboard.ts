@@ -3,12 +3,11 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import express, { type RequestHandler, type Response } from 'express';
-import type { Redis } from 'ioredis';
 import { Role } from '../core/context';
 import type { Env } from '../core/env';
 import type { Logger } from '../core/logger';
 import { QUEUE_NAMES, type Queues } from '../core/queues';
-import { RateLimiter, type RateLimitHit } from '../core/rate-limit';
+import type { RateLimiter, RateLimitHit } from '../core/rate-limit';
 import { TtlCache } from '../core/ttl-cache';
 import { AuthPayload } from '../modules/accounts/accounts.types';
 import type { Services } from '../modules/services';
@@ -41,14 +40,10 @@ function refuse(res: Response, status: 401 | 403 | 429, challenge: boolean, retr
 export interface DashboardDeps {
   env: Env;
   log: Logger;
-  redis: Redis;
+  /** The API's limiter, connected at boot; the dashboard counts sign-ins against logIn's own limits. */
+  limiter: RateLimiter;
   queues: Queues;
   services: Services;
-}
-
-interface AdminGate {
-  handler: RequestHandler;
-  close(): void;
 }
 
 /**
@@ -58,11 +53,10 @@ interface AdminGate {
  * `Bearer` token instead. Every failed Basic check gets the same 401, so the dashboard tells a
  * guesser nothing logIn would not; a valid token of someone who is not an operator gets 403.
  */
-export function adminOnly({ env, log, redis, services }: Omit<DashboardDeps, 'queues'>): AdminGate {
+export function adminOnly({ env, log, limiter, services }: Omit<DashboardDeps, 'queues'>): RequestHandler {
   const verified = new TtlCache<string, Promise<boolean | number>>(DASHBOARD_AUTH_TTL_MS, 64);
   let windowStart = 0;
   let checksInWindow = 0;
-  let limiter: RateLimiter | undefined;
   const hit = (rule: string, subject: string | undefined, limit: RateLimitHit['limit'] | null): RateLimitHit[] =>
     subject && limit ? [{ rule, subject, limit }] : [];
 
@@ -75,7 +69,6 @@ export function adminOnly({ env, log, redis, services }: Omit<DashboardDeps, 'qu
     const password = decoded.slice(colon + 1);
     if (email.length > 254 || password.length > 200) return false;
     // The same counters as the logIn mutation's (src/api/limits.ts): the dashboard is no side door.
-    limiter ??= new RateLimiter(redis, env.BULLMQ_PREFIX, log);
     const decision = await limiter.hit([
       ...hit('login-email', email, env.RATE_LIMIT_LOGIN_EMAIL),
       ...hit('login-ip', ip, env.RATE_LIMIT_LOGIN_IP),
@@ -125,7 +118,7 @@ export function adminOnly({ env, log, redis, services }: Omit<DashboardDeps, 'qu
       return next(error);
     }
   };
-  return { handler, close: () => limiter?.close() };
+  return handler;
 }
 
 /**
@@ -149,7 +142,7 @@ const sameOriginWrites: RequestHandler = (req, res, next) => {
 };
 
 /** bull-board on every queue at /admin/queues, behind adminOnly. */
-export function queueDashboard(deps: DashboardDeps): { router: express.Router; close(): void } {
+export function queueDashboard(deps: DashboardDeps): express.Router {
   const { queues } = deps;
   const adapter = new ExpressAdapter();
   adapter.setBasePath(DASHBOARD_PATH);
@@ -164,7 +157,6 @@ export function queueDashboard(deps: DashboardDeps): { router: express.Router; c
     res.setHeader('cache-control', 'no-store');
     next();
   });
-  const gate = adminOnly(deps);
-  router.use(gate.handler, sameOriginWrites, adapter.getRouter());
-  return { router, close: gate.close };
+  router.use(adminOnly(deps), sameOriginWrites, adapter.getRouter());
+  return router;
 }

@@ -10,11 +10,9 @@ import {
   type ParseOptions,
   type ValidationRule,
 } from 'graphql';
-import type { Redis } from 'ioredis';
 import type { Env, RateLimitSetting } from '../core/env';
 import { rateLimited } from '../core/errors';
-import type { Logger } from '../core/logger';
-import { RateLimiter, type RateLimitHit } from '../core/rate-limit';
+import type { RateLimiter, RateLimitHit } from '../core/rate-limit';
 import { AuthPayload } from '../modules/accounts/accounts.types';
 import type { ApiContext } from './context';
 import { operationCost } from './query-cost';
@@ -46,7 +44,6 @@ export interface ApiLimits {
   plugins: ApolloServerPlugin<ApiContext>[];
   /** Puts the per-principal rate limits in front of logIn, claimOffer and ingestActivity. */
   rateLimit(schema: GraphQLSchema): GraphQLSchema;
-  close(): void;
 }
 
 /**
@@ -54,7 +51,7 @@ export interface ApiLimits {
  * a principal may call the mutations worth abusing (guessing passwords, hammering claims,
  * flooding ingestion). Introspection and "Did you mean" suggestions are off in production.
  */
-export async function createLimits(env: Env, log: Logger, redis: Redis): Promise<ApiLimits> {
+export function createLimits(env: Env, limiter: RateLimiter): ApiLimits {
   const production = env.NODE_ENV === 'production';
   const armor = new ApolloArmor({
     maxDepth: { n: env.GRAPHQL_MAX_DEPTH, flattenFragments: true, exposeLimits: false, ...reject(TOO_DEEP) },
@@ -69,9 +66,6 @@ export async function createLimits(env: Env, log: Logger, redis: Redis): Promise
     blockFieldSuggestion: { enabled: false },
   });
   const { validationRules } = armor.protect();
-
-  const limiter = new RateLimiter(redis, env.BULLMQ_PREFIX, log);
-  await limiter.ready();
 
   const plugins: ApolloServerPlugin<ApiContext>[] = [
     {
@@ -104,7 +98,6 @@ export async function createLimits(env: Env, log: Logger, redis: Redis): Promise
     },
     plugins,
     rateLimit: (schema) => withRateLimits(schema, limiter, env),
-    close: () => limiter.close(),
   };
 }
 

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
@@ -11,6 +11,7 @@ import type { Env } from '../core/env';
 import { checkDependencies } from '../core/health';
 import type { Logger } from '../core/logger';
 import { closeQueues, createQueues, type Queues } from '../core/queues';
+import { RateLimiter } from '../core/rate-limit';
 import type { Services } from '../modules/services';
 import { buildContext, requestIdOf, type ApiContext } from './context';
 import { DASHBOARD_PATH, queueDashboard } from './dashboard';
@@ -94,7 +95,12 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
   const queues = deps.queues ?? ownQueues!;
   const metrics = createApiMetrics({ dataSource, queues });
 
-  const limits = await createLimits(env, log, redis);
+  // One limiter (one Redis connection) for logIn, claims, ingestion and the dashboard's sign-in,
+  // connected before the server takes its first request: a call made while it still connects
+  // would be let through uncounted.
+  const limiter = new RateLimiter(redis, env.BULLMQ_PREFIX, log);
+  await limiter.ready();
+  const limits = createLimits(env, limiter);
   const apollo = new ApolloServer<ApiContext>({
     schema: limits.rateLimit(await buildApiSchema(services)),
     ...limits.apolloOptions,
@@ -106,6 +112,8 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo's default serves a landing page at GET /graphql, in production too (a page linking to Studio).
+      ...(env.NODE_ENV === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
       operationLoggingPlugin(),
       graphqlMetricsPlugin(metrics),
       ...limits.plugins,
@@ -125,8 +133,7 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
   });
   const scrape = metricsEndpoint(metrics, env, log);
   if (scrape) app.get('/metrics', scrape);
-  const dashboard = queueDashboard({ env, log, redis, queues, services });
-  app.use(DASHBOARD_PATH, dashboard.router);
+  app.use(DASHBOARD_PATH, queueDashboard({ env, log, limiter, queues, services }));
   app.use(
     '/graphql',
     express.json({ limit: env.BODY_LIMIT }),
@@ -149,8 +156,7 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
       draining = true;
       // The drain plugin closes the listener and waits for requests in flight.
       await apollo.stop();
-      limits.close();
-      dashboard.close();
+      limiter.close();
       if (ownQueues) await closeQueues(ownQueues);
     },
   };

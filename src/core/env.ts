@@ -170,7 +170,12 @@ export function loadEnv(source: Source = process.env): Env {
   const ADMIN_PASSWORD = r.string('ADMIN_PASSWORD', production ? undefined : DEV_ADMIN_PASSWORD, (v) =>
     v.length < 12 ? 'must be at least 12 characters' : null,
   );
+  // The development defaults are published (here and in the README): in production they would let
+  // anyone forge tokens or sign in as the operator.
   if (production && JWT_SECRET === DEV_JWT_SECRET) r.problems.push('JWT_SECRET must not be the development default in production');
+  if (production && ADMIN_PASSWORD === DEV_ADMIN_PASSWORD) {
+    r.problems.push('ADMIN_PASSWORD must not be the development default in production');
+  }
 
   const env: Env = {
     NODE_ENV,

@@ -44,6 +44,12 @@ const WARN_EVERY_MS = 30_000;
  */
 export class RateLimiter {
   private readonly redis: ScriptedRedis;
+  /**
+   * Settles at the connection's first 'ready' or first error. Until then a call waits for it (at
+   * most timeoutMs) instead of failing open: without an offline queue, a command sent while the
+   * connection is still being opened fails at once, and the calls right after boot would pass uncounted.
+   */
+  private connecting: Promise<void> | undefined;
   private lastWarning = 0;
   private readonly noAnswer = () => new Error(`no answer from Redis within ${this.timeoutMs} ms`);
 
@@ -65,6 +71,14 @@ export class RateLimiter {
     }) as ScriptedRedis;
     this.redis.defineCommand('rateLimitHit', { lua: HIT_SCRIPT });
     this.redis.on('error', (err) => this.warn(err));
+    this.connecting = new Promise<void>((resolve) => {
+      const settle = () => {
+        this.redis.off('ready', settle).off('error', settle);
+        this.connecting = undefined;
+        resolve();
+      };
+      this.redis.on('ready', settle).on('error', settle);
+    });
   }
 
   /** Resolves once connected, or after `waitMs` (the limiter then fails open until Redis answers). */
@@ -88,6 +102,7 @@ export class RateLimiter {
     const windows = hits.map((h) => h.limit.windowSeconds * 1000);
     let replies: number[];
     try {
+      if (this.connecting) await withTimeout(this.connecting, this.timeoutMs, this.noAnswer);
       replies = await withTimeout(this.redis.rateLimitHit(keys.length, ...keys, ...windows), this.timeoutMs, this.noAnswer);
     } catch (err) {
       this.warn(err);
@@ -103,6 +118,7 @@ export class RateLimiter {
   /** Forgets a counter, e.g. an email's failed log-ins once the right password is given. */
   async reset(hit: Omit<RateLimitHit, 'limit'>): Promise<void> {
     try {
+      if (this.connecting) await withTimeout(this.connecting, this.timeoutMs, this.noAnswer);
       await withTimeout(this.redis.del(this.key(hit)), this.timeoutMs, this.noAnswer);
     } catch (err) {
       this.warn(err);

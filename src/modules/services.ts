@@ -26,7 +26,8 @@ export interface Services {
   topics: TopicsService;
 }
 
-export function createServices(dataSource: DataSource, env: Env, queues: Queues): Services {
+/** `instanceId`: the database's (src/core/instance.ts), carried by the job ids built from database ids. */
+export function createServices(dataSource: DataSource, env: Env, queues: Queues, instanceId: string): Services {
   const influencers = new InfluencersService(dataSource);
   const accounts = new AccountsService(dataSource, influencers, {
     tokens: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, ttlSeconds: env.JWT_TTL_SECONDS },
@@ -45,7 +46,7 @@ export function createServices(dataSource: DataSource, env: Env, queues: Queues)
     matching,
     influencers,
     privacy: new PrivacyService(dataSource, accounts, matching),
-    scoring: new ScoringService(dataSource, queues, { databaseUrl: env.DATABASE_URL, historyDays: env.SCORE_HISTORY_DAYS }),
+    scoring: new ScoringService(dataSource, queues, { databaseUrl: env.DATABASE_URL, historyDays: env.SCORE_HISTORY_DAYS, instanceId }),
     topics,
   };
 }

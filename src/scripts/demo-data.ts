@@ -1,6 +1,10 @@
 import type { DataSource } from 'typeorm';
 import { Role } from '../core/context';
+import type { Env } from '../core/env';
+import { readInstanceId } from '../core/instance';
 import type { Logger } from '../core/logger';
+import { closeQueues, createQueues } from '../core/queues';
+import { createRedis } from '../core/redis';
 import { SignUpRole, type SignUpInput } from '../modules/accounts/accounts.types';
 import type { IngestAccountInput, IngestActivityInput } from '../modules/activity/activity.types';
 import { User } from '../modules/accounts/user.entity';
@@ -8,7 +12,7 @@ import { Network } from '../modules/influencers/network';
 import { seedSyntheticNetwork } from '../modules/activity/synthetic/seed-network';
 import { CampaignStatus, PerkKind } from '../modules/campaigns/campaign.entity';
 import { ScoreRunTrigger } from '../modules/scoring/score-run.entity';
-import type { Services } from '../modules/services';
+import { createServices, type Services } from '../modules/services';
 
 /** The password of every demo account (documented in the README; demo data only). */
 export const DEMO_PASSWORD = 'demo-password-2026';
@@ -74,6 +78,36 @@ export async function isEmpty(dataSource: DataSource): Promise<boolean> {
   return (await dataSource.getRepository(User).createQueryBuilder('u').where('u.role <> :admin', { admin: Role.ADMIN }).getCount()) === 0;
 }
 
+/**
+ * Demo accounts share a password the README publishes: a production database never gets them,
+ * whoever asks (`npm start`, `npm run seed -- --demo`).
+ */
+export function assertDemoAllowed(env: Pick<Env, 'NODE_ENV'>): void {
+  if (env.NODE_ENV === 'production') {
+    throw new Error('demo data is never seeded with NODE_ENV=production: its accounts share a password the README publishes');
+  }
+}
+
+/**
+ * Seeds the demo (below) into an empty database, with real queues: its score run is enqueued for
+ * the worker. Returns false, having changed nothing, when the database already has accounts.
+ * Refuses with NODE_ENV=production.
+ */
+export async function seedDemoIfEmpty(dataSource: DataSource, env: Env, log: Logger): Promise<boolean> {
+  assertDemoAllowed(env);
+  if (!(await isEmpty(dataSource))) return false;
+  const redis = createRedis(env.REDIS_URL);
+  const queues = createQueues(redis, env.BULLMQ_PREFIX);
+  try {
+    const services = createServices(dataSource, env, queues, await readInstanceId(dataSource));
+    await seedDemo(dataSource, services, log, env.DATABASE_URL);
+  } finally {
+    await closeQueues(queues);
+    await redis.quit();
+  }
+  return true;
+}
+
 /** The synthetic network behind the demo: enough people for search and targeting to mean something. */
 const DEMO_NETWORK = { influencers: 5_000, interactions: 150_000, seed: 42 };
 
@@ -84,7 +118,7 @@ const DEMO_NETWORK = { influencers: 5_000, interactions: 150_000, seed: 42 };
  * with the demo influencers by accounts a connector described, the score run for it (requested
  * here, computed by the worker as it starts) and two campaigns of Northwind Coffee.
  */
-export async function seedDemo(dataSource: DataSource, services: Services, log: Logger, databaseUrl: string): Promise<void> {
+async function seedDemo(dataSource: DataSource, services: Services, log: Logger, databaseUrl: string): Promise<void> {
   const users = new Map<string, string>();
   for (const person of PEOPLE) {
     const result = await services.accounts.signUp({ ...person, password: DEMO_PASSWORD });

@@ -3,14 +3,11 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../boot';
 import { env } from '../core/env';
 import { logger } from '../core/logger';
-import { closeQueues, createQueues } from '../core/queues';
-import { createRedis } from '../core/redis';
 import { seedSyntheticNetwork } from '../modules/activity/synthetic/seed-network';
-import { createServices } from '../modules/services';
-import { isEmpty, seedDemo } from './demo-data';
+import { assertDemoAllowed, seedDemoIfEmpty } from './demo-data';
 
 const USAGE = `usage:
-  npm run seed                                   demo accounts, into an empty database
+  npm run seed -- --demo                         demo accounts, into an empty database (never in production)
   npm run seed -- --influencers N --interactions M [--seed S]
                                                  a synthetic network (needs empty activity tables)`;
 
@@ -22,13 +19,22 @@ function count(value: string | undefined, name: string): number {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { influencers: { type: 'string' }, interactions: { type: 'string' }, seed: { type: 'string', default: '1' } },
+    options: {
+      demo: { type: 'boolean', default: false },
+      influencers: { type: 'string' },
+      interactions: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+    },
   });
+  const synthetic = values.influencers !== undefined || values.interactions !== undefined;
+  if (values.demo === synthetic) throw new Error(`say what to seed: either --demo or --influencers N --interactions M\n${USAGE}`);
   const config = env();
+  // Refused before the database is touched.
+  if (values.demo) assertDemoAllowed(config);
   const log = logger().child({ process: 'seed' });
   const dataSource = await openDatabase(config, log, 'migrate');
   try {
-    if (values.influencers !== undefined || values.interactions !== undefined) {
+    if (synthetic) {
       const report = await seedSyntheticNetwork(
         config.DATABASE_URL,
         {
@@ -41,20 +47,8 @@ async function main(): Promise<void> {
       console.log(`synthetic network seeded: ${JSON.stringify(report)}`);
       return;
     }
-    if (!(await isEmpty(dataSource))) {
-      console.log('the database already has accounts: demo data not seeded');
-      return;
-    }
-    // Real queues: the demo's score run is enqueued for the worker.
-    const redis = createRedis(config.REDIS_URL);
-    const queues = createQueues(redis, config.BULLMQ_PREFIX);
-    try {
-      await seedDemo(dataSource, createServices(dataSource, config, queues), log, config.DATABASE_URL);
-    } finally {
-      await closeQueues(queues);
-      await redis.quit();
-    }
-    console.log('demo data seeded (see README for the accounts)');
+    if (await seedDemoIfEmpty(dataSource, config, log)) console.log('demo data seeded (see README for the accounts)');
+    else console.log('the database already has accounts: demo data not seeded');
   } finally {
     await dataSource.destroy();
   }

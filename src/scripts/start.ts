@@ -4,28 +4,22 @@ import path from 'node:path';
 import { exitOnBootError, openDatabase } from '../boot';
 import { env } from '../core/env';
 import { logger } from '../core/logger';
-import { createServices } from '../modules/services';
-import { closeQueues, createQueues } from '../core/queues';
-import { createRedis } from '../core/redis';
-import { isEmpty, seedDemo } from './demo-data';
+import { seedDemoIfEmpty } from './demo-data';
 
 /**
- * `npm start`: the demo. Migrates, seeds demo data when the database is empty, then runs the API
- * and the worker as two child processes (as in production) and stops both when either stops or on
- * SIGINT/SIGTERM.
+ * `npm start`: migrates, seeds demo data when the database is empty (never with
+ * NODE_ENV=production), then runs the API and the worker as two child processes (as in
+ * production) and stops both when either stops or on SIGINT/SIGTERM.
  */
 async function main(): Promise<void> {
   const config = env();
   const log = logger().child({ process: 'start' });
   const dataSource = await openDatabase(config, log, 'migrate');
-  // Real queues: the demo's score run is enqueued here and computed by the worker started below.
-  const redis = createRedis(config.REDIS_URL);
-  const queues = createQueues(redis, config.BULLMQ_PREFIX);
   try {
-    if (await isEmpty(dataSource)) await seedDemo(dataSource, createServices(dataSource, config, queues), log, config.DATABASE_URL);
+    // The demo's score run is enqueued here and computed by the worker started below.
+    if (config.NODE_ENV === 'production') log.info('NODE_ENV=production: demo data is not seeded');
+    else await seedDemoIfEmpty(dataSource, config, log);
   } finally {
-    await closeQueues(queues);
-    await redis.quit();
     await dataSource.destroy();
   }
 

@@ -189,6 +189,9 @@ describe('faults survived (real processes, private Postgres and Redis)', () => {
     workers.push(worker);
     return worker;
   };
+  /** A score run attempt's job id, as src/modules/scoring/scoring.service.ts builds it (with the database's instance id). */
+  const runJobId = async (runId: string | number, attempt: number | string = 1) =>
+    `score-run-${(await db.query('SELECT id FROM instance')).rows[0].id}-${runId}-${attempt}`;
   const waitForRun = async (id: string, done: (r: { status: string; phase: string }) => boolean, timeoutMs = 30_000) =>
     until(
       `score run ${id}`,
@@ -336,8 +339,8 @@ describe('faults survived (real processes, private Postgres and Redis)', () => {
       await blocker.query('LOCK TABLE influencer_scores IN EXCLUSIVE MODE');
       runId = (await client.ok(RECOMPUTE, { date }, { token: admin })).recomputeScores.id;
       await waitForRun(runId, (r) => r.phase === 'SWITCHING');
-      const started = (w: Running) =>
-        w.logs.some((l) => l.msg === 'job started' && l.job === 'recompute-scores' && l.jobId === `score-run-${runId}-1`);
+      const jobId = await runJobId(runId);
+      const started = (w: Running) => w.logs.some((l) => l.msg === 'job started' && l.job === 'recompute-scores' && l.jobId === jobId);
       victim = await until('the worker running the job', async () => workers.find(started), 30_000);
       expect((await client.ok(SCORED_ON, {}, { token: admin })).influencerByHandle.scoredOn).toBe(previous);
 
@@ -370,7 +373,8 @@ describe('faults survived (real processes, private Postgres and Redis)', () => {
     // Until the switch, every read saw the previous snapshot whole (API processes cache the pointer briefly).
     for (const s of seen) expect(s.startsWith(`${previous}:`) || s === `${date}:SUCCEEDED`).toBe(true);
     expect(seen.filter((s) => s.startsWith(`${previous}:`)).length).toBeGreaterThan(0);
-    await waitForLog(rescuer, 'job stalled (its worker died); taken back', (l) => l.jobId === `score-run-${runId}-1`, 30_000);
+    const jobId = await runJobId(runId);
+    await waitForLog(rescuer, 'job stalled (its worker died); taken back', (l) => l.jobId === jobId, 30_000);
     await waitForLog(rescuer, 'score run finished', (l) => String(l.runId) === String(runId), 30_000);
     const recovered = await snapshot(runId);
     expect(recovered.length).toBe(influencers.length);
@@ -396,7 +400,7 @@ describe('faults survived (real processes, private Postgres and Redis)', () => {
         [date],
       )
     ).rows;
-    const jobId = `score-run-${stuck.id}-${stuck.attempt}`;
+    const jobId = await runJobId(stuck.id, stuck.attempt);
     const scoring = new Queue('scoring', { connection: { host: '127.0.0.1', port: redis.port }, prefix });
     try {
       await scoring.add('no-such-job', {}, { jobId }); // fails at once, without retries
@@ -434,8 +438,9 @@ describe('faults survived (real processes, private Postgres and Redis)', () => {
     const queuedDate = dayString(1);
     const queued = (await client.ok(RECOMPUTE, { date: queuedDate }, { token: admin })).recomputeScores;
     expect(queued.status).toBe('PENDING');
+    const queuedJobId = await runJobId(queued.id);
     await until('a worker to try the queued run', async () =>
-      workers.some((w) => w.logs.some((l) => l.msg === 'job failed' && l.jobId === `score-run-${queued.id}-1`)),
+      workers.some((w) => w.logs.some((l) => l.msg === 'job failed' && l.jobId === queuedJobId)),
     );
 
     await redis.stop();

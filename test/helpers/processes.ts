@@ -14,12 +14,12 @@ export interface Running {
 }
 
 /**
- * Runs src/<entry>.ts as its own process through ts-node, as `npm run dev` does. NODE_ENV is
- * development and LOG_LEVEL info unless `env` says otherwise (not test: Apollo handles signals
- * differently under NODE_ENV=test, and the logs are what the tests wait on).
+ * Runs src/<entry>.ts (with `args`) as its own process through ts-node, as `npm run dev` does.
+ * NODE_ENV is development and LOG_LEVEL info unless `env` says otherwise (not test: Apollo handles
+ * signals differently under NODE_ENV=test, and the logs are what the tests wait on).
  */
-export function runEntry(entry: string, env: Record<string, string>, name = entry): Running {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src', entry)], {
+export function runEntry(entry: string, env: Record<string, string>, name = entry, args: string[] = []): Running {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src', entry), ...args], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', ...env },
   });

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../ormconfig';
 import { loadEnv } from '../../src/core/env';
+import { readInstanceId } from '../../src/core/instance';
 import { logger } from '../../src/core/logger';
 import { verifyPassword } from '../../src/modules/accounts/password';
 import { createServices, type Services } from '../../src/modules/services';
@@ -14,7 +15,7 @@ describe('the operator account from ADMIN_EMAIL / ADMIN_PASSWORD', () => {
 
   beforeAll(async () => {
     dataSource = await createDataSource(process.env.DATABASE_URL!, 4).initialize();
-    services = createServices(dataSource, loadEnv(), unusedQueues());
+    services = createServices(dataSource, loadEnv(), unusedQueues(), await readInstanceId(dataSource));
   });
   afterAll(() => dataSource.destroy());
 

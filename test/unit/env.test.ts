@@ -51,6 +51,15 @@ describe('configuration', () => {
         ADMIN_PASSWORD: 'a-long-password',
       }),
     ).toEqual(['JWT_SECRET must not be the development default in production']);
+    expect(
+      problemsOf({
+        NODE_ENV: 'production',
+        JWT_SECRET: 'a-production-secret-of-at-least-32-chars',
+        ADMIN_PASSWORD: 'admin-password-change-me',
+      }),
+    ).toEqual(['ADMIN_PASSWORD must not be the development default in production']);
+    // Outside production the default still lets a fresh checkout run with no variables set.
+    expect(loadEnv({}).ADMIN_PASSWORD).toBe('admin-password-change-me');
   });
 
   it('refuses a database URL without a database name and a weak admin password', () => {

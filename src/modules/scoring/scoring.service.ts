@@ -13,6 +13,8 @@ import { ScoreRunConnection } from './scoring.types';
 export interface ScoringSettings {
   databaseUrl: string;
   historyDays: number;
+  /** The database's instance id (src/core/instance.ts): part of every job id this service builds. */
+  instanceId: string;
   /** The score model the runs use (default MODEL_VERSION); the benchmark runs version 1 beside it. */
   modelVersion?: ModelVersion;
 }
@@ -41,15 +43,24 @@ export class ScoringService {
     this.currentRuns = new CurrentRunCache(dataSource);
   }
 
+  private get modelVersion(): ModelVersion {
+    return this.settings.modelVersion ?? MODEL_VERSION;
+  }
+
+  /**
+   * One id per attempt of a run: a second enqueue of the same attempt is a no-op in BullMQ. The
+   * instance id keeps it from matching a job of another database (recreated, or sharing the prefix)
+   * whose run had the same id: BullMQ would take the new job for that one and drop it.
+   */
+  private runJobId(runId: number, attempt: number): string {
+    return `score-run-${this.settings.instanceId}-${runId}-${attempt}`;
+  }
+
   /**
    * The run for a date: created on the first request, returned as it is on the next ones (one run
    * per date however many triggers fire), re-armed when it had failed. The job is enqueued after
    * the row is committed; its id makes duplicate enqueues of one attempt a no-op in BullMQ.
    */
-  private get modelVersion(): ModelVersion {
-    return this.settings.modelVersion ?? MODEL_VERSION;
-  }
-
   async requestRun(runDate: string, trigger: ScoreRunTrigger, requestedBy: string | null = null): Promise<ScoreRun> {
     const [row] = await this.dataSource.query(
       `INSERT INTO score_runs (run_date, trigger, requested_by) VALUES ($1, $2, $3)
@@ -63,7 +74,7 @@ export class ScoringService {
     const run = row ? await this.runById(row.id) : await this.dataSource.getRepository(ScoreRun).findOneByOrFail({ runDate });
     if (!run) throw new Error(`score run for ${runDate} vanished`);
     if (run.status === ScoreRunStatus.PENDING) {
-      await enqueue(this.queues.scoring, 'recompute-scores', { runId: run.id }, { jobId: `score-run-${run.id}-${run.attempt}` });
+      await enqueue(this.queues.scoring, 'recompute-scores', { runId: run.id }, { jobId: this.runJobId(run.id, run.attempt) });
     }
     return run;
   }
@@ -81,7 +92,7 @@ export class ScoringService {
     );
     const report = { enqueued: 0, failed: 0 };
     for (const { id, attempt } of rows) {
-      const jobId = `score-run-${id}-${attempt}`;
+      const jobId = this.runJobId(id, attempt);
       const job = await this.queues.scoring.getJob(jobId);
       if (!job) {
         await enqueue(this.queues.scoring, 'recompute-scores', { runId: id }, { jobId });
@@ -214,7 +225,12 @@ export class ScoringService {
       log.info({ runId: run.id, runDate: run.runDate, ...stats }, 'score run finished');
 
       await this.purgeHistory(client, run);
-      await enqueue(this.queues.matching, 'score-run-completed', { runId: run.id }, { jobId: `score-run-completed-${run.id}` });
+      await enqueue(
+        this.queues.matching,
+        'score-run-completed',
+        { runId: run.id },
+        { jobId: `score-run-completed-${this.settings.instanceId}-${run.id}` },
+      );
       return stats;
     } finally {
       await client.end();
