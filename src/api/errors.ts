@@ -59,6 +59,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   const field = original.extensions.field;
   if (typeof field === 'string') extensions.field = field;
+  const fields = original.extensions.fields;
+  if (Array.isArray(fields)) extensions.fields = fields;
   const retryAfterSeconds = original.extensions.retryAfterSeconds;
   if (typeof retryAfterSeconds === 'number') extensions.retryAfterSeconds = retryAfterSeconds;
   return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };

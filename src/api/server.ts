@@ -16,6 +16,7 @@ import type { Services } from '../modules/services';
 import { buildContext, requestIdOf, type ApiContext } from './context';
 import { DASHBOARD_PATH, queueDashboard } from './dashboard';
 import { formatError, operationLoggingPlugin } from './errors';
+import { inputBoundaryPlugin } from './input-boundary';
 import { createLimits } from './limits';
 import { createApiMetrics, graphqlMetricsPlugin, httpMetrics, metricsEndpoint } from './metrics';
 import { buildApiSchema } from './schema';
@@ -115,6 +116,7 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
       // Apollo's default serves a landing page at GET /graphql, in production too (a page linking to Studio).
       ...(env.NODE_ENV === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
       operationLoggingPlugin(),
+      inputBoundaryPlugin(),
       graphqlMetricsPlugin(metrics),
       ...limits.plugins,
     ],

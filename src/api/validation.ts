@@ -1,5 +1,6 @@
 import { validate, type ValidationError, type ValidatorOptions } from 'class-validator';
 import { ArgumentValidationError, type ValidatorFn } from 'type-graphql';
+import { declaredEmailFields, normalizeEmail } from '../core/input-text';
 import { TtlCache } from '../core/ttl-cache';
 
 /** type-graphql's defaults for class-validator, plus errors that carry neither the object nor the value. */
@@ -12,7 +13,21 @@ const OPTIONS: ValidatorOptions = {
 /** Inputs found valid, by class and value: a search page repeats its targeting over and over. */
 const valid = new TtlCache<string, true>(10 * 60_000, 2_000);
 
+/**
+ * Fields declared `@InputText('email')` are normalised in place, before class-validator reads them:
+ * the resolver, the checks and the database all see one form (the input boundary checked that same
+ * form before any resolver ran). Email fields sit on arguments' own input types, not deeper.
+ */
+function normalizeEmails(input: object): void {
+  const record = input as Record<string, unknown>;
+  for (const field of declaredEmailFields(input)) {
+    const value = record[field];
+    if (typeof value === 'string') record[field] = normalizeEmail(value);
+  }
+}
+
 async function validateOne(value: object): Promise<void> {
+  normalizeEmails(value);
   const key = `${value.constructor.name}:${JSON.stringify(value)}`;
   if (valid.get(key)) return;
   const errors: ValidationError[] = await validate(value, OPTIONS);

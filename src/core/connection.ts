@@ -73,33 +73,67 @@ export function encodeCursor(key: Array<string | number>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, shape: Array<'string' | 'number'>): Array<string | number> {
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    key = null;
-  }
-  if (!Array.isArray(key) || key.length !== shape.length || key.some((v, i) => typeof v !== shape[i])) {
-    throw badInput('after is not a cursor this list gave out', 'after');
-  }
-  return key as Array<string | number>;
-}
-
+const NOT_A_CURSOR = 'after is not a cursor this list gave out';
+const INT4 = 2 ** 31;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Exactly what Date#toISOString writes, from year 1 (Postgres has no year 0) to 9999.
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+// The longest cursor any list gives out is well under this; a longer one is not worth decoding.
+const MAX_CURSOR_LENGTH = 512;
 
 /**
- * A keyset cursor of (sort key, row uuid): a timestamp string (created_at, offered_at ...) or a
- * number (a score), checked so the values can go straight into SQL parameters.
+ * The types a cursor's values may have, each checked so the value can go straight into a SQL
+ * parameter of that type: Postgres never sees a value it would refuse.
+ *   timestamp  an instant as Date#toISOString writes it (created_at, offered_at ...)
+ *   date       a calendar date, YYYY-MM-DD (a score run's run_date)
+ *   uuid       a row id
+ *   int        a whole number in int4's range (a score, a serial id)
+ *   real       a number float4 can hold without overflow or underflow (a reach)
  */
-export function decodeKeysetCursor(cursor: string, key: 'timestamp'): [string, string];
-export function decodeKeysetCursor(cursor: string, key: 'number'): [number, string];
-export function decodeKeysetCursor(cursor: string, key: 'timestamp' | 'number'): [string | number, string] {
-  const [value, id] = decodeCursor(cursor, [key === 'number' ? 'number' : 'string', 'string']);
-  if (!UUID.test(String(id)) || (key === 'timestamp' && Number.isNaN(Date.parse(String(value))))) {
-    throw badInput('after is not a cursor this list gave out', 'after');
+export type CursorValueKind = 'timestamp' | 'date' | 'uuid' | 'int' | 'real';
+type CursorValue<K extends CursorValueKind> = K extends 'int' | 'real' ? number : string;
+export type CursorKey<S extends readonly CursorValueKind[]> = { -readonly [I in keyof S]: CursorValue<S[I]> };
+
+/** The instant `text` names written back as Date#toISOString writes it; null for no instant. */
+function isoOf(text: string): string | null {
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+const VALID: Record<CursorValueKind, (v: unknown) => boolean> = {
+  // Round trips refuse what the patterns let through: February 30th, 24:00, year 0.
+  timestamp: (v) => typeof v === 'string' && TIMESTAMP.test(v) && !v.startsWith('0000') && isoOf(v) === v,
+  date: (v) => typeof v === 'string' && DATE.test(v) && !v.startsWith('0000') && isoOf(`${v}T00:00:00.000Z`) === `${v}T00:00:00.000Z`,
+  uuid: (v) => typeof v === 'string' && UUID.test(v),
+  int: (v) => Number.isInteger(v) && (v as number) >= -INT4 && (v as number) < INT4,
+  real: (v) => typeof v === 'number' && Number.isFinite(Math.fround(v)) && (v === 0 || Math.fround(v) !== 0),
+};
+
+/**
+ * Decodes a cursor into values of the types `shape` names, or refuses it as BAD_USER_INPUT. The one
+ * place cursors are checked: every list decodes its `after` here. A cursor must be exactly what
+ * encodeCursor writes (canonical base64url of a JSON array of the shape's length), so anything
+ * forged (other types, nested values, long arrays, numbers written another way) is refused.
+ */
+export function decodeCursor<const S extends readonly CursorValueKind[]>(cursor: string, shape: S): CursorKey<S> {
+  let key: unknown;
+  if (cursor.length <= MAX_CURSOR_LENGTH && /^[A-Za-z0-9_-]+$/.test(cursor)) {
+    try {
+      key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    } catch {
+      key = null;
+    }
   }
-  return [value, String(id)];
+  if (!Array.isArray(key) || key.length !== shape.length || !key.every((v, i) => VALID[shape[i]](v)) || encodeCursor(key) !== cursor) {
+    throw badInput(NOT_A_CURSOR, 'after');
+  }
+  return key as CursorKey<S>;
+}
+
+/** A keyset cursor of (sort key, row uuid): the common shape of our lists. */
+export function decodeKeysetCursor<K extends 'timestamp' | 'int' | 'real'>(cursor: string, key: K): [CursorValue<K>, string] {
+  return decodeCursor(cursor, [key, 'uuid'] as const) as [CursorValue<K>, string];
 }
 
 /** Builds a page from first+1 fetched rows (the extra row only tells whether there is a next page). */

@@ -81,6 +81,21 @@ export function badInput(message: string, field?: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) } });
 }
 
+export interface FieldProblem {
+  field: string;
+  messages: string[];
+}
+
+/**
+ * Input refused before any resolver ran, in the shape of argument validation's answer:
+ * `extensions.fields` names each field with its messages. HTTP 400, as for a variable GraphQL could not coerce.
+ */
+export function invalidFields(fields: FieldProblem[]): GraphQLError {
+  return new GraphQLError(`Invalid input: ${fields.flatMap((f) => f.messages).join('; ')}`, {
+    extensions: { code: 'BAD_USER_INPUT', fields, http: { status: 400 } },
+  });
+}
+
 /** Too many calls: the message and `extensions.retryAfterSeconds` say when to try again (HTTP 429, Retry-After). */
 export function rateLimited(retryAfterSeconds: number): GraphQLError {
   const wait = retryAfterSeconds === 1 ? '1 second' : `${retryAfterSeconds} seconds`;

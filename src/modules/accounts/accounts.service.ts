@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { In, IsNull, type DataSource } from 'typeorm';
 import { ApiKeyScope, Role, type Principal } from '../../core/context';
 import { badInput, isUniqueViolation, notFound } from '../../core/errors';
+import { normalizeEmail } from '../../core/input-text';
 import type { Logger } from '../../core/logger';
 import { TtlCache } from '../../core/ttl-cache';
 import { InfluencersService } from '../influencers/influencers.service';
@@ -39,10 +40,6 @@ const ORGANIZATION_SCOPES: Record<OrganizationKind, ApiKeyScope[]> = {
 
 export function isUuid(value: string): boolean {
   return UUID.test(value);
-}
-
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
 }
 
 export type AuthenticationResult = Principal | 'expired' | 'invalid';

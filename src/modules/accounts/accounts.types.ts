@@ -1,6 +1,7 @@
 import { ArrayNotEmpty, ArrayUnique, IsEmail, IsISO31661Alpha2, IsOptional, Matches, MaxLength, MinLength } from 'class-validator';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { ApiKeyScope } from '../../core/context';
+import { InputText } from '../../core/input-text';
 import { ApiKey } from './api-key.entity';
 import { Organization } from './organization.entity';
 import { User } from './user.entity';
@@ -18,11 +19,14 @@ export const PASSWORD_MIN_LENGTH = 10;
 @InputType()
 export class SignUpInput {
   @Field(() => String)
+  @InputText('email')
   @IsEmail({}, { message: 'email must be an email address, like name@example.com' })
   @MaxLength(254, { message: 'email must be at most 254 characters' })
   email: string;
 
+  // Free text: only its hash is kept, and a passphrase may hold a tab or a line break.
   @Field(() => String, { description: `At least ${PASSWORD_MIN_LENGTH} characters` })
+  @InputText('free')
   @MinLength(PASSWORD_MIN_LENGTH, { message: `password must be at least ${PASSWORD_MIN_LENGTH} characters` })
   @MaxLength(200, { message: 'password must be at most 200 characters' })
   password: string;
@@ -55,10 +59,12 @@ export class SignUpInput {
 @InputType()
 export class LogInInput {
   @Field(() => String)
+  @InputText('email')
   @MaxLength(254, { message: 'email must be at most 254 characters' })
   email: string;
 
   @Field(() => String)
+  @InputText('free')
   @MaxLength(200, { message: 'password must be at most 200 characters' })
   password: string;
 }

@@ -1,50 +1,66 @@
 import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { InputText } from '../../core/input-text';
 
 // Items carry network, kind and dates as strings on purpose: a bad value rejects that one item
-// with a reason, instead of failing the whole batch at GraphQL coercion.
+// with a reason, instead of failing the whole batch at GraphQL coercion. Their text fields are
+// `@InputText('item')`: the input boundary (api/input-boundary.ts) leaves them to the item's own
+// validation (ingest-validation.ts), which rejects an item with broken Unicode or control
+// characters on its own, as it does any other bad item.
 
 @InputType({ description: 'A post; idempotent on (network, externalId)' })
 export class IngestPostInput {
   @Field(() => String)
+  @InputText('item')
   externalId: string;
 
   @Field(() => String, { description: 'One of the Network values, e.g. "X"' })
+  @InputText('item')
   network: string;
 
   @Field(() => String)
+  @InputText('item')
   authorHandle: string;
 
   @Field(() => [String], { defaultValue: [], description: 'Topic slugs, e.g. ["tech-ai"]; at most 10' })
+  @InputText('item')
   topics: string[];
 
   @Field(() => String, { description: 'ISO 8601 date-time with a time zone, e.g. 2026-11-24T18:00:00Z' })
+  @InputText('item')
   postedAt: string;
 }
 
 @InputType({ description: 'An action of actorHandle towards targetHandle; idempotent on (network, externalId)' })
 export class IngestInteractionInput {
   @Field(() => String)
+  @InputText('item')
   externalId: string;
 
   @Field(() => String)
+  @InputText('item')
   network: string;
 
   @Field(() => String, { description: 'RESHARE, REPLY, MENTION or LIKE' })
+  @InputText('item')
   kind: string;
 
   @Field(() => String)
+  @InputText('item')
   actorHandle: string;
 
   @Field(() => String)
+  @InputText('item')
   targetHandle: string;
 
   @Field(() => String, {
     nullable: true,
     description: "The post acted upon (RESHARE, REPLY, LIKE: the target's post) or the mentioning post (MENTION: the actor's post)",
   })
+  @InputText('item')
   postExternalId?: string | null;
 
   @Field(() => String)
+  @InputText('item')
   occurredAt: string;
 }
 
@@ -55,9 +71,11 @@ export class IngestInteractionInput {
 })
 export class IngestAccountInput {
   @Field(() => String)
+  @InputText('item')
   network: string;
 
   @Field(() => String)
+  @InputText('item')
   handle: string;
 
   // Counts are Float on purpose too: a fraction or a huge number rejects that one item with a reason.
@@ -73,6 +91,7 @@ export class IngestAccountInput {
   posts: number;
 
   @Field(() => String, { description: 'When the account was created: ISO 8601 date-time with a time zone' })
+  @InputText('item')
   createdAt: string;
 
   @Field(() => Boolean, { description: 'Whether the network marks the account as verified' })
@@ -82,9 +101,11 @@ export class IngestAccountInput {
     nullable: true,
     description: 'The profile text, at most 2,000 characters; an influencer proves ownership by putting their verification code in it',
   })
+  @InputText('item')
   bio?: string | null;
 
   @Field(() => String, { nullable: true, description: 'When the connector read the profile (default: now); not in the future' })
+  @InputText('item')
   observedAt?: string | null;
 }
 

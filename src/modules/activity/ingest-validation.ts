@@ -1,3 +1,4 @@
+import { inputTextProblem } from '../../core/input-text';
 import { NETWORKS, type Network } from '../influencers/network';
 import { codesInBio } from '../influencers/verification-code';
 import { HANDLE_PATTERN, handleHash, normalizeHandle } from './actor-key';
@@ -130,6 +131,21 @@ function count(value: number, field: string): number {
   return value;
 }
 
+/**
+ * The item's text checked as the input boundary checks a single line (or free text), for this
+ * item alone: its fields are `@InputText('item')`, so broken Unicode or a control character
+ * rejects the item, not the batch.
+ */
+function text(fields: Record<string, string | string[] | null | undefined>, free: string[] = []): void {
+  for (const [field, value] of Object.entries(fields)) {
+    for (const one of Array.isArray(value) ? value : [value]) {
+      if (typeof one !== 'string') continue;
+      const problem = inputTextProblem(one, free.includes(field) ? 'free' : 'line', field);
+      if (problem) throw new Rejected(RejectionCode.MALFORMED_ITEM, problem);
+    }
+  }
+}
+
 function check<T>(index: number, id: string | null, validate: () => T): T | Rejection {
   try {
     return validate();
@@ -146,6 +162,7 @@ export function isRejection(value: unknown): value is Rejection {
 /** Checks one post on its own (topics against the taxonomy); references are checked in the database. */
 export function validatePost(raw: RawPost, index: number, topicIds: ReadonlyMap<string, number>, now = Date.now()): ValidPost | Rejection {
   return check(index, raw.externalId, () => {
+    text({ externalId: raw.externalId, network: raw.network, authorHandle: raw.authorHandle, topics: raw.topics, postedAt: raw.postedAt });
     const net = network(raw.network);
     if (raw.topics.length > MAX_TOPICS_PER_POST) {
       throw new Rejected(RejectionCode.TOO_MANY_TOPICS, `a post has at most ${MAX_TOPICS_PER_POST} topics; got ${raw.topics.length}`);
@@ -168,6 +185,8 @@ export function validatePost(raw: RawPost, index: number, topicIds: ReadonlyMap<
 
 export function validateInteraction(raw: RawInteraction, index: number, now = Date.now()): ValidInteraction | Rejection {
   return check(index, raw.externalId, () => {
+    const { externalId: id, network: n, kind: k, actorHandle, targetHandle, postExternalId, occurredAt } = raw;
+    text({ externalId: id, network: n, kind: k, actorHandle, targetHandle, postExternalId, occurredAt });
     const net = network(raw.network);
     const kind = KIND_CODES[raw.kind as InteractionKind];
     if (kind === undefined)
@@ -193,6 +212,7 @@ export function validateInteraction(raw: RawInteraction, index: number, now = Da
 /** Checks one account snapshot on its own; observedAt defaults to `now`. */
 export function validateAccount(raw: RawAccount, index: number, now = Date.now()): ValidAccount | Rejection {
   return check(index, null, () => {
+    text({ network: raw.network, handle: raw.handle, createdAt: raw.createdAt, observedAt: raw.observedAt, bio: raw.bio }, ['bio']);
     const net = network(raw.network);
     const name = normalizeHandle(handle(raw.handle, 'handle'));
     const observedAt = raw.observedAt == null ? new Date(now) : date(raw.observedAt, 'observedAt', now);

@@ -99,7 +99,7 @@ export class AgenciesService {
     const params = new SqlParams();
     let from = `${tables.scores} s`;
     let sort = 's.score';
-    let cursorCast = 'int';
+    let cursorCast: 'int' | 'float4' = 'int';
     if (args.orderBy === InfluencerOrderBy.REACH) {
       sort = 's.reach';
       cursorCast = 'float4';
@@ -116,7 +116,7 @@ export class AgenciesService {
 
     let keyset = '';
     if (args.after) {
-      const [value, id] = decodeKeysetCursor(args.after, 'number');
+      const [value, id] = decodeKeysetCursor(args.after, cursorCast === 'int' ? 'int' : 'real');
       keyset = `AND (${sort}, s.influencer_id) < (${params.add(value, cursorCast)}, ${params.add(id, 'uuid')})`;
     }
     const limit = params.add(args.first + 1, 'int');

@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import { ArgsType, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection, PageArgs } from '../../core/connection';
+import { InputText } from '../../core/input-text';
 import { Network } from '../influencers/network';
 import { Campaign, CampaignStatus, PerkKind } from './campaign.entity';
 import { ConditionCode } from './targeting';
@@ -132,6 +133,7 @@ export class PerkInput {
   title: string;
 
   @Field(() => String, { defaultValue: '' })
+  @InputText('free')
   @MaxLength(4000, { message: 'perk.description must be at most 4,000 characters' })
   description: string;
 

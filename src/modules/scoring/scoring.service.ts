@@ -122,8 +122,9 @@ export class ScoringService {
       .addOrderBy('r.id', 'DESC')
       .limit(first + 1);
     if (after) {
-      const [date, id] = decodeCursor(after, ['string', 'number']);
-      query.where('(r.run_date, r.id) < (:date::date, :id)', { date, id });
+      const [date, id] = decodeCursor(after, ['date', 'int']);
+      // Not `:date::date`: TypeORM reads `::date` as the parameter again.
+      query.where('(r.run_date, r.id) < (CAST(:date AS date), :id)', { date, id });
     }
     const [rows, totalCount] = await Promise.all([query.getMany(), repo.count()]);
     return toConnection(new ScoreRunConnection(), rows, first, totalCount, (r) => encodeCursor([r.runDate, r.id]), Boolean(after));
