@@ -1,3 +1,4 @@
+import type { RawAccount } from '../../src/modules/activity/ingest-validation';
 import type { Credentials, GraphQLClient } from './graphql';
 
 export const CONNECT = /* GraphQL */ `
@@ -39,17 +40,8 @@ const INGEST = /* GraphQL */ `
   }
 `;
 
-export interface AccountSnapshotInput {
-  network: string;
-  handle: string;
-  followers: number;
-  following: number;
-  posts: number;
-  createdAt: string;
-  verified: boolean;
-  bio?: string | null;
-  observedAt?: string | null;
-}
+/** What ingestActivity's `accounts` takes: the shape the ingest validates. */
+export type AccountSnapshotInput = RawAccount;
 
 /**
  * A connector's snapshot of an established account: years old, hundreds of followers, a posting
