@@ -9,6 +9,8 @@ interface OutboxRow {
   name: string;
   data: unknown;
   options: JobsOptions;
+  /** How long ago the row was saved (a delayed job's delay counts from then). */
+  age_ms: number;
 }
 
 const BATCH = 200;
@@ -52,7 +54,8 @@ export class JobOutbox implements EnqueueFallback {
     for (;;) {
       const batch = await this.dataSource.transaction(async (db) => {
         const rows: OutboxRow[] = await db.query(
-          `SELECT id, queue, name, data, options FROM job_outbox ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+          `SELECT id, queue, name, data, options, (extract(epoch FROM now() - created_at) * 1000)::float8 AS age_ms
+           FROM job_outbox ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
         );
         const done: string[] = [];
         let failure: unknown;
@@ -63,7 +66,7 @@ export class JobOutbox implements EnqueueFallback {
             continue;
           }
           try {
-            await addJob(queues[row.queue], row.name, row.data, row.options);
+            await addJob(queues[row.queue], row.name, row.data, remainingDelay(row));
             done.push(row.id);
           } catch (error) {
             failure = error;
@@ -106,6 +109,12 @@ export class JobOutbox implements EnqueueFallback {
       await running;
     };
   }
+}
+
+/** A delayed job's options with the time it already spent in the outbox taken off its delay. */
+export function remainingDelay(row: Pick<OutboxRow, 'options' | 'age_ms'>): JobsOptions {
+  if (!row.options.delay) return row.options;
+  return { ...row.options, delay: Math.max(0, Math.round(row.options.delay - row.age_ms)) };
 }
 
 function messageOf(error: unknown): string {

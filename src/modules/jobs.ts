@@ -5,6 +5,7 @@ import { expireOffersJob } from './matching/jobs/expire-offers.job';
 import { matchCampaignJob } from './matching/jobs/match-campaign.job';
 import { rematchCampaignsJob } from './matching/jobs/rematch-campaigns.job';
 import { scoreRunCompletedJob } from './matching/jobs/score-run-completed.job';
+import { startCampaignJob } from './matching/jobs/start-campaign.job';
 import { recomputeScoresJob } from './scoring/jobs/recompute-scores.job';
 import { resumeScoreRunsJob } from './scoring/jobs/resume-score-runs.job';
 import { scheduleScoreRunJob } from './scoring/jobs/schedule-score-run.job';
@@ -19,6 +20,7 @@ export const jobs: ReadonlyArray<JobDefinition<string, any, JobDeps>> = [
   scheduleScoreRunJob,
   endCampaignsJob,
   matchCampaignJob,
+  startCampaignJob,
   scoreRunCompletedJob,
   expireOffersJob,
   resumeScoreRunsJob,

@@ -35,8 +35,8 @@ export function createServices(dataSource: DataSource, env: Env, queues: Queues,
   });
   const topics = new TopicsService(dataSource);
   const campaigns = new CampaignsService(dataSource, topics);
-  const matching = new MatchingService(dataSource, queues);
-  campaigns.onMatchNeeded = (campaignId) => matching.requestMatch(campaignId);
+  const matching = new MatchingService(dataSource, queues, instanceId);
+  campaigns.onMatchNeeded = (campaign) => matching.matchWhenLive(campaign);
   return {
     accounts,
     agencies: new AgenciesService(dataSource, campaigns),

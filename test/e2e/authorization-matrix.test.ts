@@ -185,13 +185,14 @@ const MATRIX: Row[] = [
       B: (w) => ({ brandId: w.B.brandId }),
       missing: () => ({ brandId: randomUUID() }),
     },
+    // Unfiltered: the campaigns one manages (none: empty). Filtered by a brand one does not manage: NOT_FOUND.
     expect: ONLY({
-      agencyNoClients: EMPTY,
-      brandB: { '-': OK, A: EMPTY, B: OK, missing: EMPTY },
-      brandA: { '-': OK, A: OK, B: EMPTY, missing: EMPTY },
-      agencyForA: { '-': OK, A: OK, B: EMPTY, missing: EMPTY },
-      brandKeyA: { '-': OK, A: OK, B: EMPTY, missing: EMPTY },
-      admin: { '-': OK, A: OK, B: OK, missing: EMPTY },
+      agencyNoClients: { '-': EMPTY, A: N, B: N, missing: N },
+      brandB: { '-': OK, A: N, B: OK, missing: N },
+      brandA: { '-': OK, A: OK, B: N, missing: N },
+      agencyForA: { '-': OK, A: OK, B: N, missing: N },
+      brandKeyA: { '-': OK, A: OK, B: N, missing: N },
+      admin: { '-': OK, A: OK, B: OK, missing: N },
     }),
     check: (page, { w, principal, vars }) => {
       const managed = managedBrands(w, principal);

@@ -16,6 +16,9 @@ import {
 } from './campaigns.types';
 import { ConditionCode, type Targeting } from './targeting';
 
+/** What the matcher needs to know of a campaign to match it now or at its start. */
+export type LiveCampaign = Pick<Campaign, 'id' | 'status' | 'startsAt'>;
+
 /** Which fields may change in which status; everything else is refused with the reason. */
 const EDITABLE_IN: Record<'perk' | 'startsAt' | 'targeting' | 'other', CampaignStatus[]> = {
   perk: [CampaignStatus.DRAFT],
@@ -60,8 +63,11 @@ export function managedBrandsSql(principal: Principal, params: unknown[], keySco
 }
 
 export class CampaignsService {
-  /** Told (after commit) when a campaign may need matching: launched, given more units, ended. Set by the wiring. */
-  onMatchNeeded: (campaignId: string) => Promise<void> = async () => undefined;
+  /**
+   * Told (after commit) when a campaign may need matching: launched (to start now or at its
+   * startsAt), given more units or a new targeting, ended. Set by the wiring.
+   */
+  onMatchNeeded: (campaign: LiveCampaign) => Promise<void> = async () => undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -101,6 +107,8 @@ export class CampaignsService {
     }
     if (args.brandId !== undefined) {
       if (!isUuid(args.brandId)) throw badInput('brandId is not a brand id', 'brandId');
+      // A brand the principal does not manage is not found, as in every other brand-scoped operation.
+      if (!(await this.canManageBrand(principal, args.brandId))) throw notFound('Brand');
       params.push(args.brandId);
       where.push(`c.brand_id = $${params.length}`);
     }
@@ -259,7 +267,7 @@ export class CampaignsService {
     const current = await this.dataSource.getRepository(Campaign).findOneByOrFail({ id });
     if (updated.length > 0) {
       if (input.inventory !== undefined || input.targeting !== undefined || input.maxOutstandingOffers !== undefined)
-        await this.onMatchNeeded(id);
+        await this.onMatchNeeded(current);
       return current;
     }
     if (!allowed.includes(current.status)) {
@@ -285,7 +293,7 @@ export class CampaignsService {
     );
     const current = await this.dataSource.getRepository(Campaign).findOneByOrFail({ id });
     if (updated.length > 0) {
-      if (to !== 'pause') await this.onMatchNeeded(id);
+      if (to !== 'pause') await this.onMatchNeeded(current);
       return current;
     }
     if (!rule.from.includes(current.status)) {
@@ -296,12 +304,12 @@ export class CampaignsService {
 
   /** Ends every live campaign whose endsAt has passed; returns how many. Run by a scheduled job. */
   async endExpired(): Promise<number> {
-    const rows: unknown[] = await this.dataSource.query(
+    const rows: Array<{ id: string; starts_at: Date }> = await this.dataSource.query(
       `WITH u AS (UPDATE campaigns SET status = 'ENDED', ended_at = ends_at, updated_at = now()
-         WHERE status IN ('ACTIVE', 'PAUSED', 'SOLD_OUT') AND ends_at <= now() RETURNING id)
-       SELECT id FROM u`,
+         WHERE status IN ('ACTIVE', 'PAUSED', 'SOLD_OUT') AND ends_at <= now() RETURNING id, starts_at)
+       SELECT id, starts_at FROM u`,
     );
-    for (const { id } of rows as Array<{ id: string }>) await this.onMatchNeeded(id);
+    for (const row of rows) await this.onMatchNeeded({ id: row.id, status: CampaignStatus.ENDED, startsAt: row.starts_at });
     return rows.length;
   }
 

@@ -8,6 +8,7 @@ import { optedInInfluencerId } from '../influencers/influencers.service';
 import { OfferNotOpenError } from './matching.errors';
 import { enqueue, type Queues } from '../../core/queues';
 import { CampaignStatus } from '../campaigns/campaign.entity';
+import type { LiveCampaign } from '../campaigns/campaigns.service';
 import { ConditionCode, SqlParams, targetingReadsProfile, targetingSql, type Targeting } from '../campaigns/targeting';
 import { snapshotTables } from '../scoring/score-run-writer';
 import { OfferConnection, type CampaignStats } from './matching.types';
@@ -61,11 +62,65 @@ function eligibleSnapshotRows(targeting: Targeting, tables: { scores: string; to
              AND ${predicate}) s`;
 }
 
+/** A start job that finds its campaign not started yet waits this long at most before it sets a new timer. */
+const START_WAIT_MAX_MS = 60_000;
+
 export class MatchingService {
+  /** `instanceId`: the database's (src/core/instance.ts), carried by job ids built from database ids. */
   constructor(
     private readonly dataSource: DataSource,
     private readonly queues: Queues,
+    private readonly instanceId: string,
   ) {}
+
+  /**
+   * After a change to a campaign (committed): matched now, or, for an active campaign whose
+   * startsAt is ahead, at its start by a delayed job.
+   */
+  async matchWhenLive(campaign: LiveCampaign): Promise<void> {
+    if (campaign.status === CampaignStatus.ACTIVE && campaign.startsAt.getTime() > Date.now()) {
+      await this.scheduleStart(campaign.id, campaign.startsAt);
+    } else {
+      await this.requestMatch(campaign.id);
+    }
+  }
+
+  /**
+   * A delayed job that matches the campaign at startsAt. Its id names the campaign and the start,
+   * so launching, pausing and launching again (or recovery) sets one timer, not several. `retry`
+   * tells a new timer from the one that is running when a start job has to set another.
+   */
+  async scheduleStart(campaignId: string, startsAt: Date, retry = 0): Promise<void> {
+    await enqueue(
+      this.queues.matching,
+      'start-campaign',
+      { campaignId },
+      {
+        jobId: `start-campaign-${this.instanceId}-${campaignId}-${startsAt.getTime()}${retry ? `-${retry}` : ''}`,
+        delay: Math.max(0, startsAt.getTime() - Date.now()),
+      },
+    );
+  }
+
+  /**
+   * The start job: matches the campaign once the database's clock says it has started. A timer
+   * that fires early (another process's clock) waits out a short remainder, or sets a new timer.
+   */
+  async startCampaign(campaignId: string, log?: Logger): Promise<MatchReport> {
+    const [campaign]: Array<{ status: CampaignStatus; starts_at: Date; wait_ms: number }> = await this.dataSource.query(
+      `SELECT status, starts_at, greatest(0, ceil(extract(epoch FROM starts_at - now()) * 1000))::float8 AS wait_ms FROM campaigns WHERE id = $1`,
+      [campaignId],
+    );
+    if (!campaign) return { offered: 0, withdrawn: 0, expired: 0, skipped: 'no such campaign' };
+    if (campaign.status === CampaignStatus.ACTIVE && campaign.wait_ms > 0) {
+      if (campaign.wait_ms > START_WAIT_MAX_MS) {
+        await this.scheduleStart(campaignId, campaign.starts_at, Date.now());
+        return { offered: 0, withdrawn: 0, expired: 0, skipped: 'not started yet: timer set again' };
+      }
+      await new Promise((resolve) => setTimeout(resolve, campaign.wait_ms + 10));
+    }
+    return this.matchCampaign(campaignId, log);
+  }
 
   /** Enqueues a match; triggers for one campaign coalesce (one running, at most one waiting). Call after commit. */
   async requestMatch(campaignId: string): Promise<void> {
@@ -77,10 +132,16 @@ export class MatchingService {
     );
   }
 
-  /** After a score run switched: every live campaign is matched against the new snapshot. */
+  /**
+   * After a score run switched, and after Redis lost its jobs: every live campaign is matched
+   * against the current snapshot, and every active one that has not started yet gets its start
+   * timer (again: the job id makes that idempotent).
+   */
   async matchAllActive(): Promise<number> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM campaigns WHERE status IN ('ACTIVE', 'SOLD_OUT')`);
-    for (const { id } of rows) await this.requestMatch(id);
+    const rows: Array<{ id: string; status: CampaignStatus; starts_at: Date }> = await this.dataSource.query(
+      `SELECT id, status, starts_at FROM campaigns WHERE status IN ('ACTIVE', 'SOLD_OUT')`,
+    );
+    for (const row of rows) await this.matchWhenLive({ id: row.id, status: row.status, startsAt: row.starts_at });
     return rows.length;
   }
 
