@@ -9,6 +9,7 @@ import path from 'node:path';
 import { median } from '../src/modules/activity/synthetic/trust-figures';
 import { MODEL_VERSION, type ModelVersion } from '../src/modules/scoring/score-model';
 import { flag, graphql, load, runForOutput, seededDatabase, startApi } from './lib';
+import { benchExport } from './export';
 import { benchClaims, benchMatching } from './matching';
 import { benchSearch } from './search';
 import { benchTrust } from './trust';
@@ -25,6 +26,8 @@ import { benchTrust } from './trust';
  *             against a bare Apollo server answering the same size of response (bench/search.ts).
  *   matching  one campaign matched to ~100,000 of 1M influencers (bench/matching.ts).
  *   claims    sustained claimOffer through the API on one hot campaign, then an oversell check.
+ *   export    a campaign's claims ledger as CSV through the API process, 10k and 100k rows, with the
+ *             API's RSS and heap sampled: memory flat whatever the row count (bench/export.ts).
  *   trust     what gaming the score buys, model versions 1 and 2 side by side, on planted attacks
  *             in memory, no database (bench/trust.ts).
  */
@@ -172,6 +175,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   matching: benchMatching,
   claims: benchClaims,
   trust: benchTrust,
+  export: benchExport,
 };
 
 async function main(): Promise<void> {
@@ -185,6 +189,7 @@ async function main(): Promise<void> {
         '       npm run bench -- search [--influencers N] [--interactions M] [--seconds N] [--connections N]',
         '       npm run bench -- matching [--eligible N]',
         '       npm run bench -- claims [--units N] [--claimers N] [--connections N]',
+        '       npm run bench -- export [--sizes 10000,100000] [--runs N] [--heap-cap MB]',
         '       npm run bench -- trust [--influencers N] [--interactions M] [--seed S]',
       ].join('\n'),
     );

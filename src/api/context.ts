@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { GraphQLError } from 'graphql';
+import type { Principal } from '../core/context';
 import type { Logger } from '../core/logger';
 import { createLoaders, type ModuleContext } from '../modules/loaders';
 import type { Services } from '../modules/services';
@@ -22,17 +23,12 @@ function unauthenticated(message: string): GraphQLError {
 }
 
 /**
- * Builds the per-request context. Credentials that are present but wrong are refused outright
- * (401), rather than quietly treated as anonymous, so a client learns its token expired.
+ * The principal behind a request's credentials (null: none sent), for /graphql and every other
+ * authenticated route alike. Credentials that are present but wrong are refused outright (a
+ * GraphQLError with `http.status` 401), rather than quietly treated as anonymous, so a client
+ * learns its token expired.
  */
-export async function buildContext(
-  req: Request,
-  res: Response,
-  log: Logger,
-  services: Services,
-  dataSource: DataSource,
-): Promise<ApiContext> {
-  const requestId = String(res.locals.requestId ?? requestIdOf(req));
+export async function authenticateRequest(req: Request, services: Services): Promise<Principal | null> {
   const authorization = req.header('authorization');
   const apiKey = req.header('x-api-key');
   if (authorization !== undefined && apiKey !== undefined) {
@@ -50,10 +46,23 @@ export async function buildContext(
   if (result === 'expired') throw unauthenticated('Your token has expired: log in again');
   if (result === 'invalid')
     throw unauthenticated(bearer !== undefined ? 'The token is not valid: log in again' : 'The API key is not valid or was revoked');
+  return result;
+}
+
+/** Builds the per-request context (refused before any resolver when the credentials are wrong). */
+export async function buildContext(
+  req: Request,
+  res: Response,
+  log: Logger,
+  services: Services,
+  dataSource: DataSource,
+): Promise<ApiContext> {
+  const requestId = String(res.locals.requestId ?? requestIdOf(req));
+  const principal = await authenticateRequest(req, services);
   return {
     requestId,
     log: log.child({ requestId }),
-    principal: result,
+    principal,
     res,
     loaders: createLoaders(dataSource, services.scoring.currentRuns),
   };

@@ -57,6 +57,7 @@ function routeOf(url: string): string {
   if (url.startsWith('/healthz')) return '/healthz';
   if (url.startsWith('/readyz')) return '/readyz';
   if (url.startsWith('/metrics')) return '/metrics';
+  if (url.startsWith('/exports/')) return '/exports';
   return 'other';
 }
 

@@ -5,6 +5,7 @@ import { ErrorResult } from '../core/errors';
 import { OrganizationResolver, UserResolver } from '../modules/accounts/accounts.resolver';
 import { ApiKeyResolver } from '../modules/accounts/api-key.resolver';
 import { AgenciesResolver } from '../modules/agencies/agencies.resolver';
+import { CampaignClaimsResolver, ClaimLedgerResolver } from '../modules/claims/claims-ledger.resolver';
 import { ClaimResolver } from '../modules/claims/claims.resolver';
 import { CampaignStatsResolver, OfferResolver } from '../modules/matching/matching.resolver';
 import { CampaignResolver } from '../modules/campaigns/campaigns.resolver';
@@ -30,6 +31,8 @@ function resolverInstances(services: Services) {
     new OfferResolver(services.matching),
     new CampaignStatsResolver(),
     new ClaimResolver(services.claims),
+    new CampaignClaimsResolver(services.claimsLedger),
+    new ClaimLedgerResolver(services.claimsLedger),
     new InfluencerResolver(services.influencers),
     new UserInfluencerResolver(services.influencers),
     new SocialAccountResolver(),

@@ -16,6 +16,7 @@ import type { Services } from '../modules/services';
 import { buildContext, requestIdOf, type ApiContext } from './context';
 import { DASHBOARD_PATH, queueDashboard } from './dashboard';
 import { formatError, operationLoggingPlugin } from './errors';
+import { CLAIMS_CSV_PATH, claimsCsvExport } from './exports';
 import { inputBoundaryPlugin } from './input-boundary';
 import { createLimits } from './limits';
 import { createApiMetrics, graphqlMetricsPlugin, httpMetrics, metricsEndpoint } from './metrics';
@@ -141,6 +142,8 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
     express.json({ limit: env.BODY_LIMIT }),
     expressMiddleware(apollo, { context: async ({ req, res }) => buildContext(req, res, log, services, dataSource) }),
   );
+  // Authenticated like /graphql (the same code), streamed: see exports.ts.
+  app.get(CLAIMS_CSV_PATH, claimsCsvExport(services, log));
   app.use(httpErrors(log));
 
   return {

@@ -1,6 +1,7 @@
 import type DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../core/context';
+import { claimsLedgerLoaders, type ClaimsLedgerLoaders } from './claims/claims-ledger.loaders';
 import { influencerIdOfUserLoader, socialAccountsLoader } from './influencers/influencers.loaders';
 import type { SocialAccount } from './influencers/social-account.entity';
 import { matchingLoaders, type MatchingLoaders } from './matching/matching.loaders';
@@ -13,6 +14,7 @@ export interface Loaders {
   socialAccounts: DataLoader<string, SocialAccount[]>;
   influencerIdOfUser: DataLoader<string, string | null>;
   matching: MatchingLoaders;
+  claims: ClaimsLedgerLoaders;
 }
 
 /** Each loader is made on first use: most requests need one or none of them. */
@@ -21,6 +23,7 @@ export function createLoaders(dataSource: DataSource, currentRuns: CurrentRunCac
   let socialAccounts: DataLoader<string, SocialAccount[]> | undefined;
   let influencerIdOfUser: DataLoader<string, string | null> | undefined;
   let matching: MatchingLoaders | undefined;
+  let claims: ClaimsLedgerLoaders | undefined;
   return {
     get scores() {
       return (scores ??= new ScoreReader(dataSource, currentRuns));
@@ -33,6 +36,9 @@ export function createLoaders(dataSource: DataSource, currentRuns: CurrentRunCac
     },
     get matching() {
       return (matching ??= matchingLoaders(dataSource));
+    },
+    get claims() {
+      return (claims ??= claimsLedgerLoaders(dataSource));
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Env } from '../core/env';
 import type { Queues } from '../core/queues';
 import { AccountsService } from './accounts/accounts.service';
 import { AgenciesService } from './agencies/agencies.service';
+import { ClaimsLedger } from './claims/claims-ledger';
 import { ClaimsService } from './claims/claims.service';
 import { MatchingService } from './matching/matching.service';
 import { CampaignsService } from './campaigns/campaigns.service';
@@ -19,6 +20,7 @@ export interface Services {
   activity: ActivityService;
   campaigns: CampaignsService;
   claims: ClaimsService;
+  claimsLedger: ClaimsLedger;
   matching: MatchingService;
   influencers: InfluencersService;
   privacy: PrivacyService;
@@ -43,6 +45,7 @@ export function createServices(dataSource: DataSource, env: Env, queues: Queues,
     activity: new ActivityService(dataSource),
     campaigns,
     claims: new ClaimsService(dataSource, matching),
+    claimsLedger: new ClaimsLedger(dataSource),
     matching,
     influencers,
     privacy: new PrivacyService(dataSource, accounts, matching),

@@ -171,10 +171,13 @@ const MATRIX: Row[] = [
   }),
   row({
     operation: 'campaign',
-    document: `query($id: ID!) { campaign(id: $id) { id brandId name stats { claimed } } }`,
+    document: `query($id: ID!) { campaign(id: $id) { id brandId name stats { claimed } claims(first: 5) { totalCount edges { node { id code } } } } }`,
     objects: campaignObjects((s) => s.campaigns.live1),
     expect: CAMPAIGN_MANAGERS(OK),
-    check: (c, { vars }) => must(c.id === vars.id, 'another campaign came back'),
+    check: (c, { vars }) => {
+      must(c.id === vars.id, 'another campaign came back');
+      must(c.claims.totalCount >= 1 && c.claims.edges.every((e: any) => e.node.code === null), 'a ledger without claims, or with codes');
+    },
   }),
   row({
     operation: 'campaigns',
@@ -300,6 +303,20 @@ const MATRIX: Row[] = [
       must(
         page.edges.every((e: any) => e.node.influencerId === own),
         "lists someone else's offer",
+      );
+    },
+  }),
+  row({
+    operation: 'myClaims',
+    document: `{ myClaims(first: 100) { totalCount edges { node { id campaignId code influencer { id } } } } }`,
+    objects: NO_OBJECT,
+    expect: ONLY({ influencerA: OK, influencerB: OK }),
+    check: (page, { w, principal }) => {
+      const own = w[influencerSide(principal)!].influencerId;
+      must(page.totalCount >= 2, 'claims missing');
+      must(
+        page.edges.every((e: any) => e.node.influencer?.id === own && e.node.code),
+        "lists someone else's claim, or hides a code from its holder",
       );
     },
   }),

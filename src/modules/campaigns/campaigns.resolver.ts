@@ -2,11 +2,11 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolve
 import { ApiKeyScope, Role, requirePrincipal, scope, type RequestContext } from '../../core/context';
 import { Campaign } from './campaign.entity';
 import { CampaignTransitionResult, CreateCampaignResult, UpdateCampaignResult } from './campaigns.errors';
-import { CampaignsService, targetingView } from './campaigns.service';
+import { CAMPAIGN_MANAGERS, CampaignsService, targetingView } from './campaigns.service';
 import { CampaignConnection, CampaignsArgs, CreateCampaignInput, TargetingView, UpdateCampaignInput } from './campaigns.types';
 
 /** Brand members, members of agencies the brand granted, operators, and CAMPAIGNS keys of those organisations. */
-const MANAGERS = [Role.ADMIN, Role.BRAND, Role.AGENCY, scope(ApiKeyScope.CAMPAIGNS)];
+const MANAGERS = CAMPAIGN_MANAGERS;
 
 @Resolver(() => Campaign)
 export class CampaignResolver {

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { decodeKeysetCursor, encodeCursor, toConnection } from '../../core/connection';
-import { ApiKeyScope, Role, type Principal } from '../../core/context';
+import { ApiKeyScope, Role, scope, type Principal } from '../../core/context';
 import { badInput, notFound } from '../../core/errors';
 import { isUuid } from '../accounts/accounts.service';
 import type { TopicsService } from '../topics/topics.service';
@@ -42,6 +42,9 @@ const STATUS_HINT: Record<CampaignStatus, string> = {
   [CampaignStatus.SOLD_OUT]: 'it is sold out: add inventory or end it',
   [CampaignStatus.ENDED]: 'it has ended, which is final: create a new campaign',
 };
+
+/** Who may manage campaigns at all (`@Authorized` roles and key scopes); which campaigns: managedBrandsSql. */
+export const CAMPAIGN_MANAGERS = [Role.ADMIN, Role.BRAND, Role.AGENCY, scope(ApiKeyScope.CAMPAIGNS)];
 
 /**
  * The brands whose campaigns a principal manages, as a SQL subquery (null: every brand, for

@@ -16,6 +16,9 @@ registerEnumType(ClaimStatus, { name: 'ClaimStatus', description: 'ACTIVE holds 
 @Index('claims_campaign_id_influencer_id_key', ['campaignId', 'influencerId'], { unique: true })
 @Index('claims_offer_id_key', ['offerId'], { unique: true })
 @Index('claims_code_key', ['code'], { unique: true })
+// The ledger's keyset scans, newest first: a campaign's claims, and an influencer's own.
+@Index('claims_campaign_id_claimed_at_idx', ['campaignId', 'claimedAt', 'id'])
+@Index('claims_influencer_id_claimed_at_idx', ['influencerId', 'claimedAt', 'id'])
 export class Claim {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid')

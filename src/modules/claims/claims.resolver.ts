@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } fro
 import { ApiKeyScope, Role, requirePrincipal, requireUser, scope } from '../../core/context';
 import type { ModuleContext } from '../loaders';
 import { Claim } from './claim.entity';
+import { isClaimHolder } from './claims-ledger.loaders';
 import { CancelClaimResult, ClaimOfferResult, RedeemClaimResult } from './claims.errors';
 import { ClaimsService } from './claims.service';
 
@@ -37,6 +38,7 @@ export class ClaimResolver {
 
   @FieldResolver(() => String, { nullable: true, description: 'The redemption code: shown to the influencer who holds the claim only' })
   async code(@Root() claim: Claim, @Ctx() ctx: ModuleContext): Promise<string | null> {
-    return (await this.claims.isHolder(ctx.principal, claim)) ? claim.code : null;
+    // Batched per request: a page of claims is one lookup of the caller's profile, not one per claim.
+    return (await isClaimHolder(ctx.loaders.claims, ctx.principal, claim)) ? claim.code : null;
   }
 }
