@@ -15,6 +15,22 @@ import {
   type UpdateCampaignInput,
 } from './campaigns.types';
 import { ConditionCode, type Targeting } from './targeting';
+import { campaignDataSql, webhookEndpointsColumn, webhookEventsCte, WebhookEventType } from '../webhooks/webhook-events';
+import type { WebhooksService } from '../webhooks/webhooks.service';
+
+/** campaign.ended, from a statement's `u` (the campaigns as ended). */
+const CAMPAIGN_ENDED_WEBHOOKS = webhookEventsCte('wh', [
+  { type: WebhookEventType.CAMPAIGN_ENDED, rows: `SELECT u.brand_id, ${campaignDataSql('u')} AS data FROM u` },
+]);
+
+/** campaign.sold_out, from update's `u` when an inventory change sold the campaign out (`before`: the row as it was). */
+const CAMPAIGN_SOLD_OUT_WEBHOOKS = webhookEventsCte('wh', [
+  {
+    type: WebhookEventType.CAMPAIGN_SOLD_OUT,
+    rows: `SELECT u.brand_id, ${campaignDataSql('u')} AS data FROM u
+           WHERE u.status = 'SOLD_OUT' AND (SELECT status FROM campaigns WHERE id = u.id) = 'ACTIVE'`,
+  },
+]);
 
 /** Which fields may change in which status; everything else is refused with the reason. */
 const EDITABLE_IN: Record<'perk' | 'startsAt' | 'targeting' | 'other', CampaignStatus[]> = {
@@ -66,6 +82,7 @@ export class CampaignsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly topics: TopicsService,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   async canManageBrand(principal: Principal, brandId: string): Promise<boolean> {
@@ -250,14 +267,18 @@ export class CampaignsService {
     }
     if (sets.length === 0) return campaign;
     params.push(allowed);
-    const updated: Array<{ id: string }> = await this.dataSource.query(
+    // The CTE reads campaigns as they were before the statement (its snapshot): a change to SOLD_OUT is seen.
+    const soldOut = input.inventory !== undefined;
+    const updated: Array<{ id: string; webhook_endpoint_ids: string[] | null }> = await this.dataSource.query(
       `WITH u AS (UPDATE campaigns SET ${sets.join(', ')}, updated_at = now()
-         WHERE id = $1 AND status = ANY($${params.length}::campaign_status[]) ${inventoryGuard} RETURNING id)
-       SELECT id FROM u`,
+         WHERE id = $1 AND status = ANY($${params.length}::campaign_status[]) ${inventoryGuard} RETURNING *)
+       ${soldOut ? `, ${CAMPAIGN_SOLD_OUT_WEBHOOKS}` : ''}
+       SELECT id, ${soldOut ? webhookEndpointsColumn('wh') : 'NULL AS webhook_endpoint_ids'} FROM u`,
       params,
     );
     const current = await this.dataSource.getRepository(Campaign).findOneByOrFail({ id });
     if (updated.length > 0) {
+      await this.webhooks.requestDelivery(updated[0].webhook_endpoint_ids);
       if (input.inventory !== undefined || input.targeting !== undefined || input.maxOutstandingOffers !== undefined)
         await this.onMatchNeeded(id);
       return current;
@@ -277,14 +298,17 @@ export class CampaignsService {
       pause: `status = 'PAUSED'`,
       end: `status = 'ENDED', ended_at = now()`,
     }[to];
-    const updated: unknown[] = await this.dataSource.query(
+    const ended = to === 'end';
+    const updated: Array<{ id: string; webhook_endpoint_ids: string[] | null }> = await this.dataSource.query(
       `WITH u AS (UPDATE campaigns SET ${assignments}, updated_at = now()
-         WHERE id = $1 AND status = ANY($2::campaign_status[]) ${to === 'launch' ? 'AND ends_at > now()' : ''} RETURNING id)
-       SELECT id FROM u`,
+         WHERE id = $1 AND status = ANY($2::campaign_status[]) ${to === 'launch' ? 'AND ends_at > now()' : ''} RETURNING *)
+       ${ended ? `, ${CAMPAIGN_ENDED_WEBHOOKS}` : ''}
+       SELECT id, ${ended ? webhookEndpointsColumn('wh') : 'NULL AS webhook_endpoint_ids'} FROM u`,
       [id, rule.from],
     );
     const current = await this.dataSource.getRepository(Campaign).findOneByOrFail({ id });
     if (updated.length > 0) {
+      await this.webhooks.requestDelivery(updated[0].webhook_endpoint_ids);
       if (to !== 'pause') await this.onMatchNeeded(id);
       return current;
     }
@@ -296,12 +320,14 @@ export class CampaignsService {
 
   /** Ends every live campaign whose endsAt has passed; returns how many. Run by a scheduled job. */
   async endExpired(): Promise<number> {
-    const rows: unknown[] = await this.dataSource.query(
+    const rows: Array<{ id: string; webhook_endpoint_ids: string[] | null }> = await this.dataSource.query(
       `WITH u AS (UPDATE campaigns SET status = 'ENDED', ended_at = ends_at, updated_at = now()
-         WHERE status IN ('ACTIVE', 'PAUSED', 'SOLD_OUT') AND ends_at <= now() RETURNING id)
-       SELECT id FROM u`,
+         WHERE status IN ('ACTIVE', 'PAUSED', 'SOLD_OUT') AND ends_at <= now() RETURNING *),
+       ${CAMPAIGN_ENDED_WEBHOOKS}
+       SELECT id, ${webhookEndpointsColumn('wh')} FROM u`,
     );
-    for (const { id } of rows as Array<{ id: string }>) await this.onMatchNeeded(id);
+    await this.webhooks.requestDelivery(rows[0]?.webhook_endpoint_ids);
+    for (const { id } of rows) await this.onMatchNeeded(id);
     return rows.length;
   }
 
