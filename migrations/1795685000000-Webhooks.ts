@@ -82,15 +82,12 @@ export class Webhooks1795685000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX "webhook_deliveries_pending_idx" ON "webhook_deliveries" ("endpoint_id", "event_seq") WHERE "status" = 'PENDING'`,
     );
-    // The sweep: every endpoint with a ready PENDING row.
-    await queryRunner.query(
-      `CREATE INDEX "webhook_deliveries_due_idx" ON "webhook_deliveries" ("next_attempt_at") WHERE "status" = 'PENDING'`,
-    );
+    // The sweep reads the PENDING index above (few rows); no index of its own, as every claim with
+    // webhooks on writes a delivery under the campaign's hot lock: each index costs there.
     // webhookDeliveries: an endpoint's deliveries, newest first.
     await queryRunner.query(
       `CREATE INDEX "webhook_deliveries_endpoint_created_idx" ON "webhook_deliveries" ("endpoint_id", "created_at" DESC, "id" DESC)`,
     );
-    await queryRunner.query(`CREATE INDEX "webhook_deliveries_event_id_idx" ON "webhook_deliveries" ("event_id")`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

@@ -278,7 +278,7 @@ export class CampaignsService {
     );
     const current = await this.dataSource.getRepository(Campaign).findOneByOrFail({ id });
     if (updated.length > 0) {
-      await this.webhooks.requestDelivery(updated[0].webhook_endpoint_ids);
+      this.webhooks.requestDelivery(updated[0].webhook_endpoint_ids);
       if (input.inventory !== undefined || input.targeting !== undefined || input.maxOutstandingOffers !== undefined)
         await this.onMatchNeeded(id);
       return current;
@@ -308,7 +308,7 @@ export class CampaignsService {
     );
     const current = await this.dataSource.getRepository(Campaign).findOneByOrFail({ id });
     if (updated.length > 0) {
-      await this.webhooks.requestDelivery(updated[0].webhook_endpoint_ids);
+      this.webhooks.requestDelivery(updated[0].webhook_endpoint_ids);
       if (to !== 'pause') await this.onMatchNeeded(id);
       return current;
     }
@@ -326,7 +326,7 @@ export class CampaignsService {
        ${CAMPAIGN_ENDED_WEBHOOKS}
        SELECT id, ${webhookEndpointsColumn('wh')} FROM u`,
     );
-    await this.webhooks.requestDelivery(rows[0]?.webhook_endpoint_ids);
+    this.webhooks.requestDelivery(rows[0]?.webhook_endpoint_ids);
     for (const { id } of rows) await this.onMatchNeeded(id);
     return rows.length;
   }

@@ -241,7 +241,7 @@ export class ClaimsService {
       return this.takeUnit(tx, influencerId, offerId, offer.campaign_id, key, webhooks);
     });
     // After the commit and the connection's release: only when the statement wrote deliveries.
-    await this.webhooks.requestDelivery(webhooks.endpointIds);
+    this.webhooks.requestDelivery(webhooks.endpointIds);
     return result;
   }
 
@@ -298,7 +298,7 @@ export class ClaimsService {
     });
     const current = await this.dataSource.getRepository(Claim).findOneByOrFail({ id: claim.id });
     if (result === null) return current.status === ClaimStatus.REDEEMED ? new AlreadyRedeemedError() : new ClaimCancelledError();
-    await this.webhooks.requestDelivery(endpointIds);
+    this.webhooks.requestDelivery(endpointIds);
     await this.matching.requestMatch(result);
     return current;
   }
@@ -321,7 +321,7 @@ export class ClaimsService {
       params,
     );
     if (redeemed) {
-      await this.webhooks.requestDelivery(redeemed.webhook_endpoint_ids);
+      this.webhooks.requestDelivery(redeemed.webhook_endpoint_ids);
       return this.dataSource.getRepository(Claim).findOneByOrFail({ id: redeemed.id });
     }
     const [seen] = await this.dataSource.query(

@@ -225,7 +225,7 @@ export class MatchingService {
     );
     const current = await repo.findOneByOrFail({ id: offerId });
     if (!declined) return new OfferNotOpenError(current.status === OfferStatus.OFFERED ? 'expired' : current.status);
-    await this.webhooks.requestDelivery(declined.webhook_endpoint_ids);
+    this.webhooks.requestDelivery(declined.webhook_endpoint_ids);
     await this.requestMatch(current.campaignId);
     return current;
   }

@@ -37,6 +37,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class WebhooksService {
   private readonly deliverer: WebhookDeliverer;
   private readonly log: Logger;
+  private readonly inFlight = new Map<string, { again: boolean; done: Promise<void> }>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -51,24 +52,49 @@ export class WebhooksService {
   // ----- delivery -----
 
   /**
-   * Asks for delivery to these endpoints, after the commit that wrote their deliveries. Best effort:
-   * when Redis does not take the job, the rows wait in Postgres for the sweep (at most a minute), so
-   * the caller's request never fails for it.
+   * Asks for delivery to these endpoints, after the commit that wrote their deliveries. Best effort
+   * and not awaited: the caller's answer never waits for Redis (the claim path measured about 40%
+   * slower when it did), and when Redis does not take the job (or the process dies first) the rows
+   * wait in Postgres for the sweep (WEBHOOK_SWEEP_CRON, a minute).
    */
-  async requestDelivery(endpointIds: readonly string[] | null | undefined): Promise<void> {
-    if (!endpointIds?.length) return;
-    await Promise.all(
-      endpointIds.map((endpointId) =>
-        addJob(
-          this.queues.webhooks,
-          'deliver-webhooks',
-          { endpointId },
-          { deduplication: { id: `webhooks-${this.settings.instanceId}-${endpointId}`, keepLastIfActive: true } },
-        ).catch((error: unknown) =>
-          this.log.warn({ endpointId, err: (error as Error).message }, 'Redis did not take a webhook delivery job; the sweep will deliver'),
-        ),
-      ),
-    );
+  requestDelivery(endpointIds: readonly string[] | null | undefined): void {
+    for (const endpointId of endpointIds ?? []) void this.nudge(endpointId);
+  }
+
+  /**
+   * Requests for one endpoint coalesce in this process: while an enqueue is in flight, the next
+   * callers share one more enqueue that starts after it (so after their commits). A hot campaign's
+   * claims then cost a few Redis round trips per round-trip time, not one each.
+   */
+  private nudge(endpointId: string): Promise<void> {
+    const current = this.inFlight.get(endpointId);
+    if (current) {
+      current.again = true;
+      return current.done;
+    }
+    const state = { again: false, done: Promise.resolve() };
+    state.done = (async () => {
+      try {
+        do {
+          state.again = false;
+          await addJob(
+            this.queues.webhooks,
+            'deliver-webhooks',
+            { endpointId },
+            { deduplication: { id: `webhooks-${this.settings.instanceId}-${endpointId}`, keepLastIfActive: true } },
+          ).catch((error: unknown) =>
+            this.log.warn(
+              { endpointId, err: (error as Error).message },
+              'Redis did not take a webhook delivery job; the sweep will deliver',
+            ),
+          );
+        } while (state.again);
+      } finally {
+        this.inFlight.delete(endpointId);
+      }
+    })();
+    this.inFlight.set(endpointId, state);
+    return state.done;
   }
 
   /** The job's work: delivers what is ready for the endpoint, then schedules the next retry (if any) as a delayed job. */
@@ -108,7 +134,7 @@ export class WebhooksService {
          AND (e.lease_until IS NULL OR e.lease_until < now())`,
     );
     const ids = rows.map((r) => r.endpoint_id);
-    for (let i = 0; i < ids.length; i += 100) await this.requestDelivery(ids.slice(i, i + 100));
+    for (let i = 0; i < ids.length; i += 100) await Promise.all(ids.slice(i, i + 100).map((id) => this.nudge(id)));
     return ids.length;
   }
 
