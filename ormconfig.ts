@@ -16,6 +16,7 @@ import { ScoreRun } from './src/modules/scoring/score-run.entity';
 import { Influencer } from './src/modules/influencers/influencer.entity';
 import { SocialAccount } from './src/modules/influencers/social-account.entity';
 import { Topic } from './src/modules/topics/topic.entity';
+import { WebhookEndpoint } from './src/modules/webhooks/webhook-endpoint.entity';
 import { migrations } from './migrations';
 
 export const entities = [
@@ -34,6 +35,7 @@ export const entities = [
   Offer,
   Claim,
   ClaimRequest,
+  WebhookEndpoint,
 ];
 
 /** The one DataSource definition: the app, the worker, the TypeORM CLI and the tests all build it here. */

@@ -145,7 +145,8 @@ const SEED_FORMAT = 2;
 /** The seeded database for a size and seed, created and filled on first use (its comment marks it complete). */
 export async function seededDatabase(influencers: number, interactions: number, seed: number): Promise<{ url: string; runDate: string }> {
   const base = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/perks_bench');
-  base.pathname = `/perks_bench_scores_${influencers}_${interactions}_${seed}_f${SEED_FORMAT}`;
+  // BENCH_DATABASE_SUFFIX: a copy of one's own (e.g. made with CREATE DATABASE ... TEMPLATE), so a branch with new migrations leaves the shared cache alone.
+  base.pathname = `/perks_bench_scores_${influencers}_${interactions}_${seed}_f${SEED_FORMAT}${process.env.BENCH_DATABASE_SUFFIX ?? ''}`;
   const url = base.toString();
   await ensureDatabase(url);
   const admin = new Client({ connectionString: maintenanceUrl(url) });

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../ormconfig';
@@ -136,10 +138,33 @@ export async function benchClaims(): Promise<Record<string, unknown>> {
   const units = flag('units', 8_000);
   const claimers = flag('claimers', 10_000);
   const connections = flag('connections', 50);
+  // --webhooks: the brand has an endpoint subscribed to every event (a local receiver answering 200),
+  // so each claim also writes its event and delivery and asks Redis for a delivery job.
+  const webhooks = process.argv.includes('--webhooks');
   const { url, dataSource, services, brand, close } = await setUp();
-  const api = await startApi({ DATABASE_URL: url, NODE_ENV: 'production', JWT_SECRET, ADMIN_PASSWORD: 'bench-admin-password' });
+  const prefix = `perks-bench-claims-${process.pid}`;
+  const api = await startApi({
+    DATABASE_URL: url,
+    NODE_ENV: 'production',
+    JWT_SECRET,
+    ADMIN_PASSWORD: 'bench-admin-password',
+    BULLMQ_PREFIX: prefix,
+    WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+  });
+  const receiver = webhooks ? http.createServer((_req, res) => res.writeHead(200).end()) : null;
   let campaignId: string | undefined;
   try {
+    if (receiver) {
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+      const [{ organization_id: brandId }] = await dataSource.query(`SELECT organization_id FROM memberships WHERE user_id = $1`, [
+        brand.userId,
+      ]);
+      await dataSource.query(
+        `INSERT INTO webhook_endpoints (organization_id, url, events, secret)
+         VALUES ($1, $2, '{claim.created,claim.cancelled,claim.redeemed,offer.declined,campaign.sold_out,campaign.ended}', $3)`,
+        [brandId, `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, `whsec_${'b'.repeat(43)}`],
+      );
+    }
     campaignId = await launchedCampaign(services, brand, units, claimers);
     const report = await services.matching.matchCampaign(campaignId);
     // Give the offered influencers logins, so each can claim with a token of their own.
@@ -211,8 +236,14 @@ export async function benchClaims(): Promise<Record<string, unknown>> {
       `database: inventory ${check.inventory}, remaining ${check.remaining}, claims ${check.claims}, status ${check.status}: ${oversold ? 'OVERSOLD' : 'no oversell'}`,
     );
     if (oversold) process.exitCode = 1;
+    const [events] = await dataSource.query(
+      `SELECT count(*)::int AS events, (SELECT count(*)::int FROM webhook_deliveries) AS deliveries FROM webhook_events`,
+    );
+    if (webhooks) console.log(`webhooks on: ${events.events} events, ${events.deliveries} deliveries written`);
     return {
       bench: 'claims',
+      webhooks,
+      webhookEvents: events.events,
       units,
       claimers: requests.length,
       connections,
@@ -225,6 +256,15 @@ export async function benchClaims(): Promise<Record<string, unknown>> {
     };
   } finally {
     api.child.kill('SIGTERM');
+    receiver?.close();
+    // The delivery jobs the API enqueued under the run's own prefix (no worker consumes it).
+    const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const leftover = createQueues(redis, prefix);
+    for (const queue of Object.values(leftover)) await queue.obliterate({ force: true }).catch(() => undefined);
+    await closeQueues(leftover);
+    await redis.quit();
+    await dataSource.query(`DELETE FROM webhook_endpoints`); // the events and deliveries of the run go with them
+    await dataSource.query(`DELETE FROM webhook_events`);
     if (campaignId) {
       await dataSource.query(
         `UPDATE influencers SET user_id = NULL WHERE user_id IN (SELECT id FROM users WHERE email LIKE 'bench-%@bench.perks' AND role = 'INFLUENCER')`,

@@ -16,6 +16,7 @@ import { InfluencerScoreResolver, resolveScoreFieldsDirectly } from '../modules/
 import { ScoringResolver } from '../modules/scoring/scoring.resolver';
 import type { Services } from '../modules/services';
 import { TopicResolver } from '../modules/topics/topics.resolver';
+import { WebhooksResolver } from '../modules/webhooks/webhooks.resolver';
 import { authChecker } from './auth-checker';
 import { validateArguments } from './validation';
 
@@ -40,6 +41,7 @@ function resolverInstances(services: Services) {
     new ScoringResolver(services.scoring),
     new InfluencerScoreResolver(),
     new TopicResolver(services.topics),
+    new WebhooksResolver(services.webhooks),
   ];
 }
 

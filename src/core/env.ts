@@ -58,6 +58,16 @@ export interface Env {
   WORKER_MAX_STALLED_COUNT: number;
   /** When set, /metrics (API and worker) requires `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN?: string;
+  /** Lets webhook URLs reach private, loopback and link-local addresses (and http in production): local receivers only. */
+  WEBHOOK_ALLOW_PRIVATE_URLS: boolean;
+  /** First webhook retry delay; each next one doubles. */
+  WEBHOOK_RETRY_BASE_MS: number;
+  /** How long after its event a delivery is retried (then FAILED), and how long an endpoint may fail before it is disabled. */
+  WEBHOOK_RETRY_WINDOW_MS: number;
+  /** One webhook request's deadline. */
+  WEBHOOK_TIMEOUT_MS: number;
+  /** When the worker sweeps for deliveries no job stands for (a lost enqueue): a cron pattern (6 fields: with seconds). */
+  WEBHOOK_SWEEP_CRON: string;
 }
 
 export class ConfigError extends Error {
@@ -235,6 +245,13 @@ export function loadEnv(source: Source = process.env): Env {
     WORKER_LOCK_DURATION_MS:
       r.raw('WORKER_LOCK_DURATION_MS') === undefined ? undefined : r.int('WORKER_LOCK_DURATION_MS', 30_000, 500, 600_000),
     WORKER_MAX_STALLED_COUNT: r.int('WORKER_MAX_STALLED_COUNT', 2, 0, 100),
+    WEBHOOK_ALLOW_PRIVATE_URLS: r.bool('WEBHOOK_ALLOW_PRIVATE_URLS', false),
+    WEBHOOK_RETRY_BASE_MS: r.int('WEBHOOK_RETRY_BASE_MS', 30_000, 10, 3_600_000),
+    WEBHOOK_RETRY_WINDOW_MS: r.int('WEBHOOK_RETRY_WINDOW_MS', 24 * 3_600_000, 100, 30 * 24 * 3_600_000),
+    WEBHOOK_TIMEOUT_MS: r.int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    WEBHOOK_SWEEP_CRON: r.string('WEBHOOK_SWEEP_CRON', '* * * * *', (v) =>
+      /^\S+(\s+\S+){4,5}$/.test(v) ? null : 'must be a cron pattern of 5 or 6 fields, like "* * * * *"',
+    ),
     BODY_LIMIT: r.string('BODY_LIMIT', '8mb', (v) => (/^\d+(kb|mb)$/i.test(v) ? null : 'must look like 512kb or 1mb')),
     METRICS_TOKEN:
       r.raw('METRICS_TOKEN') === undefined

@@ -5,7 +5,7 @@ import { failFastOptions, isRedisInstance } from './redis';
 import { withTimeout } from './timeout';
 
 /** Every queue of the service. Workers listen on all of them; jobs say which one they use. */
-export const QUEUE_NAMES = ['scoring', 'matching', 'maintenance'] as const;
+export const QUEUE_NAMES = ['scoring', 'matching', 'maintenance', 'webhooks'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**
@@ -59,6 +59,9 @@ export const QUEUE_WORKER_OPTIONS: Record<QueueName, { concurrency: number; lock
   scoring: { concurrency: 1, lockDuration: 60_000 },
   matching: { concurrency: 4, lockDuration: 30_000 },
   maintenance: { concurrency: 2, lockDuration: 30_000 },
+  // Deliveries wait on other people's servers (up to WEBHOOK_TIMEOUT_MS each): a queue of their own,
+  // so slow receivers never hold up matching; one job per endpoint at a time (a lease in Postgres).
+  webhooks: { concurrency: 8, lockDuration: 30_000 },
 };
 
 /**

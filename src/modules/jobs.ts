@@ -10,6 +10,8 @@ import { recomputeScoresJob } from './scoring/jobs/recompute-scores.job';
 import { resumeScoreRunsJob } from './scoring/jobs/resume-score-runs.job';
 import { scheduleScoreRunJob } from './scoring/jobs/schedule-score-run.job';
 import type { Services } from './services';
+import { deliverWebhooksJob } from './webhooks/jobs/deliver-webhooks.job';
+import { sweepWebhooksJob } from './webhooks/jobs/sweep-webhooks.job';
 
 /** What every job handler receives besides its payload. */
 export type JobDeps = Pick<Core, 'env' | 'dataSource' | 'redis'> & { services: Services };
@@ -25,4 +27,6 @@ export const jobs: ReadonlyArray<JobDefinition<string, any, JobDeps>> = [
   expireOffersJob,
   resumeScoreRunsJob,
   rematchCampaignsJob,
+  deliverWebhooksJob,
+  sweepWebhooksJob,
 ];

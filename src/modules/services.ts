@@ -12,6 +12,7 @@ import { InfluencersService } from './influencers/influencers.service';
 import { PrivacyService } from './privacy/privacy.service';
 import { ScoringService } from './scoring/scoring.service';
 import { TopicsService } from './topics/topics.service';
+import { WebhooksService } from './webhooks/webhooks.service';
 
 /** Every module's service, built once per process; the API and the worker share this wiring. */
 export interface Services {
@@ -26,6 +27,7 @@ export interface Services {
   privacy: PrivacyService;
   scoring: ScoringService;
   topics: TopicsService;
+  webhooks: WebhooksService;
 }
 
 /** `instanceId`: the database's (src/core/instance.ts), carried by the job ids built from database ids. */
@@ -36,20 +38,29 @@ export function createServices(dataSource: DataSource, env: Env, queues: Queues,
     scryptCost: env.SCRYPT_COST,
   });
   const topics = new TopicsService(dataSource);
-  const campaigns = new CampaignsService(dataSource, topics);
-  const matching = new MatchingService(dataSource, queues, instanceId);
+  const webhooks = new WebhooksService(dataSource, queues, {
+    allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS,
+    production: env.NODE_ENV === 'production',
+    retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+    retryWindowMs: env.WEBHOOK_RETRY_WINDOW_MS,
+    timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    instanceId,
+  });
+  const campaigns = new CampaignsService(dataSource, topics, webhooks);
+  const matching = new MatchingService(dataSource, queues, instanceId, webhooks);
   campaigns.onMatchNeeded = (campaign) => matching.matchWhenLive(campaign);
   return {
     accounts,
     agencies: new AgenciesService(dataSource, campaigns),
     activity: new ActivityService(dataSource),
     campaigns,
-    claims: new ClaimsService(dataSource, matching),
+    claims: new ClaimsService(dataSource, matching, webhooks),
     claimsLedger: new ClaimsLedger(dataSource),
     matching,
     influencers,
     privacy: new PrivacyService(dataSource, accounts, matching),
     scoring: new ScoringService(dataSource, queues, { databaseUrl: env.DATABASE_URL, historyDays: env.SCORE_HISTORY_DAYS, instanceId }),
     topics,
+    webhooks,
   };
 }

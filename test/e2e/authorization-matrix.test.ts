@@ -156,7 +156,86 @@ const ONLY = (allowed: Partial<Record<PrincipalName, Outcome | Record<string, Ou
     Outcome | Record<string, Outcome>
   >;
 
+/** Webhook endpoints are managed by the members of their organisation and by operators; API keys and influencers have no say. */
+const WEBHOOK_MANAGERS = ONLY({ agencyNoClients: N, agencyForA: N, brandB: sides('B'), brandA: sides('A'), admin: sides('AB') });
+const webhookEndpointObjects = {
+  A: (w: World) => ({ id: w.A.webhookEndpointId }),
+  B: (w: World) => ({ id: w.B.webhookEndpointId }),
+  missing: () => ({ id: randomUUID() }),
+};
+/** A new endpoint of the brand for each cell (for deleteWebhookEndpoint). */
+const freshWebhookEndpoint = async (w: World, brandId: string) => {
+  const [row] = await w.api.dataSource.query(
+    `INSERT INTO webhook_endpoints (organization_id, url, events, secret) VALUES ($1, 'https://93.184.215.14/x', '{claim.created}', $2) RETURNING id`,
+    [brandId, `whsec_${randomBytes(32).toString('base64url')}`],
+  );
+  return { id: row.id as string };
+};
+
 const MATRIX: Row[] = [
+  row({
+    operation: 'webhookEndpoints',
+    document: `query($id: ID!) { webhookEndpoints(organizationId: $id) { id organizationId } }`,
+    objects: {
+      A: (w) => ({ id: w.A.brandId }),
+      B: (w) => ({ id: w.B.brandId }),
+      agencyForA: (w) => ({ id: w.agencyForAId }),
+      missing: () => ({ id: randomUUID() }),
+    },
+    expect: ONLY({
+      agencyNoClients: N,
+      brandB: { A: N, B: OK, agencyForA: N, missing: N },
+      brandA: { A: OK, B: N, agencyForA: N, missing: N },
+      agencyForA: { A: N, B: N, agencyForA: OK, missing: N },
+      admin: { A: OK, B: OK, agencyForA: OK, missing: N },
+    }),
+    check: (endpoints: Array<{ organizationId: string }>, { vars }) =>
+      must(
+        endpoints.every((e) => e.organizationId === vars.id),
+        "lists another organisation's endpoint",
+      ),
+  }),
+  row({
+    operation: 'webhookDeliveries',
+    document: `query($id: ID!) { webhookDeliveries(endpointId: $id) { totalCount } }`,
+    objects: webhookEndpointObjects,
+    expect: WEBHOOK_MANAGERS,
+  }),
+  row({
+    operation: 'createWebhookEndpoint',
+    document: `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) {
+      __typename ... on WebhookEndpointCreated { endpoint { id organizationId } } ... on ErrorResult { errorCode } } }`,
+    objects: {
+      A: (w) => ({ input: { organizationId: w.A.brandId, url: 'https://93.184.215.14/a', events: ['CLAIM_CREATED'] } }),
+      B: (w) => ({ input: { organizationId: w.B.brandId, url: 'https://93.184.215.14/b', events: ['CLAIM_CREATED'] } }),
+      missing: () => ({ input: { organizationId: randomUUID(), url: 'https://93.184.215.14/m', events: ['CLAIM_CREATED'] } }),
+    },
+    expect: WEBHOOK_MANAGERS,
+    check: (value, { vars }) =>
+      must(value.endpoint.organizationId === (vars.input as { organizationId: string }).organizationId, 'created for another organisation'),
+  }),
+  row({
+    operation: 'updateWebhookEndpoint',
+    document: `mutation($id: ID!, $input: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(id: $id, input: $input) {
+      __typename ... on WebhookEndpointUpdated { endpoint { id } } ... on ErrorResult { errorCode } } }`,
+    objects: {
+      A: (w) => ({ id: w.A.webhookEndpointId, input: { description: 'matrix' } }),
+      B: (w) => ({ id: w.B.webhookEndpointId, input: { description: 'matrix' } }),
+      missing: () => ({ id: randomUUID(), input: { description: 'hijacked' } }),
+    },
+    expect: WEBHOOK_MANAGERS,
+    check: (value, { vars }) => must(value.endpoint.id === vars.id, 'another endpoint came back'),
+  }),
+  row({
+    operation: 'deleteWebhookEndpoint',
+    document: `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`,
+    objects: {
+      A: (w) => freshWebhookEndpoint(w, w.A.brandId),
+      B: (w) => freshWebhookEndpoint(w, w.B.brandId),
+      missing: () => ({ id: randomUUID() }),
+    },
+    expect: WEBHOOK_MANAGERS,
+  }),
   // ----- queries -----
   row({
     operation: 'apiKeys',
@@ -896,7 +975,17 @@ describe('authorization matrix: every operation x principal x own, foreign and m
     }
     // campaign, offer, claim, claim code, organisation, API key: each has an entry point probed.
     expect(probed).toEqual(
-      expect.arrayContaining(['campaign', 'claimOffer', 'declineOffer', 'cancelClaim', 'redeemClaim', 'organization', 'revokeApiKey']),
+      expect.arrayContaining([
+        'campaign',
+        'claimOffer',
+        'declineOffer',
+        'cancelClaim',
+        'redeemClaim',
+        'organization',
+        'revokeApiKey',
+        'webhookEndpoints',
+        'webhookDeliveries',
+      ]),
     );
   });
 

@@ -73,6 +73,11 @@ const CALLER: Record<string, PrincipalName | null> = {
   signUp: 'anonymous',
   updateCampaign: 'brandA',
   verifySocialAccount: 'admin',
+  webhookEndpoints: 'brandA',
+  webhookDeliveries: 'brandA',
+  createWebhookEndpoint: 'brandA',
+  updateWebhookEndpoint: 'brandA',
+  deleteWebhookEndpoint: 'brandA',
 };
 
 /** A String or ID somewhere in an operation's arguments. */
@@ -136,6 +141,7 @@ function ordinary(op: string, name: string, type: GraphQLInputType, fill: Fill):
   if (isEnumType(named)) return named.getValues()[0].value;
   switch (named.name) {
     case 'ID':
+      if (op === 'webhookDeliveries' && name === 'endpointId') return fill.w.A.webhookEndpointId;
       return op === 'updateCampaign' && name === 'id' ? fill.draftId : randomUUID();
     case 'Int':
       return name === 'first' ? 5 : name === 'days' ? 30 : name === 'valueCents' ? 2500 : 1;
@@ -406,7 +412,13 @@ describe('the input boundary: hostile strings and forged cursors in every argume
 
   it('answers forged cursors in every `after` with a page or with "not a cursor this list gave out", never a failure', async () => {
     const lists = callable().filter((op) => op.field.args.some((a) => a.name === 'after'));
-    expect(lists.map((op) => op.field.name).sort()).toEqual(['campaigns', 'eligibleInfluencers', 'myOffers', 'scoreRuns']);
+    expect(lists.map((op) => op.field.name).sort()).toEqual([
+      'campaigns',
+      'eligibleInfluencers',
+      'myOffers',
+      'scoreRuns',
+      'webhookDeliveries',
+    ]);
     let refused = 0;
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...lists), forgedCursor, fc.boolean(), async (op, after, inline) => {

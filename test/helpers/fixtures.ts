@@ -61,6 +61,8 @@ export interface Side {
   openOfferId: string;
   /** A SEARCH key of brand X, to be revoked. */
   apiKeyId: string;
+  /** Brand X's webhook endpoint (a public URL no one listens on; no worker runs in the matrix). */
+  webhookEndpointId: string;
 }
 
 export interface World {
@@ -93,6 +95,7 @@ const REVOKE_KEY = `mutation($id: ID!) { revokeApiKey(id: $id) { id } }`;
 const ADD_AGENCY = `mutation($brandId: ID!, $agencyId: ID!) { addAgencyClient(brandId: $brandId, agencyId: $agencyId) { __typename } }`;
 const CREATE_CAMPAIGN = `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { __typename ... on Campaign { id } ... on ErrorResult { message } } }`;
 const LAUNCH = `mutation($id: ID!) { launchCampaign(id: $id) { __typename ... on Campaign { status } } }`;
+const CREATE_WEBHOOK = `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { __typename ... on WebhookEndpointCreated { endpoint { id } } ... on ErrorResult { message } } }`;
 const CLAIM = `mutation($offerId: ID!, $key: String) { claimOffer(offerId: $offerId, idempotencyKey: $key) { __typename ... on Claim { id code } ... on ErrorResult { message } } }`;
 
 export function socialAccountInput(handle: string) {
@@ -221,6 +224,12 @@ export async function buildWorld(api: TestApi): Promise<World> {
     const keyedOfferId = await offerOf(influencerId, own.live2);
     const idempotencyKey = randomUUID();
     const keyed = await claim(influencer, keyedOfferId, idempotencyKey);
+    const { createWebhookEndpoint } = await client.ok(
+      CREATE_WEBHOOK,
+      { input: { organizationId: brand.organizationId, url: 'https://93.184.215.14/hooks', events: ['CLAIM_CREATED'] } },
+      brand,
+    );
+    if (createWebhookEndpoint.__typename !== 'WebhookEndpointCreated') throw new Error(createWebhookEndpoint.message);
     return {
       brandId: brand.organizationId!,
       influencerId,
@@ -234,6 +243,7 @@ export async function buildWorld(api: TestApi): Promise<World> {
       keyedClaim: { id: keyed.id, code: keyed.code, offerId: keyedOfferId, idempotencyKey },
       openOfferId: await offerOf(influencerId, other.live1),
       apiKeyId,
+      webhookEndpointId: createWebhookEndpoint.endpoint.id,
     };
   };
 

@@ -15,6 +15,22 @@ import {
   type UpdateCampaignInput,
 } from './campaigns.types';
 import { ConditionCode, type Targeting } from './targeting';
+import { campaignDataSql, webhookEndpointsColumn, webhookEventsCte, WebhookEventType } from '../webhooks/webhook-events';
+import type { WebhooksService } from '../webhooks/webhooks.service';
+
+/** campaign.ended, from a statement's `u` (the campaigns as ended). */
+const CAMPAIGN_ENDED_WEBHOOKS = webhookEventsCte('wh', [
+  { type: WebhookEventType.CAMPAIGN_ENDED, rows: `SELECT u.brand_id, ${campaignDataSql('u')} AS data FROM u` },
+]);
+
+/** campaign.sold_out, from update's `u` when an inventory change sold the campaign out (`before`: the row as it was). */
+const CAMPAIGN_SOLD_OUT_WEBHOOKS = webhookEventsCte('wh', [
+  {
+    type: WebhookEventType.CAMPAIGN_SOLD_OUT,
+    rows: `SELECT u.brand_id, ${campaignDataSql('u')} AS data FROM u
+           WHERE u.status = 'SOLD_OUT' AND (SELECT status FROM campaigns WHERE id = u.id) = 'ACTIVE'`,
+  },
+]);
 
 /** What the matcher needs to know of a campaign to match it now or at its start. */
 export type LiveCampaign = Pick<Campaign, 'id' | 'status' | 'startsAt'>;
@@ -75,6 +91,7 @@ export class CampaignsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly topics: TopicsService,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   async canManageBrand(principal: Principal, brandId: string): Promise<boolean> {
@@ -261,14 +278,18 @@ export class CampaignsService {
     }
     if (sets.length === 0) return campaign;
     params.push(allowed);
-    const updated: Array<{ id: string }> = await this.dataSource.query(
+    // The CTE reads campaigns as they were before the statement (its snapshot): a change to SOLD_OUT is seen.
+    const soldOut = input.inventory !== undefined;
+    const updated: Array<{ id: string; webhook_endpoint_ids: string[] | null }> = await this.dataSource.query(
       `WITH u AS (UPDATE campaigns SET ${sets.join(', ')}, updated_at = now()
-         WHERE id = $1 AND status = ANY($${params.length}::campaign_status[]) ${inventoryGuard} RETURNING id)
-       SELECT id FROM u`,
+         WHERE id = $1 AND status = ANY($${params.length}::campaign_status[]) ${inventoryGuard} RETURNING *)
+       ${soldOut ? `, ${CAMPAIGN_SOLD_OUT_WEBHOOKS}` : ''}
+       SELECT id, ${soldOut ? webhookEndpointsColumn('wh') : 'NULL AS webhook_endpoint_ids'} FROM u`,
       params,
     );
     const current = await this.dataSource.getRepository(Campaign).findOneByOrFail({ id });
     if (updated.length > 0) {
+      this.webhooks.requestDelivery(updated[0].webhook_endpoint_ids);
       if (input.inventory !== undefined || input.targeting !== undefined || input.maxOutstandingOffers !== undefined)
         await this.onMatchNeeded(current);
       return current;
@@ -288,14 +309,17 @@ export class CampaignsService {
       pause: `status = 'PAUSED'`,
       end: `status = 'ENDED', ended_at = now()`,
     }[to];
-    const updated: unknown[] = await this.dataSource.query(
+    const ended = to === 'end';
+    const updated: Array<{ id: string; webhook_endpoint_ids: string[] | null }> = await this.dataSource.query(
       `WITH u AS (UPDATE campaigns SET ${assignments}, updated_at = now()
-         WHERE id = $1 AND status = ANY($2::campaign_status[]) ${to === 'launch' ? 'AND ends_at > now()' : ''} RETURNING id)
-       SELECT id FROM u`,
+         WHERE id = $1 AND status = ANY($2::campaign_status[]) ${to === 'launch' ? 'AND ends_at > now()' : ''} RETURNING *)
+       ${ended ? `, ${CAMPAIGN_ENDED_WEBHOOKS}` : ''}
+       SELECT id, ${ended ? webhookEndpointsColumn('wh') : 'NULL AS webhook_endpoint_ids'} FROM u`,
       [id, rule.from],
     );
     const current = await this.dataSource.getRepository(Campaign).findOneByOrFail({ id });
     if (updated.length > 0) {
+      this.webhooks.requestDelivery(updated[0].webhook_endpoint_ids);
       if (to !== 'pause') await this.onMatchNeeded(current);
       return current;
     }
@@ -307,11 +331,13 @@ export class CampaignsService {
 
   /** Ends every live campaign whose endsAt has passed; returns how many. Run by a scheduled job. */
   async endExpired(): Promise<number> {
-    const rows: Array<{ id: string; starts_at: Date }> = await this.dataSource.query(
+    const rows: Array<{ id: string; starts_at: Date; webhook_endpoint_ids: string[] | null }> = await this.dataSource.query(
       `WITH u AS (UPDATE campaigns SET status = 'ENDED', ended_at = ends_at, updated_at = now()
-         WHERE status IN ('ACTIVE', 'PAUSED', 'SOLD_OUT') AND ends_at <= now() RETURNING id, starts_at)
-       SELECT id, starts_at FROM u`,
+         WHERE status IN ('ACTIVE', 'PAUSED', 'SOLD_OUT') AND ends_at <= now() RETURNING *),
+       ${CAMPAIGN_ENDED_WEBHOOKS}
+       SELECT id, starts_at, ${webhookEndpointsColumn('wh')} FROM u`,
     );
+    this.webhooks.requestDelivery(rows[0]?.webhook_endpoint_ids);
     for (const row of rows) await this.onMatchNeeded({ id: row.id, status: CampaignStatus.ENDED, startsAt: row.starts_at });
     return rows.length;
   }

@@ -11,6 +11,8 @@ import { managedBrandsSql } from '../campaigns/campaigns.service';
 import { explainTargeting, type InfluencerFacts, type Targeting } from '../campaigns/targeting';
 import { influencerFacts, influencerFactsSql, type InfluencerFactsRow } from '../campaigns/targeting-facts';
 import type { MatchingService } from '../matching/matching.service';
+import { campaignDataSql, claimDataSql, webhookEndpointsColumn, webhookEventsCte, WebhookEventType } from '../webhooks/webhook-events';
+import type { WebhooksService } from '../webhooks/webhooks.service';
 import { OfferStatus } from '../matching/offer.entity';
 import { Claim, ClaimStatus } from './claim.entity';
 import {
@@ -116,6 +118,23 @@ const CLAIM_FIRST = new PreparedSql(
 );
 
 /**
+ * CLAIM_TAKE's webhook events (claim.created, and campaign.sold_out when the claim took the last
+ * unit), self-contained CTEs appended to its WITH list: they read its `claim` and `campaign` CTEs.
+ */
+const CLAIM_TAKE_WEBHOOKS = `wh_campaign AS (SELECT id, brand_id, name, inventory, ended_at FROM campaigns WHERE id = $1),
+   ${webhookEventsCte('wh', [
+     {
+       type: WebhookEventType.CLAIM_CREATED,
+       rows: `SELECT k.brand_id, ${claimDataSql('c', { fresh: true })} AS data FROM claim c CROSS JOIN wh_campaign k`,
+     },
+     {
+       type: WebhookEventType.CAMPAIGN_SOLD_OUT,
+       rows: `SELECT k.brand_id, ${campaignDataSql('k', { status: `'SOLD_OUT'`, remaining: '0' })} AS data FROM wh_campaign k
+              WHERE EXISTS (SELECT 1 FROM claim) AND (SELECT remaining FROM campaign) = 1`,
+     },
+   ])}`;
+
+/**
  * Takes a unit of campaign $1 for offer $2 of influencer $3, creates the claim with code $4,
  * closes the offer and records the answer for key $5 (the claim, or why there was no unit: $6
  * sold out, $7 not active) in one statement sent with the COMMIT. `campaign` locks the row and
@@ -140,10 +159,24 @@ const CLAIM_TAKE = new PreparedSql(
      UPDATE claim_requests SET result =
        CASE WHEN EXISTS (SELECT 1 FROM claim) THEN jsonb_build_object('claimId', (SELECT id FROM claim))
             WHEN (SELECT remaining FROM campaign) = 0 THEN $6 ELSE $7 END
-     WHERE influencer_id = $3 AND idempotency_key = $5)
-   SELECT claim.*, (SELECT remaining FROM campaign) AS campaign_remaining
+     WHERE influencer_id = $3 AND idempotency_key = $5),
+   ${CLAIM_TAKE_WEBHOOKS}
+   SELECT claim.*, (SELECT remaining FROM campaign) AS campaign_remaining, ${webhookEndpointsColumn('wh')}
    FROM (SELECT 1) AS one LEFT JOIN claim ON true`,
 );
+
+/** claim.cancelled, from cancelClaim's `u` (the claim as cancelled). */
+const CLAIM_CANCELLED_WEBHOOKS = webhookEventsCte('wh', [
+  {
+    type: WebhookEventType.CLAIM_CANCELLED,
+    rows: `SELECT k.brand_id, ${claimDataSql('u')} AS data FROM u JOIN campaigns k ON k.id = u.campaign_id`,
+  },
+]);
+
+/** claim.redeemed, from redeemClaim's `u` (the claim as redeemed, with its brand). */
+const CLAIM_REDEEMED_WEBHOOKS = webhookEventsCte('wh', [
+  { type: WebhookEventType.CLAIM_REDEEMED, rows: `SELECT u.brand_id, ${claimDataSql('u')} AS data FROM u` },
+]);
 
 /** What CLAIM_TAKE records for a key when there was no unit to take. */
 const SOLD_OUT_ANSWER = JSON.stringify(storedAnswer(new SoldOutError()));
@@ -153,6 +186,7 @@ export class ClaimsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly matching: MatchingService,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   /**
@@ -176,7 +210,8 @@ export class ClaimsService {
     }
     const key = idempotencyKey ?? null;
     const first = CLAIM_FIRST.execute(user.userId, key, offerId);
-    return hotTransaction(this.dataSource, [CLAIM_FIRST, CLAIM_TAKE], first, async ([row], tx) => {
+    const webhooks: { endpointIds?: string[] | null } = {};
+    const result = await hotTransaction(this.dataSource, [CLAIM_FIRST, CLAIM_TAKE], first, async ([row], tx) => {
       if (!row) throw notFound('Influencer profile');
       const influencerId = row.influencer_id as string;
       if (key !== null && !row.fresh) {
@@ -203,8 +238,11 @@ export class ClaimsService {
         if (writes.length) await tx.finish(writes.join('; '));
         return refusal;
       }
-      return this.takeUnit(tx, influencerId, offerId, offer.campaign_id, key);
+      return this.takeUnit(tx, influencerId, offerId, offer.campaign_id, key, webhooks);
     });
+    // After the commit and the connection's release: only when the statement wrote deliveries.
+    this.webhooks.requestDelivery(webhooks.endpointIds);
+    return result;
   }
 
   /** Takes the unit (CLAIM_TAKE) with the COMMIT; the answer says whether there was one. */
@@ -214,10 +252,12 @@ export class ClaimsService {
     offerId: string,
     campaignId: string,
     key: string | null,
+    webhooks: { endpointIds?: string[] | null },
   ): Promise<Claim | ClaimFailure> {
     const [row] = await tx.finish(
       CLAIM_TAKE.execute(campaignId, offerId, influencerId, redemptionCode(), key, SOLD_OUT_ANSWER, NOT_ACTIVE_ANSWER),
     );
+    webhooks.endpointIds = row.webhook_endpoint_ids as string[] | null;
     if (!row.id) return row.campaign_remaining === 0 ? new SoldOutError() : new CampaignNotActiveError();
     return tx.manager.getRepository(Claim).create({
       id: row.id as string,
@@ -238,13 +278,16 @@ export class ClaimsService {
    */
   async cancelClaim(principal: Principal, claimId: string): Promise<Claim | AlreadyRedeemedError | ClaimCancelledError> {
     const claim = await this.visibleClaim(principal, claimId);
+    let endpointIds: string[] | null = null;
     const result = await this.dataSource.transaction(async (db) => {
       const [cancelled] = await db.query(
-        `WITH u AS (UPDATE claims SET status = 'CANCELLED', cancelled_at = now() WHERE id = $1 AND status = 'ACTIVE' RETURNING campaign_id)
-         SELECT campaign_id FROM u`,
+        `WITH u AS (UPDATE claims SET status = 'CANCELLED', cancelled_at = now() WHERE id = $1 AND status = 'ACTIVE' RETURNING *),
+         ${CLAIM_CANCELLED_WEBHOOKS}
+         SELECT campaign_id, ${webhookEndpointsColumn('wh')} FROM u`,
         [claim.id],
       );
       if (!cancelled) return null;
+      endpointIds = cancelled.webhook_endpoint_ids;
       await db.query(
         `UPDATE campaigns SET remaining = remaining + 1, updated_at = now(),
                 status = CASE WHEN status = 'SOLD_OUT' THEN 'ACTIVE'::campaign_status ELSE status END
@@ -255,6 +298,7 @@ export class ClaimsService {
     });
     const current = await this.dataSource.getRepository(Claim).findOneByOrFail({ id: claim.id });
     if (result === null) return current.status === ClaimStatus.REDEEMED ? new AlreadyRedeemedError() : new ClaimCancelledError();
+    this.webhooks.requestDelivery(endpointIds);
     await this.matching.requestMatch(result);
     return current;
   }
@@ -270,11 +314,16 @@ export class ClaimsService {
     const scope = managed ? `AND k.brand_id IN (${managed})` : '';
     const [redeemed] = await this.dataSource.query(
       `WITH u AS (UPDATE claims c SET status = 'REDEEMED', redeemed_at = now() FROM campaigns k
-                  WHERE c.code = $1 AND c.status = 'ACTIVE' AND k.id = c.campaign_id ${scope} RETURNING c.id)
-       SELECT id FROM u`,
+                  WHERE c.code = $1 AND c.status = 'ACTIVE' AND k.id = c.campaign_id ${scope}
+                  RETURNING c.id, c.campaign_id, c.influencer_id, c.status, c.claimed_at, c.redeemed_at, c.cancelled_at, k.brand_id),
+       ${CLAIM_REDEEMED_WEBHOOKS}
+       SELECT id, ${webhookEndpointsColumn('wh')} FROM u`,
       params,
     );
-    if (redeemed) return this.dataSource.getRepository(Claim).findOneByOrFail({ id: redeemed.id });
+    if (redeemed) {
+      this.webhooks.requestDelivery(redeemed.webhook_endpoint_ids);
+      return this.dataSource.getRepository(Claim).findOneByOrFail({ id: redeemed.id });
+    }
     const [seen] = await this.dataSource.query(
       `SELECT c.status FROM claims c JOIN campaigns k ON k.id = c.campaign_id WHERE c.code = $1 ${scope}`,
       params,

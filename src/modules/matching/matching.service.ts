@@ -12,7 +12,17 @@ import type { LiveCampaign } from '../campaigns/campaigns.service';
 import { ConditionCode, SqlParams, targetingReadsProfile, targetingSql, type Targeting } from '../campaigns/targeting';
 import { snapshotTables } from '../scoring/score-run-writer';
 import { OfferConnection, type CampaignStats } from './matching.types';
+import { offerDataSql, webhookEndpointsColumn, webhookEventsCte, WebhookEventType } from '../webhooks/webhook-events';
+import type { WebhooksService } from '../webhooks/webhooks.service';
 import { Offer, OfferStatus } from './offer.entity';
+
+/** offer.declined, from declineOffer's `u` (the offer as declined). */
+const OFFER_DECLINED_WEBHOOKS = webhookEventsCte('wh', [
+  {
+    type: WebhookEventType.OFFER_DECLINED,
+    rows: `SELECT k.brand_id, ${offerDataSql('u')} AS data FROM u JOIN campaigns k ON k.id = u.campaign_id`,
+  },
+]);
 
 /** Fair rotation looks back this far when counting an influencer's recent offers. */
 export const ROTATION_DAYS = 30;
@@ -71,6 +81,7 @@ export class MatchingService {
     private readonly dataSource: DataSource,
     private readonly queues: Queues,
     private readonly instanceId: string,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   /**
@@ -267,12 +278,15 @@ export class MatchingService {
     const offer = isUuid(offerId) ? await repo.findOneBy({ id: offerId, influencerId }) : null;
     if (!offer) throw notFound('Offer');
     const [declined] = await this.dataSource.query(
-      `WITH u AS (UPDATE offers SET status = 'DECLINED', closed_at = now() WHERE id = $1 AND status = 'OFFERED' AND expires_at > now() RETURNING id)
-       SELECT id FROM u`,
+      `WITH u AS (UPDATE offers SET status = 'DECLINED', closed_at = now() WHERE id = $1 AND status = 'OFFERED' AND expires_at > now()
+                  RETURNING id, campaign_id, influencer_id, closed_at),
+       ${OFFER_DECLINED_WEBHOOKS}
+       SELECT id, ${webhookEndpointsColumn('wh')} FROM u`,
       [offerId],
     );
     const current = await repo.findOneByOrFail({ id: offerId });
     if (!declined) return new OfferNotOpenError(current.status === OfferStatus.OFFERED ? 'expired' : current.status);
+    this.webhooks.requestDelivery(declined.webhook_endpoint_ids);
     await this.requestMatch(current.campaignId);
     return current;
   }
