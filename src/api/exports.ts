@@ -22,6 +22,8 @@ const STATUS_OF_CODE: Record<string, number> = {
 
 /** Resolves once the response can take more (or is gone): back-pressure for a slow reader. */
 function drained(res: Response): Promise<void> {
+  // Gone already (its 'close' may have been emitted before this listens): nothing to wait for.
+  if (res.destroyed || !res.writableNeedDrain) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);

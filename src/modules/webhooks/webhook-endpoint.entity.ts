@@ -1,5 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Organization } from '../accounts/organization.entity';
+import { User } from '../accounts/user.entity';
 import { WebhookEventType } from './webhook-events';
 
 export enum WebhookEndpointStatus {
@@ -13,6 +15,21 @@ registerEnumType(WebhookEndpointStatus, {
 
 @ObjectType({ description: "Where an organisation is told about events of its (or its client brands') campaigns, by signed POSTs" })
 @Entity('webhook_endpoints')
+// What every emitting statement asks: the enabled endpoints of an organisation (one cheap probe when there are none).
+@Index('webhook_endpoints_enabled_organization_idx', ['organizationId'], { where: `"status" = 'ENABLED'` })
+@Index('webhook_endpoints_organization_id_idx', ['organizationId', 'createdAt'])
+@Check('webhook_endpoints_url_check', `length("url") <= 2048 AND "url" ~ '^https?://'`)
+@Check('webhook_endpoints_description_check', `length("description") <= 500`)
+@Check(
+  'webhook_endpoints_events_check',
+  `cardinality("events") >= 1 AND "events" <@ ARRAY['claim.created', 'claim.cancelled', 'claim.redeemed', 'offer.declined', 'campaign.sold_out', 'campaign.ended']::text[]`,
+)
+@Check('webhook_endpoints_secret_check', `"secret" ~ '^whsec_[A-Za-z0-9_-]{32,}$'`)
+@Check(
+  'webhook_endpoints_disabled_check',
+  `("status" = 'DISABLED') = ("disabled_at" IS NOT NULL) AND ("disabled_reason" IS NULL OR "disabled_at" IS NOT NULL)`,
+)
+@Check('webhook_endpoints_lease_check', `("lease_token" IS NULL) = ("lease_until" IS NULL)`)
 export class WebhookEndpoint {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid')
@@ -57,6 +74,13 @@ export class WebhookEndpoint {
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy: string | null;
 
+  /** The delivery runner holding the endpoint (webhook-delivery.ts), and until when. */
+  @Column({ name: 'lease_token', type: 'uuid', nullable: true, select: false })
+  leaseToken: string | null;
+
+  @Column({ name: 'lease_until', type: 'timestamptz', nullable: true, select: false })
+  leaseUntil: Date | null;
+
   @Field(() => Date)
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
@@ -64,4 +88,12 @@ export class WebhookEndpoint {
   @Field(() => Date)
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
+
+  @ManyToOne(() => Organization, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'organization_id' })
+  organization?: Organization;
+
+  @ManyToOne(() => User, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'created_by' })
+  creator?: User;
 }
