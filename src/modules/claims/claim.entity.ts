@@ -16,6 +16,8 @@ registerEnumType(ClaimStatus, { name: 'ClaimStatus', description: 'ACTIVE holds 
 @Index('claims_campaign_id_influencer_id_key', ['campaignId', 'influencerId'], { unique: true })
 @Index('claims_offer_id_key', ['offerId'], { unique: true })
 @Index('claims_code_key', ['code'], { unique: true })
+// A brand's cap counts an influencer's active claims.
+@Index('claims_active_influencer_idx', ['influencerId', 'campaignId'], { where: `"status" = 'ACTIVE'` })
 export class Claim {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid')
