@@ -7,6 +7,7 @@ import { ApiKeyResolver } from '../modules/accounts/api-key.resolver';
 import { AgenciesResolver } from '../modules/agencies/agencies.resolver';
 import { ClaimResolver } from '../modules/claims/claims.resolver';
 import { CampaignStatsResolver, OfferResolver } from '../modules/matching/matching.resolver';
+import { BrandSettingsResolver } from '../modules/campaigns/brand-settings.resolver';
 import { CampaignResolver } from '../modules/campaigns/campaigns.resolver';
 import { ActivityResolver } from '../modules/activity/activity.resolver';
 import { InfluencerResolver, SocialAccountResolver, UserInfluencerResolver } from '../modules/influencers/influencers.resolver';
@@ -26,6 +27,7 @@ function resolverInstances(services: Services) {
     new ApiKeyResolver(services.accounts),
     new ActivityResolver(services.activity),
     new CampaignResolver(services.campaigns),
+    new BrandSettingsResolver(services.campaigns),
     new AgenciesResolver(services.agencies),
     new OfferResolver(services.matching),
     new CampaignStatsResolver(),
