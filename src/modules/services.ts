@@ -39,7 +39,7 @@ export function createServices(dataSource: DataSource, env: Env, queues: Queues,
   campaigns.onMatchNeeded = (campaignId) => matching.requestMatch(campaignId);
   return {
     accounts,
-    agencies: new AgenciesService(dataSource, campaigns),
+    agencies: new AgenciesService(dataSource, campaigns, matching),
     activity: new ActivityService(dataSource),
     campaigns,
     claims: new ClaimsService(dataSource, matching),
