@@ -158,7 +158,8 @@ const CLAIM_TAKE = new PreparedSql(
      UPDATE claim_requests SET result =
        CASE WHEN EXISTS (SELECT 1 FROM claim) THEN jsonb_build_object('claimId', (SELECT id FROM claim))
             ELSE CASE (SELECT refusal FROM verdict) WHEN 'SOLD_OUT' THEN $6 WHEN 'CAMPAIGN_NOT_ACTIVE' THEN $7
-                                                    WHEN 'BUDGET_EXHAUSTED' THEN $8 ELSE $10 END END
+                                                    WHEN 'BUDGET_EXHAUSTED' THEN $8
+                                                    WHEN 'CLAIM_CAP_REACHED' THEN $10 END END
      WHERE influencer_id = $3 AND idempotency_key = $5)
    SELECT claim.*, (SELECT refusal FROM verdict) AS refusal
    FROM (SELECT 1) AS one LEFT JOIN claim ON true`,
