@@ -166,6 +166,14 @@ export async function benchClaims(): Promise<Record<string, unknown>> {
       );
     }
     campaignId = await launchedCampaign(services, brand, units, claimers);
+    // --budget N (minor units; each claim spends 100) and --cap N (the brand's cap) measure the claim path with them on.
+    const budget = flag('budget', -1);
+    const cap = flag('cap', -1);
+    if (budget >= 0) await dataSource.query(`UPDATE campaigns SET budget = $2 WHERE id = $1`, [campaignId, budget]);
+    await dataSource.query(
+      `UPDATE organizations SET max_active_claims_per_influencer = $2 WHERE id = (SELECT brand_id FROM campaigns WHERE id = $1)`,
+      [campaignId, cap >= 1 ? cap : null],
+    );
     const report = await services.matching.matchCampaign(campaignId);
     // Give the offered influencers logins, so each can claim with a token of their own.
     const people: Array<{ user_id: string; offer_id: string }> = await dataSource.query(
@@ -222,18 +230,22 @@ export async function benchClaims(): Promise<Record<string, unknown>> {
     });
     const seconds = (lastResponse - started) / 1000;
     const [check] = await dataSource.query(
-      `SELECT c.inventory, c.remaining, c.status,
+      `SELECT c.inventory, c.remaining, c.status, c.budget::float8 AS budget, c.budget_spent::float8 AS "budgetSpent",
               (SELECT count(*)::int FROM claims WHERE campaign_id = c.id AND status <> 'CANCELLED') AS claims
        FROM campaigns c WHERE c.id = $1`,
       [campaignId],
     );
-    const oversold = check.claims - check.inventory > 0 || check.inventory - check.remaining !== check.claims;
+    const oversold =
+      check.claims - check.inventory > 0 ||
+      check.inventory - check.remaining !== check.claims ||
+      check.budgetSpent !== 100 * check.claims ||
+      (check.budget !== null && check.budgetSpent > check.budget);
     const latency = result.latency as unknown as Record<string, number>;
     console.log(
       `${requests.length} claims in ${seconds.toFixed(1)} s: ${Math.round(requests.length / seconds)} claims/s, p50 ${latency.p50} ms, p99 ${latency.p99} ms; outcomes ${JSON.stringify(outcomes)}`,
     );
     console.log(
-      `database: inventory ${check.inventory}, remaining ${check.remaining}, claims ${check.claims}, status ${check.status}: ${oversold ? 'OVERSOLD' : 'no oversell'}`,
+      `database: inventory ${check.inventory}, remaining ${check.remaining}, claims ${check.claims}, budget ${check.budget ?? 'none'}, spent ${check.budgetSpent}, status ${check.status}: ${oversold ? 'OVERSOLD' : 'no oversell'}`,
     );
     if (oversold) process.exitCode = 1;
     const [events] = await dataSource.query(

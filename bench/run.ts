@@ -188,7 +188,7 @@ async function main(): Promise<void> {
         '       npm run bench -- scores [--influencers N] [--interactions M] [--seed S] [--versions 1,2] [--runs N]',
         '       npm run bench -- search [--influencers N] [--interactions M] [--seconds N] [--connections N]',
         '       npm run bench -- matching [--eligible N]',
-        '       npm run bench -- claims [--units N] [--claimers N] [--connections N]',
+        '       npm run bench -- claims [--units N] [--claimers N] [--connections N] [--budget N] [--cap N]',
         '       npm run bench -- export [--sizes 10000,100000] [--runs N] [--heap-cap MB]',
         '       npm run bench -- trust [--influencers N] [--interactions M] [--seed S]',
       ].join('\n'),

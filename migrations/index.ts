@@ -12,6 +12,7 @@ import { MatchingOptOutIndex1795660000000 } from './1795660000000-MatchingOptOut
 import { AccountOwnership1795665000000 } from './1795665000000-AccountOwnership';
 import { AudienceQuality1795670000000 } from './1795670000000-AudienceQuality';
 import { InstanceId1795675000000 } from './1795675000000-InstanceId';
+import { CapsAndBudgets1795680000000 } from './1795680000000-CapsAndBudgets';
 import { Webhooks1795685000000 } from './1795685000000-Webhooks';
 import { ClaimsLedger1795690000000 } from './1795690000000-ClaimsLedger';
 
@@ -27,6 +28,7 @@ export const migrations: Function[] = [
   AccountOwnership1795665000000,
   AudienceQuality1795670000000,
   InstanceId1795675000000,
+  CapsAndBudgets1795680000000,
   Webhooks1795685000000,
   ClaimsLedger1795690000000,
 ];

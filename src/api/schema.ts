@@ -8,6 +8,7 @@ import { AgenciesResolver } from '../modules/agencies/agencies.resolver';
 import { CampaignClaimsResolver, ClaimLedgerResolver } from '../modules/claims/claims-ledger.resolver';
 import { ClaimResolver } from '../modules/claims/claims.resolver';
 import { CampaignStatsResolver, OfferResolver } from '../modules/matching/matching.resolver';
+import { BrandSettingsResolver } from '../modules/campaigns/brand-settings.resolver';
 import { CampaignResolver } from '../modules/campaigns/campaigns.resolver';
 import { ActivityResolver } from '../modules/activity/activity.resolver';
 import { InfluencerResolver, SocialAccountResolver, UserInfluencerResolver } from '../modules/influencers/influencers.resolver';
@@ -28,6 +29,7 @@ function resolverInstances(services: Services) {
     new ApiKeyResolver(services.accounts),
     new ActivityResolver(services.activity),
     new CampaignResolver(services.campaigns),
+    new BrandSettingsResolver(services.campaigns),
     new AgenciesResolver(services.agencies),
     new OfferResolver(services.matching),
     new CampaignStatsResolver(),

@@ -51,7 +51,7 @@ export function createServices(dataSource: DataSource, env: Env, queues: Queues,
   campaigns.onMatchNeeded = (campaign) => matching.matchWhenLive(campaign);
   return {
     accounts,
-    agencies: new AgenciesService(dataSource, campaigns),
+    agencies: new AgenciesService(dataSource, campaigns, matching),
     activity: new ActivityService(dataSource),
     campaigns,
     claims: new ClaimsService(dataSource, matching, webhooks),

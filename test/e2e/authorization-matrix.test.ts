@@ -483,6 +483,20 @@ const MATRIX: Row[] = [
     },
   }),
   row({
+    operation: 'updateBrandSettings',
+    // Null is the default (no cap): the cells change nothing the rest of the matrix relies on.
+    document: `mutation($brandId: ID!, $input: UpdateBrandSettingsInput!) { updateBrandSettings(brandId: $brandId, input: $input) {
+      __typename ... on BrandSettings { brandId maxActiveClaimsPerInfluencer } } }`,
+    objects: {
+      A: (w) => ({ brandId: w.A.brandId, input: { maxActiveClaimsPerInfluencer: null } }),
+      B: (w) => ({ brandId: w.B.brandId, input: { maxActiveClaimsPerInfluencer: null } }),
+      missing: () => ({ brandId: randomUUID(), input: { maxActiveClaimsPerInfluencer: null } }),
+    },
+    // Brand policy is the brand's own people's (and operators'): agencies act on campaigns, not on it.
+    expect: ONLY({ brandB: sides('B'), brandA: sides('A'), admin: sides('AB') }),
+    check: (settings, { vars }) => must(settings.brandId === vars.brandId, 'another brand'),
+  }),
+  row({
     operation: 'claimOffer',
     // The setup claimed these offers with these keys: the retry replays that claim.
     document: `mutation($offerId: ID!, $key: String) { claimOffer(offerId: $offerId, idempotencyKey: $key) {

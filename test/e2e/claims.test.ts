@@ -159,6 +159,9 @@ describe('matching, offers, claims and redemptions (real Postgres, Redis, concur
       expect(byType).toEqual({ Claim: 50, SoldOutError: 150 });
       expect(new Set(results.filter((r) => r.__typename === 'Claim').map((r) => r.code)).size).toBe(50);
       expect(await held(id)).toEqual({ held: 50, claims: 50, remaining: 0 });
+      // Spending is tracked with or without a budget: each claim spent the perk's value, once.
+      const [{ spent }] = await api.dataSource.query(`SELECT budget_spent::int AS spent FROM campaigns WHERE id = $1`, [id]);
+      expect(spent).toBe(50 * 19900);
       const { campaign: after } = await api.client.ok(STATS, { id }, brand);
       expect(after).toMatchObject({ status: 'SOLD_OUT', remaining: 0, stats: { offered: 200, claimed: 50, outstanding: 150 } });
     }

@@ -71,6 +71,7 @@ const CALLER: Record<string, PrincipalName | null> = {
   removeAgencyClient: 'brandA',
   revokeApiKey: 'brandA',
   signUp: 'anonymous',
+  updateBrandSettings: 'brandA',
   updateCampaign: 'brandA',
   verifySocialAccount: 'admin',
   webhookEndpoints: 'brandA',

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 export enum OrganizationKind {
   BRAND = 'BRAND',
@@ -11,6 +11,7 @@ registerEnumType(OrganizationKind, { name: 'OrganizationKind' });
 @Entity('organizations')
 // Lets agency_clients reference (id, kind) pairs, so the database itself refuses a brand as an agency.
 @Unique('organizations_id_kind_key', ['id', 'kind'])
+@Check('organizations_max_active_claims_check', `"max_active_claims_per_influencer" >= 1`)
 export class Organization {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid')
@@ -23,6 +24,10 @@ export class Organization {
   @Field(() => String)
   @Column({ type: 'text' })
   name: string;
+
+  /** A brand's cap on the active claims one influencer holds across its campaigns; null: no cap. Shown as BrandSettings. */
+  @Column({ name: 'max_active_claims_per_influencer', type: 'integer', nullable: true })
+  maxActiveClaimsPerInfluencer: number | null;
 
   @Field(() => Date)
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

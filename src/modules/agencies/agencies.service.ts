@@ -6,6 +6,7 @@ import { TtlCache } from '../../core/ttl-cache';
 import { isUuid } from '../accounts/accounts.service';
 import { UnknownTopicError } from '../campaigns/campaigns.errors';
 import type { CampaignsService } from '../campaigns/campaigns.service';
+import type { MatchingService } from '../matching/matching.service';
 import { explainTargeting, SqlParams, targetingSql, type Targeting } from '../campaigns/targeting';
 import { loadInfluencerFacts } from '../campaigns/targeting-facts';
 import { Influencer } from '../influencers/influencer.entity';
@@ -82,6 +83,7 @@ export class AgenciesService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly campaigns: CampaignsService,
+    private readonly matching: MatchingService,
   ) {}
 
   /**
@@ -156,9 +158,12 @@ export class AgenciesService {
   /** Whether an influencer meets a campaign's targeting on the current snapshot, with every failed condition. */
   async eligibility(principal: Principal, reader: ScoreReader, campaignId: string, influencerId: string): Promise<Eligibility> {
     const campaign = await this.campaigns.visibleCampaign(principal, campaignId);
-    return this.check(reader, campaign.targeting, influencerId);
+    const eligibility = await this.check(reader, campaign.targeting, influencerId);
+    eligibility.offerState = await this.matching.offerState(campaign.id, influencerId, eligibility.eligible);
+    return eligibility;
   }
 
+  /** The targeting's verdict alone (offerState is filled by `eligibility`). */
   async check(reader: ScoreReader, targeting: Targeting, influencerId: string): Promise<Eligibility> {
     const run = await reader.current();
     const facts = isUuid(influencerId)

@@ -3,6 +3,7 @@ import { ArgsType, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection, PageArgs } from '../../core/connection';
 import { TargetingInput } from '../campaigns/campaigns.types';
 import { Influencer } from '../influencers/influencer.entity';
+import { OfferState } from '../matching/matching.types';
 
 export enum InfluencerOrderBy {
   SCORE = 'SCORE',
@@ -49,4 +50,7 @@ export class Eligibility {
 
   @Field(() => String, { nullable: true, description: 'The run date of the scores checked' })
   scoredOn: string | null;
+
+  @Field(() => OfferState, { description: 'Whether the influencer has an open offer of the campaign, and if not, why' })
+  offerState: OfferState;
 }

@@ -23,6 +23,12 @@ export enum PerkKind {
 }
 registerEnumType(PerkKind, { name: 'PerkKind' });
 
+/** bigint columns as numbers: money in minor units stays far below 2^53. */
+const bigintNumber = {
+  to: (value: number | null | undefined) => value,
+  from: (value: string | null) => (value === null ? null : Number(value)),
+};
+
 @ObjectType({ description: 'What an influencer gets' })
 export class Perk {
   @Field(() => String)
@@ -54,6 +60,9 @@ export class Perk {
 @Check('campaigns_max_outstanding_check', `"max_outstanding_offers" >= 1`)
 @Check('campaigns_perk_value_check', `"perk_value_cents" >= 0`)
 @Check('campaigns_perk_currency_check', `"perk_currency" ~ '^[A-Z]{3}$'`)
+@Check('campaigns_budget_check', `"budget" >= 0`)
+// The database itself refuses spending past the budget, whatever path writes it.
+@Check('campaigns_budget_spent_check', `"budget_spent" >= 0 AND ("budget" IS NULL OR "budget_spent" <= "budget")`)
 export class Campaign {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid')
@@ -93,6 +102,22 @@ export class Campaign {
   @Field(() => Int, { description: 'Units not yet claimed' })
   @Column({ type: 'integer' })
   remaining: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "Money the campaign may spend, in minor units of the perk's currency (cents); each claim spends the perk's value. Null: no budget",
+  })
+  @Column({ type: 'bigint', nullable: true, transformer: bigintNumber })
+  budget: number | null;
+
+  /** The perk value of every active or redeemed claim (a cancelled claim is refunded); kept so by the claim and cancel paths. */
+  @Field(() => Int, {
+    description:
+      "Money spent by active and redeemed claims, in minor units of the perk's currency (cents); tracked with or without a budget",
+  })
+  @Column({ name: 'budget_spent', type: 'bigint', default: 0, transformer: bigintNumber })
+  budgetSpent: number;
 
   @Column({ type: 'jsonb', default: () => `'[]'` })
   targeting: Targeting;

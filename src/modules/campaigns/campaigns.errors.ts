@@ -42,6 +42,17 @@ export class InventoryBelowClaimedError extends ErrorResult {
   }
 }
 
+@ObjectType({ implements: ErrorResult })
+export class BudgetBelowSpentError extends ErrorResult {
+  @Field(() => Int, { description: "Money already spent, in minor units of the perk's currency" })
+  spent: number;
+
+  constructor(spent: number) {
+    super(ErrorCode.BUDGET_BELOW_SPENT, `${spent} (minor units) is already spent: the budget cannot go below ${spent}`);
+    this.spent = spent;
+  }
+}
+
 export const CreateCampaignResult = createUnionType({
   name: 'CreateCampaignResult',
   types: () => [Campaign, InvalidScheduleError, UnknownTopicError] as const,
@@ -49,7 +60,15 @@ export const CreateCampaignResult = createUnionType({
 
 export const UpdateCampaignResult = createUnionType({
   name: 'UpdateCampaignResult',
-  types: () => [Campaign, InvalidScheduleError, UnknownTopicError, InvalidCampaignStateError, InventoryBelowClaimedError] as const,
+  types: () =>
+    [
+      Campaign,
+      InvalidScheduleError,
+      UnknownTopicError,
+      InvalidCampaignStateError,
+      InventoryBelowClaimedError,
+      BudgetBelowSpentError,
+    ] as const,
 });
 
 export const CampaignTransitionResult = createUnionType({

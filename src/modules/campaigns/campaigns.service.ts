@@ -1,11 +1,18 @@
 import type { DataSource } from 'typeorm';
 import { decodeKeysetCursor, encodeCursor, toConnection } from '../../core/connection';
-import { ApiKeyScope, Role, scope, type Principal } from '../../core/context';
+import { ApiKeyScope, Role, scope, type Principal, type UserPrincipal } from '../../core/context';
 import { badInput, notFound } from '../../core/errors';
 import { isUuid } from '../accounts/accounts.service';
 import type { TopicsService } from '../topics/topics.service';
+import { BrandSettings, type UpdateBrandSettingsInput } from './brand-settings.types';
 import { Campaign, CampaignStatus } from './campaign.entity';
-import { InvalidCampaignStateError, InvalidScheduleError, InventoryBelowClaimedError, UnknownTopicError } from './campaigns.errors';
+import {
+  BudgetBelowSpentError,
+  InvalidCampaignStateError,
+  InvalidScheduleError,
+  InventoryBelowClaimedError,
+  UnknownTopicError,
+} from './campaigns.errors';
 import {
   CampaignConnection,
   TargetingView,
@@ -194,6 +201,7 @@ export class CampaignsService {
         endsAt: input.endsAt,
         offerLifetimeHours: input.offerLifetimeHours,
         maxOutstandingOffers: input.maxOutstandingOffers ?? Math.min(2 * input.inventory, 1_000_000),
+        budget: input.budget ?? null,
         status: CampaignStatus.DRAFT,
         launchedAt: null,
         endedAt: null,
@@ -211,7 +219,9 @@ export class CampaignsService {
     principal: Principal,
     id: string,
     input: UpdateCampaignInput,
-  ): Promise<Campaign | InvalidScheduleError | UnknownTopicError | InvalidCampaignStateError | InventoryBelowClaimedError> {
+  ): Promise<
+    Campaign | InvalidScheduleError | UnknownTopicError | InvalidCampaignStateError | InventoryBelowClaimedError | BudgetBelowSpentError
+  > {
     const campaign = await this.visibleCampaign(principal, id);
     if (campaign.status === CampaignStatus.ENDED) {
       return new InvalidCampaignStateError(campaign.status, `The campaign cannot change: ${STATUS_HINT.ENDED}`);
@@ -276,13 +286,21 @@ export class CampaignsService {
       );
       inventoryGuard = `AND remaining + (${n} - inventory) >= 0`;
     }
+    let budgetGuard = '';
+    if (input.budget !== undefined) {
+      // Null removes the budget. Spending stays tracked either way; a budget may not go below it.
+      params.push(input.budget);
+      const budget = `$${params.length}::bigint`;
+      sets.push(`budget = ${budget}`);
+      budgetGuard = `AND (${budget} IS NULL OR budget_spent <= ${budget})`;
+    }
     if (sets.length === 0) return campaign;
     params.push(allowed);
     // The CTE reads campaigns as they were before the statement (its snapshot): a change to SOLD_OUT is seen.
     const soldOut = input.inventory !== undefined;
     const updated: Array<{ id: string; webhook_endpoint_ids: string[] | null }> = await this.dataSource.query(
       `WITH u AS (UPDATE campaigns SET ${sets.join(', ')}, updated_at = now()
-         WHERE id = $1 AND status = ANY($${params.length}::campaign_status[]) ${inventoryGuard} RETURNING *)
+         WHERE id = $1 AND status = ANY($${params.length}::campaign_status[]) ${inventoryGuard} ${budgetGuard} RETURNING *)
        ${soldOut ? `, ${CAMPAIGN_SOLD_OUT_WEBHOOKS}` : ''}
        SELECT id, ${soldOut ? webhookEndpointsColumn('wh') : 'NULL AS webhook_endpoint_ids'} FROM u`,
       params,
@@ -290,14 +308,23 @@ export class CampaignsService {
     const current = await this.dataSource.getRepository(Campaign).findOneByOrFail({ id });
     if (updated.length > 0) {
       this.webhooks.requestDelivery(updated[0].webhook_endpoint_ids);
-      if (input.inventory !== undefined || input.targeting !== undefined || input.maxOutstandingOffers !== undefined)
+      if (
+        input.inventory !== undefined ||
+        input.targeting !== undefined ||
+        input.maxOutstandingOffers !== undefined ||
+        input.budget !== undefined
+      )
         await this.onMatchNeeded(current);
       return current;
     }
     if (!allowed.includes(current.status)) {
       return new InvalidCampaignStateError(current.status, `The campaign cannot change that now: ${STATUS_HINT[current.status]}`);
     }
-    return new InventoryBelowClaimedError(current.inventory - current.remaining);
+    // The guards the row failed, read after the UPDATE refused it (the answer, not the decision).
+    if (input.inventory !== undefined && current.inventory - current.remaining > input.inventory) {
+      return new InventoryBelowClaimedError(current.inventory - current.remaining);
+    }
+    return new BudgetBelowSpentError(current.budgetSpent);
   }
 
   /** Moves a campaign along DRAFT -> ACTIVE <-> PAUSED -> ENDED with a guarded UPDATE. */
@@ -327,6 +354,43 @@ export class CampaignsService {
       return new InvalidCampaignStateError(current.status, `The campaign cannot be ${rule.verb}: ${STATUS_HINT[current.status]}`);
     }
     return new InvalidScheduleError(`endsAt (${current.endsAt.toISOString()}) has passed: move endsAt later before launching`);
+  }
+
+  async brandSettings(brandId: string): Promise<BrandSettings> {
+    const [row] = await this.dataSource.query(`SELECT id, max_active_claims_per_influencer FROM organizations WHERE id = $1`, [brandId]);
+    return brandSettingsOf(row);
+  }
+
+  /**
+   * A brand's members and operators change its settings, in one guarded UPDATE (anyone else, and
+   * any id that is not a brand: NOT_FOUND). A new or higher cap may open the brand's live
+   * campaigns to people it held back, so they are matched again.
+   */
+  async updateBrandSettings(user: UserPrincipal, brandId: string, input: UpdateBrandSettingsInput): Promise<BrandSettings> {
+    if (!isUuid(brandId)) throw notFound('Brand');
+    const params: unknown[] = [brandId, user.role === Role.ADMIN, user.userId];
+    const sets: string[] = [];
+    if (input.maxActiveClaimsPerInfluencer !== undefined) {
+      params.push(input.maxActiveClaimsPerInfluencer);
+      sets.push(`max_active_claims_per_influencer = $${params.length}::int`);
+    }
+    const [row] = await this.dataSource.query(
+      `WITH u AS (UPDATE organizations o SET ${sets.length ? sets.join(', ') : 'id = o.id'}
+                  WHERE o.id = $1 AND o.kind = 'BRAND'
+                    AND ($2::boolean OR EXISTS (SELECT 1 FROM memberships m WHERE m.organization_id = o.id AND m.user_id = $3::uuid))
+                  RETURNING o.id, o.max_active_claims_per_influencer)
+       SELECT * FROM u`,
+      params,
+    );
+    if (!row) throw notFound('Brand');
+    if (sets.length) {
+      const live: Array<{ id: string; status: CampaignStatus; starts_at: Date }> = await this.dataSource.query(
+        `SELECT id, status, starts_at FROM campaigns WHERE brand_id = $1 AND status IN ('ACTIVE', 'SOLD_OUT')`,
+        [brandId],
+      );
+      for (const c of live) await this.onMatchNeeded({ id: c.id, status: c.status, startsAt: c.starts_at });
+    }
+    return brandSettingsOf(row);
   }
 
   /** Ends every live campaign whose endsAt has passed; returns how many. Run by a scheduled job. */
@@ -391,6 +455,10 @@ export class CampaignsService {
       'brandId',
     );
   }
+}
+
+function brandSettingsOf(row: { id: string; max_active_claims_per_influencer: number | null }): BrandSettings {
+  return Object.assign(new BrandSettings(), { brandId: row.id, maxActiveClaimsPerInfluencer: row.max_active_claims_per_influencer });
 }
 
 function checkSchedule(startsAt: Date, endsAt: Date): InvalidScheduleError | null {

@@ -203,6 +203,16 @@ export class CreateCampaignInput {
   @Min(1, { message: 'maxOutstandingOffers must be at least 1' })
   @Max(1_000_000, { message: 'maxOutstandingOffers must be at most 1,000,000' })
   maxOutstandingOffers?: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "Money the campaign may spend, in minor units of the perk's currency (cents): each claim spends the perk's value. Omitted or null: no budget.",
+  })
+  @IsOptional()
+  @IsInt({ message: 'budget must be a whole number of minor units (cents)' })
+  @Min(0, { message: 'budget must be 0 or more (minor units, e.g. 50000 for 500.00)' })
+  budget?: number | null;
 }
 
 @InputType({ description: 'Fields to change; omitted fields stay as they are. What may change depends on the status.' })
@@ -253,6 +263,16 @@ export class UpdateCampaignInput {
   @Min(1, { message: 'maxOutstandingOffers must be at least 1' })
   @Max(1_000_000, { message: 'maxOutstandingOffers must be at most 1,000,000' })
   maxOutstandingOffers?: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "Money the campaign may spend, in minor units of the perk's currency (cents): each claim spends the perk's value. Null removes the budget; omitted leaves it. May not go below what is already spent.",
+  })
+  @IsOptional()
+  @IsInt({ message: 'budget must be a whole number of minor units (cents)' })
+  @Min(0, { message: 'budget must be 0 or more (minor units, e.g. 50000 for 500.00)' })
+  budget?: number | null;
 }
 
 @ObjectType()

@@ -1,4 +1,4 @@
-import { createUnionType, Field, ObjectType } from 'type-graphql';
+import { createUnionType, Field, Int, ObjectType } from 'type-graphql';
 import { ErrorCode, ErrorResult } from '../../core/errors';
 import { EligibilityReason } from '../agencies/agencies.types';
 import { Claim } from './claim.entity';
@@ -57,6 +57,27 @@ export class CampaignNotActiveError extends ErrorResult {
 }
 
 @ObjectType({ implements: ErrorResult })
+export class BudgetExhaustedError extends ErrorResult {
+  constructor() {
+    super(ErrorCode.BUDGET_EXHAUSTED, "The campaign's budget cannot cover one more unit of this perk");
+  }
+}
+
+@ObjectType({ implements: ErrorResult })
+export class ClaimCapReachedError extends ErrorResult {
+  @Field(() => Int, { description: "The brand's limit on the active claims one influencer holds across its campaigns" })
+  limit: number;
+
+  constructor(limit: number) {
+    super(
+      ErrorCode.CLAIM_CAP_REACHED,
+      `You hold ${limit} active claim${limit === 1 ? '' : 's'} of this brand's perks, its limit: redeem or cancel one before claiming another`,
+    );
+    this.limit = limit;
+  }
+}
+
+@ObjectType({ implements: ErrorResult })
 export class IdempotencyKeyReusedError extends ErrorResult {
   constructor() {
     super(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This idempotency key was used for another offer: use a new key for each claim');
@@ -97,6 +118,8 @@ export const ClaimOfferResult = createUnionType({
       AlreadyClaimedError,
       NotEligibleError,
       CampaignNotActiveError,
+      BudgetExhaustedError,
+      ClaimCapReachedError,
       IdempotencyKeyReusedError,
     ] as const,
 });
@@ -119,27 +142,56 @@ export type ClaimFailure =
   | OfferDeclinedError
   | AlreadyClaimedError
   | NotEligibleError
-  | CampaignNotActiveError;
+  | CampaignNotActiveError
+  | BudgetExhaustedError
+  | ClaimCapReachedError;
 
-export function claimFailureFrom(stored: { errorCode: string; message: string; reasons?: EligibilityReason[] }): ClaimFailure {
-  const failure = (() => {
-    switch (stored.errorCode) {
-      case ErrorCode.SOLD_OUT:
-        return new SoldOutError();
-      case ErrorCode.OFFER_EXPIRED:
-        return new OfferExpiredError();
-      case ErrorCode.OFFER_WITHDRAWN:
-        return new OfferWithdrawnError();
-      case ErrorCode.OFFER_DECLINED:
-        return new OfferDeclinedError();
-      case ErrorCode.ALREADY_CLAIMED:
-        return new AlreadyClaimedError();
-      case ErrorCode.NOT_ELIGIBLE:
-        return new NotEligibleError((stored.reasons ?? []).map((r) => Object.assign(new EligibilityReason(), r)));
-      default:
-        return new CampaignNotActiveError();
-    }
-  })();
+/** What is stored for an idempotency key that got a failure: enough for claimFailureFrom to rebuild it. */
+export interface StoredFailure {
+  errorCode: string;
+  message: string;
+  reasons?: EligibilityReason[];
+  limit?: number;
+}
+
+export function storedFailure(failure: ClaimFailure): StoredFailure {
+  return {
+    errorCode: failure.errorCode,
+    message: failure.message,
+    ...(failure instanceof NotEligibleError ? { reasons: failure.reasons } : {}),
+    ...(failure instanceof ClaimCapReachedError ? { limit: failure.limit } : {}),
+  };
+}
+
+type ClaimFailureCode =
+  | ErrorCode.SOLD_OUT
+  | ErrorCode.OFFER_EXPIRED
+  | ErrorCode.OFFER_WITHDRAWN
+  | ErrorCode.OFFER_DECLINED
+  | ErrorCode.ALREADY_CLAIMED
+  | ErrorCode.NOT_ELIGIBLE
+  | ErrorCode.CAMPAIGN_NOT_ACTIVE
+  | ErrorCode.BUDGET_EXHAUSTED
+  | ErrorCode.CLAIM_CAP_REACHED;
+
+/** How each stored code is rebuilt, one entry per ClaimFailure (a code without one compiles to an error here). */
+const REBUILD: Record<ClaimFailureCode, (stored: StoredFailure) => ClaimFailure> = {
+  [ErrorCode.SOLD_OUT]: () => new SoldOutError(),
+  [ErrorCode.OFFER_EXPIRED]: () => new OfferExpiredError(),
+  [ErrorCode.OFFER_WITHDRAWN]: () => new OfferWithdrawnError(),
+  [ErrorCode.OFFER_DECLINED]: () => new OfferDeclinedError(),
+  [ErrorCode.ALREADY_CLAIMED]: () => new AlreadyClaimedError(),
+  [ErrorCode.NOT_ELIGIBLE]: (s) => new NotEligibleError((s.reasons ?? []).map((r) => Object.assign(new EligibilityReason(), r))),
+  [ErrorCode.CAMPAIGN_NOT_ACTIVE]: () => new CampaignNotActiveError(),
+  [ErrorCode.BUDGET_EXHAUSTED]: () => new BudgetExhaustedError(),
+  [ErrorCode.CLAIM_CAP_REACHED]: (s) => new ClaimCapReachedError(s.limit ?? 0),
+};
+
+/** Rebuilds a stored first answer; a code that is not a claim failure is a defect, not a default. */
+export function claimFailureFrom(stored: StoredFailure): ClaimFailure {
+  const rebuild = REBUILD[stored.errorCode as keyof typeof REBUILD];
+  if (!rebuild) throw new Error(`stored claim answer with an unknown error code ${stored.errorCode}`);
+  const failure = rebuild(stored);
   failure.message = stored.message;
   return failure;
 }

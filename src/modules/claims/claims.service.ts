@@ -18,8 +18,10 @@ import { Claim, ClaimStatus } from './claim.entity';
 import {
   AlreadyClaimedError,
   AlreadyRedeemedError,
+  BudgetExhaustedError,
   CampaignNotActiveError,
   ClaimCancelledError,
+  ClaimCapReachedError,
   claimFailureFrom,
   IdempotencyKeyReusedError,
   InvalidCodeError,
@@ -28,6 +30,7 @@ import {
   OfferExpiredError,
   OfferWithdrawnError,
   SoldOutError,
+  storedFailure,
   type ClaimFailure,
 } from './claims.errors';
 
@@ -63,6 +66,8 @@ interface LockedOffer {
   campaign_status: CampaignStatus;
   running: boolean;
   targeting: Targeting;
+  /** The brand's cap on active claims per influencer; when set, CLAIM_FIRST took the influencer's cap lock. */
+  claim_cap: number | null;
 }
 
 /** Why an offer cannot be claimed now, before any unit is touched; null when it may be. */
@@ -84,19 +89,20 @@ function answerSql(influencerId: string, key: string | null, answer: string): st
 }
 
 /** What is stored for an idempotency key that got a failure, for claimFailureFrom to rebuild (a success stores its claim id). */
-function storedAnswer(failure: ClaimFailure): Record<string, unknown> {
-  return {
-    errorCode: failure.errorCode,
-    message: failure.message,
-    ...(failure instanceof NotEligibleError ? { reasons: failure.reasons } : {}),
-  };
-}
+const storedAnswer = (failure: ClaimFailure): string => JSON.stringify(storedFailure(failure));
 
 /**
  * The claim's first statement, after BEGIN: takes the idempotency key ($2, may be null) of the
  * user's ($1) influencer profile, locks the offer ($3) and reads its campaign and the
  * influencer's eligibility facts. A retry with the same key waits at the key's INSERT until the
  * first attempt commits, then takes nothing (fresh = false) and replays the stored answer.
+ *
+ * When the campaign's brand caps active claims per influencer, it also takes the influencer's cap
+ * lock (transaction-scoped), so one influencer's claims on the brand's campaigns pass one at a
+ * time and CLAIM_TAKE's count sees every claim that passed before. Lock order, the same for every
+ * claim: key, offer, cap lock, campaign row (CLAIM_TAKE). The cap lock is taken after the offer's
+ * (the lateral join needs the locked offer row), so a claim waiting for it never holds a lock
+ * another claim of the influencer waits for in turn; the campaign row comes last and alone.
  */
 const CLAIM_FIRST = new PreparedSql(
   'claim_offer_first',
@@ -106,14 +112,17 @@ const CLAIM_FIRST = new PreparedSql(
      INSERT INTO claim_requests (influencer_id, idempotency_key, offer_id)
      SELECT id, $2, $3 FROM me WHERE $2 IS NOT NULL
      ON CONFLICT DO NOTHING RETURNING 1)
-   SELECT me.id AS influencer_id, EXISTS (SELECT 1 FROM taken_key) AS fresh, o.*,
+   SELECT me.id AS influencer_id, EXISTS (SELECT 1 FROM taken_key) AS fresh, o.*, cap.cap_locked,
           f.id AS facts_id, f.country, f.score, f.reach, f.networks, f.topics
    FROM me
    LEFT JOIN LATERAL (
      SELECT o.id, o.campaign_id, o.status, o.expires_at <= now() AS expired, c.status AS campaign_status, c.targeting,
-            c.starts_at <= now() AND c.ends_at > now() AS running
-     FROM offers o JOIN campaigns c ON c.id = o.campaign_id
+            c.starts_at <= now() AND c.ends_at > now() AS running, b.max_active_claims_per_influencer AS claim_cap
+     FROM offers o JOIN campaigns c ON c.id = o.campaign_id JOIN organizations b ON b.id = c.brand_id
      WHERE o.id = $3 AND o.influencer_id = me.id FOR UPDATE OF o) o ON true
+   LEFT JOIN LATERAL (
+     SELECT true AS cap_locked FROM (SELECT pg_advisory_xact_lock(hashtextextended('claim-cap:' || me.id, 0))) l
+     WHERE o.claim_cap IS NOT NULL) cap ON true
    LEFT JOIN LATERAL (${influencerFactsSql('inf.id = me.id', 'coalesce((SELECT id FROM score_runs WHERE is_current), -1)')}) f ON true`,
 );
 
@@ -137,18 +146,27 @@ const CLAIM_TAKE_WEBHOOKS = `wh_campaign AS (SELECT id, brand_id, name, inventor
 /**
  * Takes a unit of campaign $1 for offer $2 of influencer $3, creates the claim with code $4,
  * closes the offer and records the answer for key $5 (the claim, or why there was no unit: $6
- * sold out, $7 not active) in one statement sent with the COMMIT. `campaign` locks the row and
- * reads its latest version, which the UPDATE then changes, or leaves alone when there is no unit
- * left or the campaign is no longer ACTIVE (the answer says which).
+ * sold out, $7 not active, $8 budget exhausted, $10 the cap of $9 reached) in one statement sent
+ * with the COMMIT. `campaign` locks the row and reads its latest version, which the UPDATE then
+ * changes (a unit taken, the perk's value spent), or leaves alone when `verdict` names a reason.
+ * The cap's count runs only for a capped brand ($9 not null: CLAIM_FIRST holds the influencer's
+ * cap lock), in this statement's snapshot, taken after that lock: it sees every claim before it.
  */
 const CLAIM_TAKE = new PreparedSql(
   'claim_offer_take',
-  ['uuid', 'uuid', 'uuid', 'text', 'text', 'jsonb', 'jsonb'],
-  `WITH campaign AS (SELECT id, status, remaining FROM campaigns WHERE id = $1 FOR UPDATE),
+  ['uuid', 'uuid', 'uuid', 'text', 'text', 'jsonb', 'jsonb', 'jsonb', 'int', 'jsonb'],
+  `WITH campaign AS (SELECT id, brand_id, status, remaining, budget, budget_spent, perk_value_cents FROM campaigns WHERE id = $1 FOR UPDATE),
+   verdict AS (
+     SELECT CASE WHEN remaining = 0 THEN 'SOLD_OUT' WHEN status <> 'ACTIVE' THEN 'CAMPAIGN_NOT_ACTIVE'
+                 WHEN budget_spent + perk_value_cents > budget THEN 'BUDGET_EXHAUSTED'
+                 WHEN $9 IS NOT NULL AND (SELECT count(*) FROM claims cl JOIN campaigns k ON k.id = cl.campaign_id
+                                          WHERE cl.influencer_id = $3 AND cl.status = 'ACTIVE' AND k.brand_id = campaign.brand_id) >= $9
+                 THEN 'CLAIM_CAP_REACHED' END AS refusal
+     FROM campaign),
    taken AS (
-     UPDATE campaigns c SET remaining = c.remaining - 1, updated_at = now(),
+     UPDATE campaigns c SET remaining = c.remaining - 1, budget_spent = c.budget_spent + c.perk_value_cents, updated_at = now(),
             status = CASE WHEN c.remaining = 1 THEN 'SOLD_OUT'::campaign_status ELSE c.status END
-     FROM campaign WHERE c.id = campaign.id AND campaign.status = 'ACTIVE' AND campaign.remaining > 0 RETURNING c.id),
+     FROM campaign, verdict WHERE c.id = campaign.id AND verdict.refusal IS NULL RETURNING c.id),
    claim AS (
      INSERT INTO claims (offer_id, campaign_id, influencer_id, code)
      SELECT $2, id, $3, $4 FROM taken
@@ -158,10 +176,12 @@ const CLAIM_TAKE = new PreparedSql(
    answered AS (
      UPDATE claim_requests SET result =
        CASE WHEN EXISTS (SELECT 1 FROM claim) THEN jsonb_build_object('claimId', (SELECT id FROM claim))
-            WHEN (SELECT remaining FROM campaign) = 0 THEN $6 ELSE $7 END
+            ELSE CASE (SELECT refusal FROM verdict) WHEN 'SOLD_OUT' THEN $6 WHEN 'CAMPAIGN_NOT_ACTIVE' THEN $7
+                                                    WHEN 'BUDGET_EXHAUSTED' THEN $8
+                                                    WHEN 'CLAIM_CAP_REACHED' THEN $10 END END
      WHERE influencer_id = $3 AND idempotency_key = $5),
    ${CLAIM_TAKE_WEBHOOKS}
-   SELECT claim.*, (SELECT remaining FROM campaign) AS campaign_remaining, ${webhookEndpointsColumn('wh')}
+   SELECT claim.*, (SELECT refusal FROM verdict) AS refusal, ${webhookEndpointsColumn('wh')}
    FROM (SELECT 1) AS one LEFT JOIN claim ON true`,
 );
 
@@ -177,10 +197,26 @@ const CLAIM_CANCELLED_WEBHOOKS = webhookEventsCte('wh', [
 const CLAIM_REDEEMED_WEBHOOKS = webhookEventsCte('wh', [
   { type: WebhookEventType.CLAIM_REDEEMED, rows: `SELECT u.brand_id, ${claimDataSql('u')} AS data FROM u` },
 ]);
+/** What CLAIM_TAKE records for a key when there was no unit to take (the cap's answer names the brand's limit). */
+const SOLD_OUT_ANSWER = storedAnswer(new SoldOutError());
+const NOT_ACTIVE_ANSWER = storedAnswer(new CampaignNotActiveError());
+const BUDGET_ANSWER = storedAnswer(new BudgetExhaustedError());
 
-/** What CLAIM_TAKE records for a key when there was no unit to take. */
-const SOLD_OUT_ANSWER = JSON.stringify(storedAnswer(new SoldOutError()));
-const NOT_ACTIVE_ANSWER = JSON.stringify(storedAnswer(new CampaignNotActiveError()));
+/** The failure CLAIM_TAKE's verdict names. */
+function takeRefusal(refusal: string, cap: number | null): ClaimFailure {
+  switch (refusal) {
+    case 'SOLD_OUT':
+      return new SoldOutError();
+    case 'CAMPAIGN_NOT_ACTIVE':
+      return new CampaignNotActiveError();
+    case 'BUDGET_EXHAUSTED':
+      return new BudgetExhaustedError();
+    case 'CLAIM_CAP_REACHED':
+      return new ClaimCapReachedError(cap!);
+    default:
+      throw new Error(`claim_offer_take answered an unknown refusal ${refusal}`);
+  }
+}
 
 export class ClaimsService {
   constructor(
@@ -225,6 +261,8 @@ export class ClaimsService {
       }
       if (!row.id) throw notFound('Offer');
       const offer = row as unknown as LockedOffer;
+      // The cap's exactness rests on this lock: a plan that skipped it must fail loudly, not oversubscribe.
+      if (offer.claim_cap !== null && row.cap_locked !== true) throw new Error('claim_offer_first did not take the cap lock');
       const facts = row.facts_id ? influencerFacts({ ...(row as unknown as InfluencerFactsRow), id: influencerId }) : null;
       const refusal = refusalOf(offer, facts);
       if (refusal) {
@@ -233,12 +271,12 @@ export class ClaimsService {
           refusal instanceof OfferExpiredError
             ? `UPDATE offers SET status = 'EXPIRED', closed_at = now() WHERE id = ${literal(offerId)}`
             : '',
-          key !== null ? answerSql(influencerId, key, literal(JSON.stringify(storedAnswer(refusal)))) : '',
+          key !== null ? answerSql(influencerId, key, literal(storedAnswer(refusal))) : '',
         ].filter(Boolean);
         if (writes.length) await tx.finish(writes.join('; '));
         return refusal;
       }
-      return this.takeUnit(tx, influencerId, offerId, offer.campaign_id, key, webhooks);
+      return this.takeUnit(tx, influencerId, offerId, offer.campaign_id, key, offer.claim_cap, webhooks);
     });
     // After the commit and the connection's release: only when the statement wrote deliveries.
     this.webhooks.requestDelivery(webhooks.endpointIds);
@@ -252,13 +290,26 @@ export class ClaimsService {
     offerId: string,
     campaignId: string,
     key: string | null,
+    cap: number | null,
     webhooks: { endpointIds?: string[] | null },
   ): Promise<Claim | ClaimFailure> {
+    const capAnswer = cap === null ? null : storedAnswer(new ClaimCapReachedError(cap));
     const [row] = await tx.finish(
-      CLAIM_TAKE.execute(campaignId, offerId, influencerId, redemptionCode(), key, SOLD_OUT_ANSWER, NOT_ACTIVE_ANSWER),
+      CLAIM_TAKE.execute(
+        campaignId,
+        offerId,
+        influencerId,
+        redemptionCode(),
+        key,
+        SOLD_OUT_ANSWER,
+        NOT_ACTIVE_ANSWER,
+        BUDGET_ANSWER,
+        cap,
+        capAnswer,
+      ),
     );
     webhooks.endpointIds = row.webhook_endpoint_ids as string[] | null;
-    if (!row.id) return row.campaign_remaining === 0 ? new SoldOutError() : new CampaignNotActiveError();
+    if (!row.id) return takeRefusal(row.refusal as string, cap);
     return tx.manager.getRepository(Claim).create({
       id: row.id as string,
       offerId: row.offer_id as string,
@@ -273,8 +324,8 @@ export class ClaimsService {
   }
 
   /**
-   * Cancels an active claim and returns its unit in the same transaction (a sold-out campaign is
-   * live again). The influencer cancels their own claim; the brand's managers any claim of theirs.
+   * Cancels an active claim and returns its unit and refunds its perk's value to the budget in the
+   * same transaction (a sold-out campaign is live again); redeemed claims stay spent. The influencer cancels their own claim; the brand's managers any claim of theirs.
    */
   async cancelClaim(principal: Principal, claimId: string): Promise<Claim | AlreadyRedeemedError | ClaimCancelledError> {
     const claim = await this.visibleClaim(principal, claimId);
@@ -289,7 +340,7 @@ export class ClaimsService {
       if (!cancelled) return null;
       endpointIds = cancelled.webhook_endpoint_ids;
       await db.query(
-        `UPDATE campaigns SET remaining = remaining + 1, updated_at = now(),
+        `UPDATE campaigns SET remaining = remaining + 1, budget_spent = budget_spent - perk_value_cents, updated_at = now(),
                 status = CASE WHEN status = 'SOLD_OUT' THEN 'ACTIVE'::campaign_status ELSE status END
          WHERE id = $1`,
         [cancelled.campaign_id],

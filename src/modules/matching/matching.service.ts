@@ -11,7 +11,15 @@ import { CampaignStatus } from '../campaigns/campaign.entity';
 import type { LiveCampaign } from '../campaigns/campaigns.service';
 import { ConditionCode, SqlParams, targetingReadsProfile, targetingSql, type Targeting } from '../campaigns/targeting';
 import { snapshotTables } from '../scoring/score-run-writer';
-import { OfferConnection, type CampaignStats } from './matching.types';
+import { OfferConnection, OfferState, OfferSummary, type CampaignStats } from './matching.types';
+import {
+  campaignBlock,
+  campaignGateColumns,
+  cappedInfluencersSql,
+  noOfferReason,
+  outstandingBlock,
+  type CampaignGate,
+} from './offer-rules';
 import { offerDataSql, webhookEndpointsColumn, webhookEventsCte, WebhookEventType } from '../webhooks/webhook-events';
 import type { WebhooksService } from '../webhooks/webhooks.service';
 import { Offer, OfferStatus } from './offer.entity';
@@ -34,14 +42,10 @@ export interface MatchReport {
   skipped?: string;
 }
 
-interface CampaignRow {
+interface CampaignRow extends CampaignGate {
   id: string;
-  status: CampaignStatus;
-  remaining: number;
+  brand_id: string;
   targeting: Targeting;
-  over: boolean;
-  started: boolean;
-  max_outstanding_offers: number;
   offer_lifetime_hours: number;
 }
 
@@ -160,9 +164,8 @@ export class MatchingService {
     const report = await this.dataSource.transaction(async (db) => {
       await db.query(`SELECT pg_advisory_xact_lock(hashtextextended('match:' || $1, 0))`, [campaignId]);
       const [campaign]: CampaignRow[] = await db.query(
-        `SELECT id, status, remaining, targeting, max_outstanding_offers, offer_lifetime_hours,
-                ends_at <= now() AS over, starts_at <= now() AS started
-         FROM campaigns WHERE id = $1`,
+        `SELECT c.id, c.brand_id, c.targeting, c.offer_lifetime_hours, ${campaignGateColumns('c')}
+         FROM campaigns c WHERE c.id = $1`,
         [campaignId],
       );
       if (!campaign) return { offered: 0, withdrawn: 0, expired: 0, skipped: 'no such campaign' };
@@ -199,14 +202,15 @@ export class MatchingService {
         withdrawParams.values,
       );
 
-      if (campaign.status !== CampaignStatus.ACTIVE || !campaign.started) {
-        return { offered: 0, withdrawn, expired, skipped: `campaign is ${campaign.status.toLowerCase()}` };
-      }
+      // Sold out, paused, not started, or a budget that cannot pay for one more unit: no new offers.
+      const blocked = campaignBlock(campaign);
+      if (blocked) return { offered: 0, withdrawn, expired, skipped: blocked.message };
       const [{ open }] = await db.query(`SELECT count(*)::int AS open FROM offers WHERE campaign_id = $1 AND status = 'OFFERED'`, [
         campaignId,
       ]);
+      const full = outstandingBlock(campaign, open);
+      if (full) return { offered: 0, withdrawn, expired, skipped: full.message };
       const room = campaign.max_outstanding_offers - open;
-      if (room <= 0) return { offered: 0, withdrawn, expired, skipped: 'outstanding offers at the cap' };
 
       const params = new SqlParams();
       const id = params.add(campaignId, 'uuid');
@@ -217,6 +221,11 @@ export class MatchingService {
         : '0';
       const lifetime = params.add(campaign.offer_lifetime_hours, 'int');
       const from = eligible(params);
+      // Influencers at the brand's cap are not offered its campaigns: one anti-join against the brand's active claims.
+      const capped =
+        campaign.claim_cap === null
+          ? ''
+          : `AND s.influencer_id NOT IN (${cappedInfluencersSql(params.add(campaign.brand_id, 'uuid'), params.add(campaign.claim_cap, 'int'))})`;
       const limit = params.add(room, 'int');
       // One pass over recent offers beats a count per candidate. No ON CONFLICT: under the
       // campaign's advisory lock the NOT EXISTS is exact, and the unique constraint still stands
@@ -229,7 +238,7 @@ export class MatchingService {
            SELECT s.influencer_id, (s.score + ${relevance})::real / (1 + coalesce(r.n, 0)) AS priority
            FROM ${from}
            LEFT JOIN recent r ON r.influencer_id = s.influencer_id
-           WHERE NOT EXISTS (SELECT 1 FROM offers o WHERE o.campaign_id = ${id} AND o.influencer_id = s.influencer_id)
+           WHERE NOT EXISTS (SELECT 1 FROM offers o WHERE o.campaign_id = ${id} AND o.influencer_id = s.influencer_id) ${capped}
            ORDER BY priority DESC, s.influencer_id
            LIMIT ${limit}),
          inserted AS (
@@ -243,6 +252,52 @@ export class MatchingService {
     });
     log?.info({ campaignId, ...report }, 'campaign matched');
     return report;
+  }
+
+  /**
+   * The offer of a campaign to one influencer, or why there is none, by the rules the matcher
+   * follows (offer-rules.ts). `eligible` is the targeting's verdict, decided by the caller.
+   * Says nothing about the influencer beyond this campaign and its brand's own claims.
+   */
+  async offerState(campaignId: string, influencerId: string, eligible: boolean): Promise<OfferState> {
+    const [row] = await this.dataSource.query(
+      `SELECT ${campaignGateColumns('c')},
+              (SELECT count(*)::int FROM offers WHERE campaign_id = c.id AND status = 'OFFERED' AND expires_at > now()) AS open,
+              o.id AS offer_id, o.status AS offer_status, o.offered_at, o.expires_at, o.closed_at, o.expires_at <= now() AS offer_expired
+       FROM campaigns c LEFT JOIN offers o ON o.campaign_id = c.id AND o.influencer_id = $2
+       WHERE c.id = $1`,
+      [campaignId, influencerId],
+    );
+    const gate = row as CampaignGate;
+    const [capRow] =
+      gate.claim_cap === null
+        ? [null]
+        : await this.dataSource.query(
+            `SELECT EXISTS (${cappedInfluencersSql('(SELECT brand_id FROM campaigns WHERE id = $1)', '$3::int', '$2::uuid')}) AS capped`,
+            [campaignId, influencerId, gate.claim_cap],
+          );
+    const offer = row.offer_id
+      ? Object.assign(new OfferSummary(), {
+          id: row.offer_id,
+          status: row.offer_status as OfferStatus,
+          offeredAt: row.offered_at,
+          expiresAt: row.expires_at,
+          closedAt: row.closed_at,
+        })
+      : null;
+    const none = noOfferReason({
+      offer: offer && { status: offer.status, expired: row.offer_expired },
+      gate,
+      eligible,
+      capped: capRow?.capped === true,
+      open: row.open,
+    });
+    return Object.assign(new OfferState(), {
+      hasOpenOffer: none === null,
+      offer,
+      reason: none?.reason ?? null,
+      message: none?.message ?? null,
+    });
   }
 
   /** The influencer's offers, newest first, in keyset pages on (offered_at, id). */
