@@ -49,6 +49,7 @@ const CALLER: Record<string, PrincipalName | null> = {
   influencerByHandle: 'brandA',
   me: 'brandA',
   myOffers: 'influencerA',
+  myClaims: 'influencerA',
   organization: 'brandA',
   scoreRun: 'admin',
   scoreRuns: 'admin',
@@ -416,6 +417,7 @@ describe('the input boundary: hostile strings and forged cursors in every argume
     expect(lists.map((op) => op.field.name).sort()).toEqual([
       'campaigns',
       'eligibleInfluencers',
+      'myClaims',
       'myOffers',
       'scoreRuns',
       'webhookDeliveries',
@@ -524,6 +526,11 @@ describe('the input boundary: hostile strings and forged cursors in every argume
       name: 'myOffers',
       who: () => 'influencerA',
       document: `query($after: String) { myOffers(first: 1, after: $after) { edges { cursor node { id } } pageInfo { endCursor hasPreviousPage } } }`,
+    },
+    {
+      name: 'myClaims',
+      who: () => 'influencerA',
+      document: `query($after: String) { myClaims(first: 1, after: $after) { edges { cursor node { id } } pageInfo { endCursor hasPreviousPage } } }`,
     },
     {
       name: 'campaigns',
