@@ -136,6 +136,16 @@ export function decodeKeysetCursor<K extends 'timestamp' | 'int' | 'real'>(curso
   return decodeCursor(cursor, [key, 'uuid'] as const) as [CursorValue<K>, string];
 }
 
+/**
+ * "Past the cursor" for a list ordered by (a timestamp, id) descending. A cursor keeps a Date's
+ * milliseconds of a microsecond timestamp (and rows written by one statement share theirs), so the
+ * row the cursor names gives the exact position; the cursor's own value is the fallback for a row
+ * that is gone. `at` and `id` are SQL parameters (e.g. `$2::timestamptz`, `$3::uuid`).
+ */
+export function pastTimestampCursorSql(table: string, alias: string, column: string, at: string, id: string): string {
+  return `(${alias}.${column}, ${alias}.id) < (coalesce((SELECT k.${column} FROM ${table} k WHERE k.id = ${id}), ${at}), ${id})`;
+}
+
 /** Builds a page from first+1 fetched rows (the extra row only tells whether there is a next page). */
 export function toConnection<T, C extends ConnectionShape<T>>(
   into: C,

@@ -206,6 +206,50 @@ describe('campaigns', () => {
     expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('pages campaigns and offers without skipping rows that share a timestamp or lie microseconds apart', async () => {
+    // Cursors keep a Date's milliseconds; rows written by one statement share their microseconds.
+    const brand = await signUp(api.client, 'BRAND');
+    const person = await signUp(api.client, 'INFLUENCER');
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await create(brand, campaignInput({ name: `same-${i}` }))).id);
+    await api.dataSource.query(
+      `UPDATE campaigns SET created_at = '2026-01-01T00:00:00.123456Z'::timestamptz + (CASE WHEN name < 'same-3' THEN 0 ELSE 1 END) * interval '1 microsecond'
+       WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    await api.dataSource.query(
+      `INSERT INTO offers (campaign_id, influencer_id, priority, offered_at, expires_at)
+       SELECT c.id, i.id, 1, '2026-01-01T00:00:00.123456Z'::timestamptz + (CASE WHEN c.name < 'same-3' THEN 0 ELSE 1 END) * interval '1 microsecond',
+              now() + interval '1 day'
+       FROM campaigns c, influencers i WHERE c.id = ANY($1::uuid[]) AND i.user_id = $2`,
+      [ids, person.userId],
+    );
+    const walk = async (document: string, field: string, who: SignedUp) => {
+      const seen: string[] = [];
+      let after: string | undefined;
+      do {
+        const page = (await api.client.ok(document, { first: 2, after }, who))[field];
+        seen.push(...page.edges.map((e: { node: { id: string } }) => e.node.id));
+        after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : undefined;
+      } while (after);
+      return seen;
+    };
+    const campaigns = await walk(LIST, 'campaigns', brand);
+    const expectedCampaigns = await api.dataSource.query(
+      `SELECT id FROM campaigns WHERE id = ANY($1::uuid[]) ORDER BY created_at DESC, id DESC`,
+      [ids],
+    );
+    expect(campaigns).toEqual(expectedCampaigns.map((r: { id: string }) => r.id));
+    const MY_OFFERS = `query($first: Int, $after: String) { myOffers(first: $first, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`;
+    const offers = await walk(MY_OFFERS, 'myOffers', person);
+    const expectedOffers = await api.dataSource.query(
+      `SELECT o.id FROM offers o JOIN influencers i ON i.id = o.influencer_id WHERE i.user_id = $1 ORDER BY o.offered_at DESC, o.id DESC`,
+      [person.userId],
+    );
+    expect(offers).toHaveLength(6);
+    expect(offers).toEqual(expectedOffers.map((r: { id: string }) => r.id));
+  });
+
   it('ends live campaigns whose endsAt has passed (the every-minute sweep)', async () => {
     const { id } = await create(brandA);
     await api.client.ok(LAUNCH, { id }, brandA);

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { decodeKeysetCursor, encodeCursor, toConnection } from '../../core/connection';
+import { decodeKeysetCursor, encodeCursor, pastTimestampCursorSql, toConnection } from '../../core/connection';
 import { ApiKeyScope, Role, scope, type Principal, type UserPrincipal } from '../../core/context';
 import { badInput, notFound } from '../../core/errors';
 import { isUuid } from '../accounts/accounts.service';
@@ -145,7 +145,7 @@ export class CampaignsService {
     if (args.after) {
       const [createdAt, id] = decodeKeysetCursor(args.after, 'timestamp');
       params.push(createdAt, id);
-      keyset = `AND (c.created_at, c.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+      keyset = `AND ${pastTimestampCursorSql('campaigns', 'c', 'created_at', `$${params.length - 1}::timestamptz`, `$${params.length}::uuid`)}`;
     }
     params.push(args.first + 1);
     const repo = this.dataSource.getRepository(Campaign);

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { decodeKeysetCursor, encodeCursor, toConnection } from '../../core/connection';
+import { decodeKeysetCursor, encodeCursor, pastTimestampCursorSql, toConnection } from '../../core/connection';
 import { optedInInfluencerId } from '../influencers/influencers.service';
 import { Claim, ClaimStatus } from './claim.entity';
 import { ClaimConnection } from './claims-ledger.types';
@@ -79,10 +79,7 @@ export class ClaimsLedger {
       // microseconds: the row the cursor names gives the exact position, and claims are never
       // deleted (an erasure keeps them), so the cursor's own value is only a fallback.
       const [afterAt, afterId] = decodeKeysetCursor(args.after, 'timestamp');
-      query.andWhere(
-        `(c.claimed_at, c.id) < (coalesce((SELECT k.claimed_at FROM claims k WHERE k.id = :afterId::uuid), :afterAt::timestamptz), :afterId::uuid)`,
-        { afterAt, afterId },
-      );
+      query.andWhere(pastTimestampCursorSql('claims', 'c', 'claimed_at', ':afterAt::timestamptz', ':afterId::uuid'), { afterAt, afterId });
     }
     const [rows, totalCount] = await Promise.all([query.limit(args.first + 1).getMany(), total]);
     return toConnection(

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { affectedRows } from '../../core/database';
-import { decodeKeysetCursor, encodeCursor, toConnection } from '../../core/connection';
+import { decodeKeysetCursor, encodeCursor, pastTimestampCursorSql, toConnection } from '../../core/connection';
 import { notFound } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { isUuid } from '../accounts/accounts.service';
@@ -313,7 +313,7 @@ export class MatchingService {
     const total = await query.getCount();
     if (args.after) {
       const [offeredAt, id] = decodeKeysetCursor(args.after, 'timestamp');
-      query.andWhere('(o.offered_at, o.id) < (:offeredAt::timestamptz, :id::uuid)', { offeredAt, id });
+      query.andWhere(pastTimestampCursorSql('offers', 'o', 'offered_at', ':offeredAt::timestamptz', ':id::uuid'), { offeredAt, id });
     }
     const rows = await query.limit(args.first + 1).getMany();
     return toConnection(

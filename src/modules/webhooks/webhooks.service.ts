@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { decodeKeysetCursor, encodeCursor, toConnection } from '../../core/connection';
+import { decodeKeysetCursor, encodeCursor, pastTimestampCursorSql, toConnection } from '../../core/connection';
 import { Role, type UserPrincipal } from '../../core/context';
 import { notFound } from '../../core/errors';
 import { logger, type Logger } from '../../core/logger';
@@ -259,7 +259,7 @@ export class WebhooksService {
     if (args.after) {
       const [createdAt, lastId] = decodeKeysetCursor(args.after, 'timestamp');
       params.push(createdAt, lastId);
-      keyset = `AND (d.created_at, d.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+      keyset = `AND ${pastTimestampCursorSql('webhook_deliveries', 'd', 'created_at', `$${params.length - 1}::timestamptz`, `$${params.length}::uuid`)}`;
     }
     params.push(args.first + 1);
     const [rows, [{ total }]] = await Promise.all([
