@@ -496,4 +496,34 @@ describe('signed webhooks (real Postgres, Redis and a local receiver)', () => {
     expect(node).toMatchObject({ status: 'PENDING', lastResponseCode: null, lastError: 'no answer within 2000 ms' });
     await api.client.ok(UPDATE_ENDPOINT, { id: endpointId, input: { enabled: false } }, brand);
   });
+
+  // Last: it erases one of the suite's people.
+  it("rewrites an erased person's id in stored events to the stand-in their claims and offers got", async () => {
+    const brand = await signUp(api.client, 'BRAND');
+    await createEndpoint(brand, '/erasure/1', ['CLAIM_CREATED', 'OFFER_DECLINED']);
+    const person = people[people.length - 1];
+    const kept = await liveCampaign(brand, 2);
+    const declined = await liveCampaign(brand, 2);
+    const claimed = await claim(person, kept.offers);
+    await api.client.ok(DECLINE, { id: declined.offers.get(person.influencerId) }, person);
+    const mentions = async (id: string) =>
+      (await api.dataSource.query(`SELECT count(*)::int AS n FROM webhook_events WHERE data::text LIKE '%' || $1 || '%'`, [id]))[0].n;
+    expect(await mentions(person.influencerId)).toBe(2);
+
+    const { eraseMyData } = await api.client.ok(`mutation { eraseMyData { __typename } }`, {}, person);
+    expect(eraseMyData.__typename).toBe('ErasureReceipt');
+    expect(await mentions(person.influencerId)).toBe(0);
+    const [event] = await api.dataSource.query(
+      `SELECT e.data->>'influencerId' AS in_event, c.influencer_id::text AS in_claim
+       FROM webhook_events e JOIN claims c ON c.id::text = e.data->>'id' WHERE c.id = $1`,
+      [claimed.id],
+    );
+    expect(event.in_event).toBe(event.in_claim);
+    const [offerEvent] = await api.dataSource.query(
+      `SELECT e.data->>'influencerId' AS in_event, o.influencer_id::text AS in_offer
+       FROM webhook_events e JOIN offers o ON o.id::text = e.data->>'id' WHERE o.id = $1`,
+      [declined.offers.get(person.influencerId)],
+    );
+    expect(offerEvent.in_event).toBe(offerEvent.in_offer);
+  });
 });

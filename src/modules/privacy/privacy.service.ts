@@ -155,6 +155,17 @@ export class PrivacyService {
       [influencerId],
     );
     await db.query(`DELETE FROM claim_requests WHERE influencer_id = $1`, [influencerId]);
+    // Stored webhook events (kept for redelivery and history) name the person too: each gets the
+    // stand-in of the claim or offer it reports. No index leads there (every claim event would pay
+    // for it): one scan of the events, on a rare operation.
+    await db.query(
+      `UPDATE webhook_events e SET data = jsonb_set(e.data, '{influencerId}', to_jsonb(coalesce(
+         (SELECT c.influencer_id FROM claims c WHERE c.id::text = e.data->>'id'),
+         (SELECT o.influencer_id FROM offers o WHERE o.id::text = e.data->>'id'),
+         gen_random_uuid())))
+       WHERE e.data->>'influencerId' = $1::text`,
+      [influencerId],
+    );
 
     const scores = await affectedRows(db, `DELETE FROM influencer_scores WHERE influencer_id = $1`, [influencerId]);
     const topicScores = await affectedRows(db, `DELETE FROM influencer_topic_scores WHERE influencer_id = $1`, [influencerId]);
