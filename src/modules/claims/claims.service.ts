@@ -113,7 +113,7 @@ const CLAIM_FIRST = new PreparedSql(
      SELECT id, $2, $3 FROM me WHERE $2 IS NOT NULL
      ON CONFLICT DO NOTHING RETURNING 1)
    SELECT me.id AS influencer_id, EXISTS (SELECT 1 FROM taken_key) AS fresh, o.*, cap.cap_locked,
-          f.id AS facts_id, f.country, f.score, f.reach, f.networks, f.topics
+          f.id AS facts_id, f.country, f.language, f.score, f.reach, f.networks, f.topics
    FROM me
    LEFT JOIN LATERAL (
      SELECT o.id, o.campaign_id, o.status, o.expires_at <= now() AS expired, c.status AS campaign_status, c.targeting,
