@@ -4,7 +4,7 @@ import { ApiKeyScope, Role, type Principal, type UserPrincipal } from '../../cor
 import { hotTransaction, literal, PreparedSql, type HotTransaction } from '../../core/database';
 import { badInput, notFound } from '../../core/errors';
 import { isUuid } from '../accounts/accounts.service';
-import { optedInInfluencerId } from '../influencers/influencers.service';
+import { influencerIdOfUser } from '../influencers/influencers.service';
 import { EligibilityReason } from '../agencies/agencies.types';
 import { CampaignStatus } from '../campaigns/campaign.entity';
 import { managedBrandsSql } from '../campaigns/campaigns.service';
@@ -392,7 +392,7 @@ export class ClaimsService {
 
   private async canSee(principal: Principal, claim: Claim): Promise<boolean> {
     if (principal.kind === 'user' && principal.role === Role.INFLUENCER) {
-      return claim.influencerId === (await optedInInfluencerId(this.dataSource, principal.userId).catch(() => null));
+      return claim.influencerId === (await influencerIdOfUser(this.dataSource, principal.userId).catch(() => null));
     }
     const params: unknown[] = [claim.campaignId];
     const managed = managedBrandsSql(principal, params);
@@ -406,6 +406,6 @@ export class ClaimsService {
   /** Whether the principal is the influencer who holds the claim (only they see its code). */
   async isHolder(principal: Principal | null, claim: Claim): Promise<boolean> {
     if (principal?.kind !== 'user' || principal.role !== Role.INFLUENCER) return false;
-    return claim.influencerId === (await optedInInfluencerId(this.dataSource, principal.userId).catch(() => null));
+    return claim.influencerId === (await influencerIdOfUser(this.dataSource, principal.userId).catch(() => null));
   }
 }
