@@ -39,7 +39,7 @@ function resolverInstances(services: Services) {
     new InfluencerResolver(services.influencers),
     new UserInfluencerResolver(services.influencers),
     new SocialAccountResolver(),
-    new PrivacyResolver(services.privacy),
+    new PrivacyResolver(services.privacy, services.consent, services.dataExport),
     new ScoringResolver(services.scoring),
     new InfluencerScoreResolver(),
     new TopicResolver(services.topics),

@@ -33,6 +33,7 @@ export enum ErrorCode {
   CLAIM_CANCELLED = 'CLAIM_CANCELLED',
   INVALID_CODE = 'INVALID_CODE',
   ERASURE_BUSY = 'ERASURE_BUSY',
+  OPT_OUT_BUSY = 'OPT_OUT_BUSY',
   INVALID_WEBHOOK_URL = 'INVALID_WEBHOOK_URL',
   /** Thrown (not returned as data) with `extensions.retryAfterSeconds`: too many calls in a short time. */
   RATE_LIMITED = 'RATE_LIMITED',

@@ -9,6 +9,8 @@ import { MatchingService } from './matching/matching.service';
 import { CampaignsService } from './campaigns/campaigns.service';
 import { ActivityService } from './activity/activity.service';
 import { InfluencersService } from './influencers/influencers.service';
+import { ConsentService } from './privacy/consent.service';
+import { DataExportService } from './privacy/data-export';
 import { PrivacyService } from './privacy/privacy.service';
 import { ScoringService } from './scoring/scoring.service';
 import { TopicsService } from './topics/topics.service';
@@ -25,6 +27,8 @@ export interface Services {
   matching: MatchingService;
   influencers: InfluencersService;
   privacy: PrivacyService;
+  consent: ConsentService;
+  dataExport: DataExportService;
   scoring: ScoringService;
   topics: TopicsService;
   webhooks: WebhooksService;
@@ -32,11 +36,6 @@ export interface Services {
 
 /** `instanceId`: the database's (src/core/instance.ts), carried by the job ids built from database ids. */
 export function createServices(dataSource: DataSource, env: Env, queues: Queues, instanceId: string): Services {
-  const influencers = new InfluencersService(dataSource);
-  const accounts = new AccountsService(dataSource, influencers, {
-    tokens: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, ttlSeconds: env.JWT_TTL_SECONDS },
-    scryptCost: env.SCRYPT_COST,
-  });
   const topics = new TopicsService(dataSource);
   const webhooks = new WebhooksService(dataSource, queues, {
     allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS,
@@ -49,6 +48,11 @@ export function createServices(dataSource: DataSource, env: Env, queues: Queues,
   const campaigns = new CampaignsService(dataSource, topics, webhooks);
   const matching = new MatchingService(dataSource, queues, instanceId, webhooks);
   campaigns.onMatchNeeded = (campaign) => matching.matchWhenLive(campaign);
+  const influencers = new InfluencersService(dataSource, matching);
+  const accounts = new AccountsService(dataSource, influencers, {
+    tokens: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, ttlSeconds: env.JWT_TTL_SECONDS },
+    scryptCost: env.SCRYPT_COST,
+  });
   return {
     accounts,
     agencies: new AgenciesService(dataSource, campaigns, matching),
@@ -59,6 +63,8 @@ export function createServices(dataSource: DataSource, env: Env, queues: Queues,
     matching,
     influencers,
     privacy: new PrivacyService(dataSource, accounts, matching),
+    consent: new ConsentService(dataSource, matching),
+    dataExport: new DataExportService(dataSource),
     scoring: new ScoringService(dataSource, queues, { databaseUrl: env.DATABASE_URL, historyDays: env.SCORE_HISTORY_DAYS, instanceId }),
     topics,
     webhooks,

@@ -15,6 +15,7 @@ import {
   type GraphQLSchema,
   type IntrospectionQuery,
 } from 'graphql';
+import { newVerificationCode } from '../../src/modules/influencers/verification-code';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';
 import {
@@ -97,6 +98,16 @@ const NOT_TENANT_IDS: Record<string, string> = {
   influencerByHandle: 'opted-in influencers are visible to every brand, agency and SEARCH key',
   eligibleInfluencers: 'excludedInfluencerIds names influencers, visible to every searcher',
   scoreRun: "score runs are the operator's, not a tenant's",
+};
+
+/** A new PENDING link of the influencer (a random handle), for disconnectSocialAccount. */
+const freshLink = async (w: World, influencerId: string) => {
+  const [link] = await w.api.dataSource.query(
+    `INSERT INTO social_accounts (influencer_id, network, handle, followers, following, account_created_at, status, verification_code)
+     VALUES ($1, 'TWITCH', $2, 10, 10, '2020-01-01', 'PENDING', $3) RETURNING id`,
+    [influencerId, `matrix_${randomBytes(5).toString('hex')}`, newVerificationCode()],
+  );
+  return { id: link.id as string };
 };
 
 /** A code in the shape of a real one (XXXX-XXXX-...-XX) that names no claim. */
@@ -365,6 +376,14 @@ const MATRIX: Row[] = [
     }),
   ),
   row({
+    operation: 'exportMyData',
+    document: `{ exportMyData }`,
+    objects: NO_OBJECT,
+    expect: ONLY({ influencerA: OK, influencerB: OK }),
+    check: (data, { w, principal }) =>
+      must(data.user.id === w.userIds[principal] && data.profile.id === w[influencerSide(principal)!].influencerId, "someone else's data"),
+  }),
+  row({
     operation: 'me',
     document: `{ me { id role } }`,
     objects: NO_OBJECT,
@@ -584,6 +603,14 @@ const MATRIX: Row[] = [
     check: (offer, { vars }) => must(offer.id === vars.id && offer.status === 'DECLINED', 'not declined'),
   }),
   row({
+    operation: 'disconnectSocialAccount',
+    // A fresh PENDING link of influencer X for each cell: the links the other rows use stay.
+    document: `mutation($id: ID!) { disconnectSocialAccount(id: $id) { id wasVerified } }`,
+    objects: { A: (w) => freshLink(w, w.A.influencerId), B: (w) => freshLink(w, w.B.influencerId), missing: () => ({ id: randomUUID() }) },
+    expect: ONLY({ influencerA: sides('A'), influencerB: sides('B') }),
+    check: (gone, { vars }) => must(gone.id === vars.id && gone.wasVerified === false, 'another link'),
+  }),
+  row({
     operation: 'endCampaign',
     document: TRANSITION('endCampaign'),
     objects: campaignObjects((s) => s.campaigns.draft),
@@ -622,6 +649,23 @@ const MATRIX: Row[] = [
       },
     },
     expect: EVERYONE(OK),
+  }),
+  row({
+    operation: 'optIn',
+    // Opted in already: idempotent, it changes nothing.
+    document: `mutation { optIn { id optedInAt } }`,
+    objects: NO_OBJECT,
+    expect: ONLY({ influencerA: OK, influencerB: OK }),
+    check: (profile, { w, principal }) =>
+      must(profile.id === w[influencerSide(principal)!].influencerId && profile.optedInAt, 'not their profile, or not opted in'),
+  }),
+  row({
+    operation: 'optOut',
+    // Withdraws their offers: influencers A and B are needed opted in by the other rows, so their
+    // cells are not run (influencer C opts out and in again in a test below).
+    document: (schema) => autoDocument(schema, 'optOut'),
+    objects: NO_OBJECT,
+    expect: ONLY({ influencerA: 'ALLOWED_NOT_RUN', influencerB: 'ALLOWED_NOT_RUN' }),
   }),
   row({
     operation: 'pauseCampaign',
@@ -711,6 +755,16 @@ const MATRIX: Row[] = [
     },
     expect: CAMPAIGN_MANAGERS(OK),
     check: (campaign, { vars }) => must(campaign.id === vars.id, 'another campaign'),
+  }),
+  row({
+    operation: 'updateMyProfile',
+    document: `mutation($input: UpdateMyProfileInput!) { updateMyProfile(input: $input) {
+      __typename ... on Influencer { id language } } }`,
+    // No campaign of the world targets languages: a change of language moves nothing else.
+    objects: { '-': () => ({ input: { language: 'EN' } }) },
+    expect: ONLY({ influencerA: OK, influencerB: OK }),
+    check: (profile, { w, principal }) =>
+      must(profile.id === w[influencerSide(principal)!].influencerId && profile.language === 'en', 'not their profile, or not changed'),
   }),
   row({
     operation: 'verifySocialAccount',
@@ -1001,6 +1055,15 @@ describe('authorization matrix: every operation x principal x own, foreign and m
         'webhookDeliveries',
       ]),
     );
+  });
+
+  it('lets a throwaway influencer C opt out and in again (the cells not run for A and B)', async () => {
+    if (!present('optOut')) return;
+    const out = await api.client.request(autoDocument(live, 'optOut'), {}, { token: w.influencerC.token });
+    expect(mismatch('OK', out, 'optOut')).toBeNull();
+    const back = await api.client.request(`mutation { optIn { id optedInAt } }`, {}, { token: w.influencerC.token });
+    expect(mismatch('OK', back, 'optIn')).toBeNull();
+    expect(back.data?.optIn.id).toBe(w.influencerC.influencerId);
   });
 
   it('lets a throwaway influencer C erase their own data (the cell not run for A and B)', async () => {

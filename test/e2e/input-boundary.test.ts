@@ -63,6 +63,11 @@ const CALLER: Record<string, PrincipalName | null> = {
   declineOffer: 'influencerA',
   endCampaign: 'brandA',
   eraseMyData: null,
+  exportMyData: 'influencerA',
+  updateMyProfile: 'influencerA',
+  disconnectSocialAccount: 'influencerA',
+  optIn: 'influencerA',
+  optOut: null,
   ingestActivity: 'connectorKey',
   launchCampaign: 'brandA',
   logIn: 'anonymous',
@@ -157,7 +162,7 @@ function ordinary(op: string, name: string, type: GraphQLInputType, fill: Fill):
   if (/email/i.test(name)) return uniqueEmail('boundary');
   if (/password/i.test(name)) return 'correct horse battery';
   if (/countr/i.test(name)) return 'FR';
-  if (name === 'language') return 'fr';
+  if (/^languages?$/.test(name)) return 'fr';
   if (name === 'currency') return 'EUR';
   if (name === 'network') return 'X';
   if (name === 'kind') return 'LIKE';

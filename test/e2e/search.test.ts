@@ -102,6 +102,14 @@ describe('targeting, agency search and eligibility over a scored synthetic netwo
     const ids: string[] = (await api.dataSource.query(`SELECT influencer_id AS id FROM ${snapshotTables(runId).scores}`)).map(
       (r: { id: string }) => r.id,
     );
+    // Some profiles without a language, so LANGUAGES meets the case the explanation words differently.
+    await api.dataSource.query(
+      `UPDATE influencers SET language = NULL WHERE id IN (SELECT influencer_id FROM ${snapshotTables(runId).scores} ORDER BY influencer_id LIMIT 150)`,
+    );
+    const languages: string[] = (
+      await api.dataSource.query(`SELECT DISTINCT language FROM influencers WHERE language IS NOT NULL ORDER BY 1`)
+    ).map((r: { language: string }) => r.language);
+    expect(languages.length).toBeGreaterThan(3);
     const facts = await loadInfluencerFacts(api.dataSource, runId, ids);
     const topicIdOf = new Map([...(await api.services.topics.bySlug())].map(([slug, topic]) => [slug, topic.id]));
     expect(facts.size).toBe(INFLUENCERS);
@@ -113,6 +121,7 @@ describe('targeting, agency search and eligibility over a scored synthetic netwo
     expect(new Set(qualities).size).toBeGreaterThan(100);
 
     let informative = 0;
+    let languagesSplit = 0;
     for (let round = 0; round < 40; round++) {
       const targeting: Targeting = [];
       if (rand() < 0.6) targeting.push({ code: 'MIN_SCORE' as never, args: { min: pick(scores, 1)[0] } } as never);
@@ -134,6 +143,9 @@ describe('targeting, agency search and eligibility over a scored synthetic netwo
       if (rand() < 0.4)
         targeting.push({ code: 'NETWORKS', args: { networks: [...new Set(pick(['X', 'INSTAGRAM', 'TIKTOK', 'YOUTUBE'], 2))] } } as never);
       if (rand() < 0.3) targeting.push({ code: 'EXCLUDED_INFLUENCERS', args: { ids: pick(ids, 50) } } as never);
+      const byLanguage = rand() < 0.4;
+      if (byLanguage)
+        targeting.push({ code: 'LANGUAGES', args: { codes: [...new Set(pick(languages, 1 + Math.floor(rand() * 3)))].sort() } } as never);
 
       const bySql = await sqlFace(targeting);
       const byExplanation = new Set(
@@ -142,7 +154,10 @@ describe('targeting, agency search and eligibility over a scored synthetic netwo
       const disagree = [...new Set([...bySql, ...byExplanation])].filter((id) => bySql.has(id) !== byExplanation.has(id));
       if (disagree.length) throw new Error(`faces disagree on ${disagree.length} influencers for ${JSON.stringify(targeting)}`);
       if (bySql.size > 0 && bySql.size < INFLUENCERS) informative++;
+      if (byLanguage && bySql.size > 0) languagesSplit++;
     }
+    // LANGUAGES was drawn, and admitted some people while refusing others (the null languages at least).
+    expect(languagesSplit).toBeGreaterThanOrEqual(3);
     // Most targetings split the population, so agreement is not the trivial all-or-nothing kind.
     expect(informative).toBeGreaterThanOrEqual(25);
   });

@@ -1,4 +1,5 @@
 import { ArrayNotEmpty, ArrayUnique, IsEmail, IsISO31661Alpha2, IsOptional, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsLanguageCode } from '../../core/language-code';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { ApiKeyScope } from '../../core/context';
 import { InputText } from '../../core/input-text';
@@ -52,7 +53,7 @@ export class SignUpInput {
 
   @Field(() => String, { nullable: true, description: 'For INFLUENCER: ISO 639-1 language code, e.g. "fr"' })
   @IsOptional()
-  @Matches(/^[a-zA-Z]{2}$/, { message: 'language must be an ISO 639-1 code, like fr or en' })
+  @IsLanguageCode({ message: 'language must be an ISO 639-1 code, like fr or en' })
   language?: string;
 }
 

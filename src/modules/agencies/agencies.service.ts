@@ -52,6 +52,7 @@ function searchHit(r: SearchRow, run: { id: number; runDate: string }): SearchHi
     country: r.country,
     language: r.language,
     optedInAt: r.optedInAt,
+    optedOutAt: null,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   });

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { decodeKeysetCursor, encodeCursor, pastTimestampCursorSql, toConnection } from '../../core/connection';
 import { ApiKeyScope, Role, scope, type Principal, type UserPrincipal } from '../../core/context';
 import { badInput, notFound } from '../../core/errors';
+import { normalizeLanguage } from '../../core/language-code';
 import { isUuid } from '../accounts/accounts.service';
 import type { TopicsService } from '../topics/topics.service';
 import { BrandSettings, type UpdateBrandSettingsInput } from './brand-settings.types';
@@ -421,6 +422,8 @@ export class CampaignsService {
     }
     if (input.countries != null)
       targeting.push({ code: ConditionCode.COUNTRIES, args: { codes: unique(input.countries.map((c) => c.toUpperCase())) } });
+    if (input.languages != null)
+      targeting.push({ code: ConditionCode.LANGUAGES, args: { codes: unique(input.languages.map(normalizeLanguage)) } });
     if (input.networks != null) targeting.push({ code: ConditionCode.NETWORKS, args: { networks: unique(input.networks) } });
     if (input.minReach != null) targeting.push({ code: ConditionCode.MIN_REACH, args: { min: input.minReach } });
     if (input.minAudienceQuality != null) {
@@ -476,6 +479,7 @@ export function targetingView(targeting: Targeting): TargetingView {
     minScore: null,
     topics: null,
     countries: null,
+    languages: null,
     networks: null,
     minReach: null,
     minAudienceQuality: null,
@@ -489,6 +493,7 @@ export function targetingView(targeting: Targeting): TargetingView {
     if (c.code === ConditionCode.TOPICS)
       view.topics = Object.assign(new TopicTargeting(), { slugs: c.args.slugs, minTopicScore: c.args.minTopicScore });
     if (c.code === ConditionCode.COUNTRIES) view.countries = c.args.codes;
+    if (c.code === ConditionCode.LANGUAGES) view.languages = c.args.codes;
     if (c.code === ConditionCode.NETWORKS) view.networks = c.args.networks;
     if (c.code === ConditionCode.EXCLUDED_INFLUENCERS) view.excludedInfluencerIds = c.args.ids;
   }

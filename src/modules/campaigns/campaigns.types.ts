@@ -16,6 +16,7 @@ import {
 import { ArgsType, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection, PageArgs } from '../../core/connection';
 import { InputText } from '../../core/input-text';
+import { IsLanguageCode } from '../../core/language-code';
 import { Network } from '../influencers/network';
 import { Campaign, CampaignStatus, PerkKind } from './campaign.entity';
 import { ConditionCode } from './targeting';
@@ -59,6 +60,16 @@ export class TargetingInput {
   @ArrayMaxSize(250, { message: 'countries may name at most 250 countries' })
   @IsISO31661Alpha2({ each: true, message: 'countries must be ISO 3166-1 alpha-2 codes, like FR or US' })
   countries?: string[];
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'ISO 639-1 language codes, e.g. ["fr", "de"]: the language on the influencer\'s profile is one of them',
+  })
+  @IsOptional()
+  @ArrayNotEmpty({ message: 'languages, when given, must name at least one language' })
+  @ArrayMaxSize(200, { message: 'languages may name at most 200 languages' })
+  @IsLanguageCode({ each: true, message: 'languages must be ISO 639-1 codes, like fr or en' })
+  languages?: string[];
 
   @Field(() => [Network], { nullable: true, description: 'A connected account on any of these networks' })
   @IsOptional()
@@ -108,6 +119,9 @@ export class TargetingView {
 
   @Field(() => [String], { nullable: true })
   countries: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'ISO 639-1, lower case' })
+  languages: string[] | null;
 
   @Field(() => [Network], { nullable: true })
   networks: Network[] | null;

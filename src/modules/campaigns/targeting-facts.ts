@@ -5,6 +5,7 @@ import type { InfluencerFacts } from './targeting';
 export interface InfluencerFactsRow {
   id: string;
   country: string | null;
+  language: string | null;
   score: number | null;
   reach: number | null;
   audience_quality: number | null;
@@ -18,7 +19,7 @@ export interface InfluencerFactsRow {
  * larger statement). Only opted-in influencers are answered; only proven (VERIFIED) accounts count.
  */
 export function influencerFactsSql(where: string, runId: string): string {
-  return `SELECT inf.id, inf.country, s.score, s.reach, s.audience_quality,
+  return `SELECT inf.id, inf.country, inf.language, s.score, s.reach, s.audience_quality,
             ARRAY(SELECT DISTINCT sa.network::text FROM social_accounts sa
                   WHERE sa.influencer_id = inf.id AND sa.status = 'VERIFIED') AS networks,
             (SELECT jsonb_object_agg(tp.slug, ts.score) FROM influencer_topic_scores ts JOIN topics tp ON tp.id = ts.topic_id
@@ -35,6 +36,7 @@ export function influencerFacts(row: InfluencerFactsRow): InfluencerFacts {
     reach: row.reach,
     audienceQuality: row.audience_quality,
     country: row.country,
+    language: row.language,
     networks: row.networks,
     topicScores: row.topics ?? {},
   };

@@ -10,6 +10,7 @@ export enum ConditionCode {
   MIN_SCORE = 'MIN_SCORE',
   TOPICS = 'TOPICS',
   COUNTRIES = 'COUNTRIES',
+  LANGUAGES = 'LANGUAGES',
   NETWORKS = 'NETWORKS',
   MIN_REACH = 'MIN_REACH',
   MIN_AUDIENCE_QUALITY = 'MIN_AUDIENCE_QUALITY',
@@ -20,6 +21,8 @@ export interface ConditionArgs {
   [ConditionCode.MIN_SCORE]: { min: number };
   [ConditionCode.TOPICS]: { slugs: string[]; topicIds: number[]; minTopicScore: number | null };
   [ConditionCode.COUNTRIES]: { codes: string[] };
+  /** ISO 639-1, lower case. */
+  [ConditionCode.LANGUAGES]: { codes: string[] };
   [ConditionCode.NETWORKS]: { networks: Network[] };
   [ConditionCode.MIN_REACH]: { min: number };
   [ConditionCode.MIN_AUDIENCE_QUALITY]: { min: number };
@@ -39,6 +42,8 @@ export interface InfluencerFacts {
   /** The credible share of the engagement (0..1) as stored (a real); null for runs of score model 1. */
   audienceQuality: number | null;
   country: string | null;
+  /** ISO 639-1, lower case, as the profile holds it. */
+  language: string | null;
   networks: string[];
   /** Topic slug -> topic score, for topics the influencer has a score on. */
   topicScores: Record<string, number>;
@@ -136,6 +141,18 @@ export const CONDITIONS: { [C in ConditionCode]: ConditionDefinition<C> } = {
         : f.country === null
           ? `country not given; the campaign targets ${list(codes)}`
           : `country ${f.country} is not one of ${list(codes)}`,
+  },
+  [ConditionCode.LANGUAGES]: {
+    code: ConditionCode.LANGUAGES,
+    description: 'Speaks one of the languages (ISO 639-1), as their profile says',
+    readsProfile: true,
+    sql: ({ codes }, s) => `${s.influencer}.language = ANY(${s.params.add(codes, 'text[]')})`,
+    explain: ({ codes }, f) =>
+      f.language !== null && codes.includes(f.language)
+        ? null
+        : f.language === null
+          ? `language not given; the campaign targets ${list(codes)}`
+          : `language ${f.language} is not one of ${list(codes)}`,
   },
   [ConditionCode.NETWORKS]: {
     code: ConditionCode.NETWORKS,

@@ -11,8 +11,8 @@ export interface ClaimsLedgerLoaders {
   /** Who holds each claim: display name and VERIFIED handles; null once erased (the claim keeps a stand-in id). */
   influencers: DataLoader<string, ClaimInfluencer | null>;
   offers: DataLoader<string, Offer | null>;
-  /** The opted-in influencer profile of a user (null: none): the holder of a claim sees its code. */
-  optedInInfluencerOfUser: DataLoader<string, string | null>;
+  /** The influencer profile of a user, opted in or out (null: none): the holder of a claim sees its code. */
+  influencerOfUser: DataLoader<string, string | null>;
   /** Whether the request's principal manages each campaign (one per request: the principal does not change). */
   managesCampaign(principal: Principal): DataLoader<string, boolean>;
 }
@@ -47,9 +47,9 @@ export function claimsLedgerLoaders(dataSource: DataSource): ClaimsLedgerLoaders
       const byId = new Map(rows.map((o) => [o.id, o]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
-    optedInInfluencerOfUser: new DataLoader(async (userIds) => {
+    influencerOfUser: new DataLoader(async (userIds) => {
       const rows: Array<{ id: string; user_id: string }> = await dataSource.query(
-        `SELECT id, user_id FROM influencers WHERE user_id = ANY($1::uuid[]) AND opted_in_at IS NOT NULL`,
+        `SELECT id, user_id FROM influencers WHERE user_id = ANY($1::uuid[])`,
         [[...userIds]],
       );
       const byUser = new Map(rows.map((r) => [r.user_id, r.id]));
@@ -78,7 +78,7 @@ export function claimsLedgerLoaders(dataSource: DataSource): ClaimsLedgerLoaders
 /** Whether the principal is the influencer who holds the claim (only they see its code). */
 export async function isClaimHolder(loaders: ClaimsLedgerLoaders, principal: Principal | null, claim: Claim): Promise<boolean> {
   if (principal?.kind !== 'user' || principal.role !== Role.INFLUENCER) return false;
-  return claim.influencerId === (await loaders.optedInInfluencerOfUser.load(principal.userId));
+  return claim.influencerId === (await loaders.influencerOfUser.load(principal.userId));
 }
 
 /** The holder and the managers of the claim's campaign see who holds it and what was offered. */

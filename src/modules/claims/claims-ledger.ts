@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { decodeKeysetCursor, encodeCursor, pastTimestampCursorSql, toConnection } from '../../core/connection';
-import { optedInInfluencerId } from '../influencers/influencers.service';
+import { influencerIdOfUser } from '../influencers/influencers.service';
 import { Claim, ClaimStatus } from './claim.entity';
 import { ClaimConnection } from './claims-ledger.types';
 
@@ -60,7 +60,7 @@ export class ClaimsLedger {
 
   /** The user's own claims (their opted-in influencer profile's). */
   async myClaims(userId: string, args: { status?: ClaimStatus; first: number; after?: string }): Promise<ClaimConnection> {
-    return this.page({ influencerId: await optedInInfluencerId(this.dataSource, userId) }, args);
+    return this.page({ influencerId: await influencerIdOfUser(this.dataSource, userId) }, args);
   }
 
   private async page(scope: Scope, args: { status?: ClaimStatus; first: number; after?: string }): Promise<ClaimConnection> {

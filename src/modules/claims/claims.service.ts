@@ -4,7 +4,7 @@ import { ApiKeyScope, Role, type Principal, type UserPrincipal } from '../../cor
 import { hotTransaction, literal, PreparedSql, type HotTransaction } from '../../core/database';
 import { badInput, notFound } from '../../core/errors';
 import { isUuid } from '../accounts/accounts.service';
-import { optedInInfluencerId } from '../influencers/influencers.service';
+import { influencerIdOfUser } from '../influencers/influencers.service';
 import { EligibilityReason } from '../agencies/agencies.types';
 import { CampaignStatus } from '../campaigns/campaign.entity';
 import { managedBrandsSql } from '../campaigns/campaigns.service';
@@ -113,7 +113,7 @@ const CLAIM_FIRST = new PreparedSql(
      SELECT id, $2, $3 FROM me WHERE $2 IS NOT NULL
      ON CONFLICT DO NOTHING RETURNING 1)
    SELECT me.id AS influencer_id, EXISTS (SELECT 1 FROM taken_key) AS fresh, o.*, cap.cap_locked,
-          f.id AS facts_id, f.country, f.score, f.reach, f.networks, f.topics
+          f.id AS facts_id, f.country, f.language, f.score, f.reach, f.networks, f.topics
    FROM me
    LEFT JOIN LATERAL (
      SELECT o.id, o.campaign_id, o.status, o.expires_at <= now() AS expired, c.status AS campaign_status, c.targeting,
@@ -392,7 +392,7 @@ export class ClaimsService {
 
   private async canSee(principal: Principal, claim: Claim): Promise<boolean> {
     if (principal.kind === 'user' && principal.role === Role.INFLUENCER) {
-      return claim.influencerId === (await optedInInfluencerId(this.dataSource, principal.userId).catch(() => null));
+      return claim.influencerId === (await influencerIdOfUser(this.dataSource, principal.userId).catch(() => null));
     }
     const params: unknown[] = [claim.campaignId];
     const managed = managedBrandsSql(principal, params);
@@ -406,6 +406,6 @@ export class ClaimsService {
   /** Whether the principal is the influencer who holds the claim (only they see its code). */
   async isHolder(principal: Principal | null, claim: Claim): Promise<boolean> {
     if (principal?.kind !== 'user' || principal.role !== Role.INFLUENCER) return false;
-    return claim.influencerId === (await optedInInfluencerId(this.dataSource, principal.userId).catch(() => null));
+    return claim.influencerId === (await influencerIdOfUser(this.dataSource, principal.userId).catch(() => null));
   }
 }

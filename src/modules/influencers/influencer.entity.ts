@@ -1,11 +1,12 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { User } from '../accounts/user.entity';
 
 @ObjectType({ description: 'A person who opted in to be scored and offered perks', simpleResolvers: true })
 @Entity('influencers')
 @Index('influencers_user_id_key', ['userId'], { unique: true })
 @Index('influencers_opted_out_idx', ['id'], { where: '"opted_in_at" IS NULL' })
+@Check('influencers_opt_out_check', '"opted_out_at" IS NULL OR "opted_in_at" IS NULL')
 export class Influencer {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid')
@@ -28,9 +29,13 @@ export class Influencer {
   language: string | null;
 
   /** Only opted-in influencers are profiled and scored. */
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'Since when they are opted in; null while opted out (see optOut)' })
   @Column({ name: 'opted_in_at', type: 'timestamptz', nullable: true })
   optedInAt: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When they opted out, while they are opted out' })
+  @Column({ name: 'opted_out_at', type: 'timestamptz', nullable: true })
+  optedOutAt: Date | null;
 
   @Field(() => Date)
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

@@ -1,5 +1,6 @@
 import { createUnionType, ObjectType } from 'type-graphql';
 import { ErrorCode, ErrorResult } from '../../core/errors';
+import { Influencer } from './influencer.entity';
 import { SocialAccount } from './social-account.entity';
 
 @ObjectType({ implements: ErrorResult })
@@ -17,4 +18,10 @@ export const ConnectSocialAccountResult = createUnionType({
 export const VerifySocialAccountResult = createUnionType({
   name: 'VerifySocialAccountResult',
   types: () => [SocialAccount, HandleTakenError] as const,
+});
+
+/** Room for expected failures to come; today every refusal is a validation error (BAD_USER_INPUT). */
+export const UpdateMyProfileResult = createUnionType({
+  name: 'UpdateMyProfileResult',
+  types: () => [Influencer] as const,
 });

@@ -3,9 +3,9 @@ import { ApiKeyScope, Role, requirePrincipal, requireUser, scope, type RequestCo
 import type { ModuleContext } from '../loaders';
 import { Network } from './network';
 import { User } from '../accounts/user.entity';
-import { ConnectSocialAccountResult, VerifySocialAccountResult } from './influencers.errors';
+import { ConnectSocialAccountResult, UpdateMyProfileResult, VerifySocialAccountResult } from './influencers.errors';
 import { InfluencersService } from './influencers.service';
-import { ConnectSocialAccountInput } from './influencers.types';
+import { ConnectSocialAccountInput, DisconnectedSocialAccount, UpdateMyProfileInput } from './influencers.types';
 import { Influencer } from './influencer.entity';
 import { SocialAccount, SocialAccountStatus, SocialAccountVerification } from './social-account.entity';
 
@@ -50,6 +50,30 @@ export class InfluencerResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<typeof ConnectSocialAccountResult> {
     return this.influencers.connectSocialAccount(requireUser(ctx).userId, input);
+  }
+
+  @Authorized(Role.INFLUENCER)
+  @Mutation(() => DisconnectedSocialAccount, {
+    description:
+      'Unlinks one of your accounts (NOT_FOUND for any other id). A proven account stops counting toward your score from the ' +
+      'next run, and for network targeting at once; its proof goes with the link. The account stays in the interaction graph, ' +
+      "so nobody else's score moves.",
+  })
+  disconnectSocialAccount(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<DisconnectedSocialAccount> {
+    return this.influencers.disconnectSocialAccount(requireUser(ctx).userId, id, ctx.log);
+  }
+
+  @Authorized(Role.INFLUENCER)
+  @Mutation(() => UpdateMyProfileResult, {
+    description:
+      'Changes your display name, country or language (omitted: unchanged; null clears country or language). ' +
+      'Targeting by country and language uses the new values at once.',
+  })
+  updateMyProfile(
+    @Arg('input', () => UpdateMyProfileInput) input: UpdateMyProfileInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<typeof UpdateMyProfileResult> {
+    return this.influencers.updateMyProfile(requireUser(ctx).userId, input, ctx.log);
   }
 
   @Authorized(Role.ADMIN)

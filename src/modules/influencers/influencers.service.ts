@@ -3,10 +3,13 @@ import { Role, type Principal } from '../../core/context';
 import { isUuid } from '../accounts/accounts.service';
 import type { Network } from './network';
 import { notFound } from '../../core/errors';
+import { normalizeLanguage } from '../../core/language-code';
+import type { Logger } from '../../core/logger';
+import type { MatchingService } from '../matching/matching.service';
 import { handleHash, normalizeHandle } from '../activity/actor-key';
 import { ensureActors } from '../activity/activity.service';
 import { HandleTakenError } from './influencers.errors';
-import type { ConnectSocialAccountInput } from './influencers.types';
+import { DisconnectedSocialAccount, type ConnectSocialAccountInput, type UpdateMyProfileInput } from './influencers.types';
 import { Influencer } from './influencer.entity';
 import { lockAccounts, makeOwners } from './ownership';
 import { SocialAccount, SocialAccountStatus, VerificationMethod } from './social-account.entity';
@@ -19,15 +22,22 @@ export interface NewInfluencerProfile {
   language?: string;
 }
 
-/** The id of the user's opted-in influencer profile (inside a transaction when given its manager). */
-export async function optedInInfluencerId(db: DataSource | EntityManager, userId: string): Promise<string> {
-  const [row] = await db.query(`SELECT id FROM influencers WHERE user_id = $1 AND opted_in_at IS NOT NULL`, [userId]);
+/**
+ * The id of the user's influencer profile, opted in or out: for what stays theirs while opted out
+ * (their offers, claims and codes, their data). Throws NOT_FOUND for a user without one.
+ */
+export async function influencerIdOfUser(db: DataSource | EntityManager, userId: string): Promise<string> {
+  const [row] = await db.query(`SELECT id FROM influencers WHERE user_id = $1`, [userId]);
   if (!row) throw notFound('Influencer profile');
   return row.id;
 }
 
 export class InfluencersService {
-  constructor(private readonly dataSource: DataSource) {}
+  /** `matching`: live campaigns whose targeting reads what changed are matched again at once. */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly matching: MatchingService,
+  ) {}
 
   /** Signing up as an influencer is the opt-in: profiling starts from this moment. */
   async createProfile(manager: EntityManager, profile: NewInfluencerProfile): Promise<Influencer> {
@@ -36,7 +46,7 @@ export class InfluencersService {
         userId: profile.userId,
         displayName: profile.displayName,
         country: profile.country?.toUpperCase() ?? null,
-        language: profile.language?.toLowerCase() ?? null,
+        language: profile.language ? normalizeLanguage(profile.language) : null,
         optedInAt: new Date(),
       }),
     );
@@ -148,6 +158,76 @@ export class InfluencersService {
     const verified = await repository.findOneBy({ id });
     if (!verified) throw notFound('Social account');
     return verified;
+  }
+
+  /**
+   * Changes the caller's own profile: omitted fields stay, `null` clears country or language.
+   * Targeting reads the profile row itself (eligibility, the claim-time re-check, search), so the
+   * new values count from the commit; live campaigns that target countries or languages are
+   * matched again, so offers follow at once too (open offers of campaigns the person no longer
+   * fits are withdrawn by that match). Allowed while opted out: it is their data.
+   */
+  async updateMyProfile(userId: string, input: UpdateMyProfileInput, log?: Logger): Promise<Influencer> {
+    const repository = this.dataSource.getRepository(Influencer);
+    const before = await repository.findOneBy({ userId });
+    if (!before) throw notFound('Influencer profile');
+    const changes: Partial<Pick<Influencer, 'displayName' | 'country' | 'language'>> = {};
+    if (input.displayName !== undefined && input.displayName !== null) changes.displayName = input.displayName.trim();
+    if (input.country !== undefined) changes.country = input.country === null ? null : input.country.toUpperCase();
+    if (input.language !== undefined) changes.language = input.language === null ? null : normalizeLanguage(input.language);
+    if (Object.keys(changes).length) await repository.update({ id: before.id }, changes);
+    const after = await repository.findOneByOrFail({ id: before.id });
+    const codes: string[] = [];
+    if (after.country !== before.country) codes.push('COUNTRIES');
+    if (after.language !== before.language) codes.push('LANGUAGES');
+    if (codes.length && after.optedInAt !== null) await this.rematchTargeting(codes, log);
+    return after;
+  }
+
+  /**
+   * Unlinks one of the caller's own accounts (any other id: NOT_FOUND, as if it did not exist).
+   * The link row goes with its state: a VERIFIED link's proof is gone (connecting the account
+   * again means proving it again with a new code), a PENDING link's code stops working. The graph
+   * node and the connectors' snapshots of the account stay, so nobody else's score moves; the
+   * account stops counting toward the person's score from the next run, and for NETWORKS
+   * targeting at once (the claim-time re-check reads the links; live campaigns targeting networks
+   * are matched again).
+   */
+  async disconnectSocialAccount(userId: string, id: string, log?: Logger): Promise<DisconnectedSocialAccount> {
+    const influencerId = await influencerIdOfUser(this.dataSource, userId).catch(() => null);
+    const link = influencerId && isUuid(id) ? await this.dataSource.getRepository(SocialAccount).findOneBy({ id, influencerId }) : null;
+    if (!link) throw notFound('Social account');
+    const removed: Array<{ status: SocialAccountStatus }> = await this.dataSource.transaction(async (manager) => {
+      // The account's lock: a connector verifying this link by its bio at the same moment goes first or finds it gone.
+      await lockAccounts(manager, [link]);
+      return manager.query(
+        `WITH d AS (DELETE FROM social_accounts WHERE id = $1 AND influencer_id = $2 RETURNING status) SELECT status FROM d`,
+        [id, influencerId],
+      );
+    });
+    if (!removed.length) throw notFound('Social account'); // disconnected twice at once: the other call did it
+    const wasVerified = removed[0].status === SocialAccountStatus.VERIFIED;
+    if (wasVerified) await this.rematchTargeting(['NETWORKS'], log);
+    return Object.assign(new DisconnectedSocialAccount(), {
+      id: link.id,
+      network: link.network,
+      handle: link.handle,
+      wasVerified,
+      disconnectedAt: new Date(),
+    });
+  }
+
+  /** Live campaigns whose targeting uses one of the conditions are matched again (after a commit). */
+  private async rematchTargeting(codes: string[], log?: Logger): Promise<void> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM campaigns WHERE status IN ('ACTIVE', 'SOLD_OUT')
+         AND EXISTS (SELECT 1 FROM jsonb_array_elements(targeting) c WHERE c->>'code' = ANY($1::text[]))`,
+      [codes],
+    );
+    const enqueued = await Promise.allSettled(rows.map((r) => this.matching.requestMatch(r.id)));
+    // The change stands either way: a campaign not matched now is matched after the next score run.
+    const failed = enqueued.filter((r) => r.status === 'rejected').length;
+    if (failed) log?.warn({ campaigns: failed }, 'rematch after a profile change not enqueued');
   }
 }
 

@@ -1,5 +1,6 @@
-import { IsDate, IsInt, IsOptional, Matches, Max, MaxDate, Min } from 'class-validator';
-import { Field, InputType, Int } from 'type-graphql';
+import { IsDate, IsInt, IsISO31661Alpha2, IsOptional, Matches, Max, MaxDate, MaxLength, Min } from 'class-validator';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { IsLanguageCode } from '../../core/language-code';
 import { Network } from './network';
 
 @InputType({ description: 'An account on a network with its current snapshot; connecting it again updates the snapshot' })
@@ -31,4 +32,43 @@ export class ConnectSocialAccountInput {
   @Field(() => Boolean, { nullable: true, defaultValue: false })
   @IsOptional()
   verified?: boolean;
+}
+
+@InputType({ description: 'Your profile fields to change; omitted fields stay as they are, null clears country or language' })
+export class UpdateMyProfileInput {
+  @Field(() => String, { nullable: true, description: 'The name brands see' })
+  @IsOptional()
+  @Matches(/\S/, { message: 'displayName must not be blank' })
+  @MaxLength(100, { message: 'displayName must be at most 100 characters' })
+  displayName?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2 country code, e.g. "FR" (any case; stored upper case)' })
+  @IsOptional()
+  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code, like FR or US' })
+  country?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'ISO 639-1 language code, e.g. "fr" (any case; stored lower case)' })
+  @IsOptional()
+  @IsLanguageCode({ message: 'language must be an ISO 639-1 code, like fr or en' })
+  language?: string | null;
+}
+
+@ObjectType({ description: 'An account link removed by disconnectSocialAccount' })
+export class DisconnectedSocialAccount {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => Network)
+  network: Network;
+
+  @Field(() => String)
+  handle: string;
+
+  @Field(() => Boolean, {
+    description: 'Whether it was proven yours: the proof is gone with the link, and connecting the account again means proving it again',
+  })
+  wasVerified: boolean;
+
+  @Field(() => Date)
+  disconnectedAt: Date;
 }

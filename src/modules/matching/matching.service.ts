@@ -4,7 +4,7 @@ import { decodeKeysetCursor, encodeCursor, pastTimestampCursorSql, toConnection 
 import { notFound } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { isUuid } from '../accounts/accounts.service';
-import { optedInInfluencerId } from '../influencers/influencers.service';
+import { influencerIdOfUser } from '../influencers/influencers.service';
 import { OfferNotOpenError } from './matching.errors';
 import { enqueue, type Queues } from '../../core/queues';
 import { CampaignStatus } from '../campaigns/campaign.entity';
@@ -302,7 +302,7 @@ export class MatchingService {
 
   /** The influencer's offers, newest first, in keyset pages on (offered_at, id). */
   async myOffers(userId: string, args: { status?: OfferStatus; first: number; after?: string }): Promise<OfferConnection> {
-    const influencerId = await optedInInfluencerId(this.dataSource, userId);
+    const influencerId = await influencerIdOfUser(this.dataSource, userId);
     const query = this.dataSource
       .getRepository(Offer)
       .createQueryBuilder('o')
@@ -328,7 +328,7 @@ export class MatchingService {
 
   /** Declines an open offer; its room goes to the next match. */
   async declineOffer(userId: string, offerId: string): Promise<Offer | OfferNotOpenError> {
-    const influencerId = await optedInInfluencerId(this.dataSource, userId);
+    const influencerId = await influencerIdOfUser(this.dataSource, userId);
     const repo = this.dataSource.getRepository(Offer);
     const offer = isUuid(offerId) ? await repo.findOneBy({ id: offerId, influencerId }) : null;
     if (!offer) throw notFound('Offer');

@@ -1,6 +1,6 @@
 import { createUnionType, ObjectType } from 'type-graphql';
 import { ErrorCode, ErrorResult } from '../../core/errors';
-import { ErasureReceipt } from './privacy.types';
+import { ErasureReceipt, OptOutReceipt } from './privacy.types';
 
 @ObjectType({ implements: ErrorResult })
 export class ErasureBusyError extends ErrorResult {
@@ -12,4 +12,16 @@ export class ErasureBusyError extends ErrorResult {
 export const EraseMyDataResult = createUnionType({
   name: 'EraseMyDataResult',
   types: () => [ErasureReceipt, ErasureBusyError] as const,
+});
+
+@ObjectType({ implements: ErrorResult })
+export class OptOutBusyError extends ErrorResult {
+  constructor() {
+    super(ErrorCode.OPT_OUT_BUSY, 'A match is using your data right now; you are still opted in. Try again in a minute');
+  }
+}
+
+export const OptOutResult = createUnionType({
+  name: 'OptOutResult',
+  types: () => [OptOutReceipt, OptOutBusyError] as const,
 });

@@ -37,3 +37,19 @@ export class ErasureReceipt {
   @Field(() => Int, { description: 'Of those, active claims whose codes can still be redeemed with the brand' })
   activeClaimsKept: number;
 }
+
+@ObjectType({
+  description:
+    'What optOut did. While opted out no score is computed or shown, you are out of search and matching, and you cannot claim; ' +
+    'nothing is erased: your claims stay valid (their codes still redeem), and optIn brings you back.',
+})
+export class OptOutReceipt {
+  @Field(() => Date, { description: 'When you opted out (the first time, if you asked again)' })
+  optedOutAt: Date;
+
+  @Field(() => Int, { description: 'Open offers withdrawn now (0 when you were opted out already)' })
+  offersWithdrawn: number;
+
+  @Field(() => Int, { description: 'Active claims you hold, which stay valid' })
+  activeClaimsKept: number;
+}

@@ -40,6 +40,13 @@ function weightSql(windowEndIso: string): string {
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /**
+ * Scores are shown only while their influencer is opted in: an opted-out person's rows stay (opting
+ * out erases nothing) but nobody sees them, the person included, until they opt in again.
+ */
+const OPTED_IN = (influencerId: string) =>
+  `EXISTS (SELECT 1 FROM influencers inf WHERE inf.id = ${influencerId} AND inf.opted_in_at IS NOT NULL)`;
+
+/**
  * Reads snapshots. One instance per request: the current run is resolved once, so every field of
  * one answer comes from the same snapshot even if a run switches in the middle of the request.
  */
@@ -49,12 +56,19 @@ export class ScoreReader {
   readonly scores: DataLoader<string, ScoreRow | null>;
   readonly topics: DataLoader<string, TopicScore[]>;
 
+  /** `owner`: reading for the person themself in their data export, who sees their scores opted in or out. */
   constructor(
     private readonly dataSource: DataSource,
     private readonly currentRuns: CurrentRunCache,
+    private readonly owner = false,
   ) {
     this.scores = new DataLoader((ids) => this.loadScores(ids));
     this.topics = new DataLoader((ids) => this.loadTopics(ids));
+  }
+
+  /** The SQL condition under which an influencer's score rows are shown. */
+  private shown(influencerId: string): string {
+    return this.owner ? 'true' : OPTED_IN(influencerId);
   }
 
   /**
@@ -81,7 +95,7 @@ export class ScoreReader {
     if (!run) return ids.map(() => null);
     const rows: ScoreRow[] = await this.dataSource.query(
       `SELECT ${SCORE_COLUMNS} FROM influencer_scores s JOIN score_runs r ON r.id = s.run_id
-       WHERE s.run_id = $1 AND s.influencer_id = ANY($2::uuid[])`,
+       WHERE s.run_id = $1 AND s.influencer_id = ANY($2::uuid[]) AND ${this.shown('s.influencer_id')}`,
       [run.id, ids],
     );
     const byId = new Map(rows.map((r) => [r.influencerId, r]));
@@ -102,7 +116,7 @@ export class ScoreReader {
     }> = await this.dataSource.query(
       `SELECT t.influencer_id, t.topic_id, t.score, t.engagement, tp.slug, tp.name, tp.family
          FROM influencer_topic_scores t JOIN topics tp ON tp.id = t.topic_id
-         WHERE t.run_id = $1 AND t.influencer_id = ANY($2::uuid[])
+         WHERE t.run_id = $1 AND t.influencer_id = ANY($2::uuid[]) AND ${this.shown('t.influencer_id')}
          ORDER BY t.influencer_id, t.score DESC, t.engagement DESC, t.topic_id`,
       [run.id, ids],
     );
@@ -121,7 +135,7 @@ export class ScoreReader {
       `SELECT to_char(r.run_date, 'YYYY-MM-DD') AS "runDate", s.score, round(s.reach)::int AS reach,
               round(s.amplification)::int AS amplification, round(s.authority)::int AS authority
        FROM influencer_scores s JOIN score_runs r ON r.id = s.run_id
-       WHERE s.influencer_id = $1 AND r.status = 'SUCCEEDED'
+       WHERE s.influencer_id = $1 AND r.status = 'SUCCEEDED' AND ${this.shown('s.influencer_id')}
          AND r.run_date > (SELECT run_date FROM score_runs WHERE is_current) - $2::int
          AND r.run_date <= (SELECT run_date FROM score_runs WHERE is_current)
        ORDER BY r.run_date`,
