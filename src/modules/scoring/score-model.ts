@@ -9,6 +9,7 @@
  *   pairs.ts        interactions -> (actor, target) pairs
  *   credibility.ts  engager credibility (version 2)
  *   pagerank.ts     weighted PageRank
+ *   figures.ts      outreach and activity, beside the score (never feeding it)
  *   compute.ts      computeScores: the order of it all
  */
 
