@@ -1,5 +1,13 @@
-import { activityRaw, activityScores, FIGURES, outreachBreadth, outreachLevel, weeksOf } from '../../src/modules/scoring/model/figures';
-import { computeScores, PARAMS } from '../../src/modules/scoring/score-model';
+import {
+  activityRaw,
+  activityScores,
+  computeScores,
+  FIGURES,
+  outreachBreadth,
+  outreachLevel,
+  PARAMS,
+  weeksOf,
+} from '../../src/modules/scoring/score-model';
 import { modelInput, randomGraph, type Edge } from '../helpers/model-input';
 
 describe('outreach level', () => {

@@ -15,6 +15,7 @@
 
 export { computeScores } from './model/compute';
 export { credibilityOf } from './model/credibility';
+export { activityRaw, activityScores, FIGURES, outreachBreadth, outreachLevel, weeksOf } from './model/figures';
 export {
   accountQuality,
   clampScore,

@@ -2,8 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { Topic } from '../topics/topic.entity';
 import type { CurrentRunCache } from './current-run';
-import { FIGURES, weeksOf } from './model/figures';
-import { CREDIBILITY, PARAMS, weightsOf, type ModelVersion } from './score-model';
+import { CREDIBILITY, FIGURES, PARAMS, weeksOf, weightsOf, type ModelVersion } from './score-model';
 import { windowOf } from './score-run-loader';
 import { Engager, PostMoment, ScoreComponent, ScoreDelta, ScoreExplanation, ScorePoint, TopicScore } from './scoring.types';
 
