@@ -264,11 +264,53 @@ describe('score runs end to end (real Postgres, Redis and BullMQ worker)', () =>
     expect((await api.client.ok(PROFILE, { handle: 'bob' }, { token: bob })).influencerByHandle.score).toBeGreaterThanOrEqual(10);
   });
 
+  it('shows outreach and activity beside the score, on profiles, in search and in the explanation', async () => {
+    // The hub reshared alice once; alice posted once; nobody else engaged anyone or posted.
+    const FIGURES_QUERY = `query($handle: String!) {
+      influencerByHandle(network: X, handle: $handle) { outreach activity scoreExplanation { summary } }
+    }`;
+    const hub = (await api.client.ok(FIGURES_QUERY, { handle: 'hub' }, { token: await logInAs('hub') })).influencerByHandle;
+    const alice = (await api.client.ok(FIGURES_QUERY, { handle: 'alice' }, { token: await logInAs('alice') })).influencerByHandle;
+    expect(hub).toMatchObject({ outreach: 2, activity: 1 });
+    expect(alice).toMatchObject({ outreach: 1, activity: 100 });
+    const line = (summary: string[], figure: string) => summary.find((l) => l.startsWith(figure));
+    expect(line(hub.scoreExplanation.summary, 'Outreach 2 of 10')).toContain(
+      `you engaged 1 account with 1 interaction in the 90 days to ${today}`,
+    );
+    expect(line(hub.scoreExplanation.summary, 'Activity 1 of 100')).toContain('no posts');
+    expect(line(alice.scoreExplanation.summary, 'Outreach 1 of 10')).toContain("engaged no one else's content");
+    expect(line(alice.scoreExplanation.summary, 'Activity 100 of 100')).toContain('1 post in the 90 days');
+    expect(line(alice.scoreExplanation.summary, 'Activity 100 of 100')).toContain('in 1 of its 13 weeks');
+
+    // A brand sees both (not the explanation), the same on a search page as on the profile.
+    const brand = await signUp(api.client, 'BRAND');
+    const { eligibleInfluencers } = await api.client.ok(
+      `query { eligibleInfluencers(first: 20) { edges { node { outreach activity socialAccounts { handle } } } } }`,
+      {},
+      brand,
+    );
+    const byHandle = Object.fromEntries(
+      eligibleInfluencers.edges.map((e: { node: { socialAccounts: Array<{ handle: string }> } }) => [
+        e.node.socialAccounts[0].handle,
+        e.node,
+      ]),
+    );
+    expect(byHandle.hub).toMatchObject({ outreach: 2, activity: 1 });
+    expect(byHandle.alice).toMatchObject({ outreach: 1, activity: 100 });
+    expect(
+      (await api.client.ok(PROFILE.replace('score ', 'outreach activity score '), { handle: 'frank' }, brand)).influencerByHandle,
+    ).toMatchObject({
+      outreach: 1,
+      activity: 1,
+    });
+  });
+
   it('gives the same scores for the same data when a date is computed again', async () => {
     const date = dayString(3);
     const snapshot = async (runId: string) =>
       api.dataSource.query(
         `SELECT s.influencer_id, s.score, s.reach, s.amplification, s.authority, s.reach_raw, s.amplification_raw, s.authority_raw,
+                s.outreach, s.outreach_raw, s.engaged_accounts, s.engaged_interactions, s.activity, s.active_weeks,
                 coalesce((SELECT json_agg(json_build_array(t.topic_id, t.score, t.engagement) ORDER BY t.topic_id)
                           FROM influencer_topic_scores t WHERE t.run_id = s.run_id AND t.influencer_id = s.influencer_id), '[]') AS topics
          FROM influencer_scores s WHERE s.run_id = $1 ORDER BY s.influencer_id`,

@@ -19,7 +19,7 @@ export interface GraphSpec {
   /** Evidence of the nodes `evidence` leaves out: by default that of an established account (0.9). */
   defaultEvidence?: number;
   /** Post p: author and topics. */
-  posts?: Array<{ author: number; topics?: number[]; inWindow?: boolean }>;
+  posts?: Array<{ author: number; topics?: number[]; inWindow?: boolean; ageDays?: number }>;
   /** Influencer i owns these nodes (default: node i for i < nodes). */
   influencers?: number[][];
   followers?: number[];
@@ -57,6 +57,7 @@ export function modelInput(spec: GraphSpec): ModelInput {
       count: posts.length,
       author: Int32Array.from(posts, (p) => p.author),
       inWindow: Uint8Array.from(posts, (p) => (p.inWindow === false ? 0 : 1)),
+      ageDays: Uint8Array.from(posts, (p) => p.ageDays ?? 1),
       topicStart,
       topicIds: Uint16Array.from(posts.flatMap((p) => p.topics ?? [])),
     },

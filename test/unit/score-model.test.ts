@@ -245,6 +245,7 @@ describe('score model: the fast paths match the definition', () => {
         count: 0,
         author: new Int32Array(0),
         inWindow: new Uint8Array(0),
+        ageDays: new Uint8Array(0),
         topicStart: new Int32Array(1),
         topicIds: new Uint16Array(0),
       },

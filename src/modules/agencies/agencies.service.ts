@@ -10,7 +10,7 @@ import type { MatchingService } from '../matching/matching.service';
 import { explainTargeting, SqlParams, targetingSql, type Targeting } from '../campaigns/targeting';
 import { loadInfluencerFacts } from '../campaigns/targeting-facts';
 import { Influencer } from '../influencers/influencer.entity';
-import type { ScoreReader, ScoreRow } from '../scoring/score-reader';
+import { FIGURE_COLUMNS, type ScoreReader, type ScoreRow } from '../scoring/score-reader';
 import { snapshotTables } from '../scoring/score-run-writer';
 import { Eligibility, EligibilityReason, InfluencerConnection, InfluencerOrderBy, type EligibleInfluencersArgs } from './agencies.types';
 
@@ -73,6 +73,12 @@ function searchHit(r: SearchRow, run: { id: number; runDate: string }): SearchHi
     audienceQuality: r.audienceQuality,
     credibleEngagers: r.credibleEngagers,
     confidence: r.confidence,
+    outreach: r.outreach,
+    outreachRaw: r.outreachRaw,
+    engagedAccounts: r.engagedAccounts,
+    engagedInteractions: r.engagedInteractions,
+    activity: r.activity,
+    activeWeeks: r.activeWeeks,
   };
   return { influencer, score, cursor: encodeCursor([Number(r.sort), r.influencerId]) };
 }
@@ -126,6 +132,7 @@ export class AgenciesService {
     const pageSql = `SELECT s.influencer_id AS "influencerId", ${sort} AS sort, s.score, s.reach, s.amplification, s.authority,
               s.reach_raw AS "reachRaw", s.amplification_raw AS "amplificationRaw", s.authority_raw AS "authorityRaw",
               s.engagers, s.reactions, s.posts, s.audience_quality AS "audienceQuality", s.credible_engagers AS "credibleEngagers", s.confidence,
+              ${FIGURE_COLUMNS},
               inf.user_id AS "userId", inf.display_name AS "displayName", inf.country,
               inf.language, inf.opted_in_at AS "optedInAt", inf.created_at AS "createdAt", inf.updated_at AS "updatedAt"
        FROM ${from} JOIN influencers inf ON inf.id = s.influencer_id

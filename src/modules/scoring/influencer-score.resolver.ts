@@ -40,6 +40,24 @@ export class InfluencerScoreResolver {
     return withScore(ctx, influencer, SCORE_FIELDS.audienceQuality);
   }
 
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description:
+      'Outreach, levels 1-10, beside the score and not part of it: how much and how widely the influencer engages others (1: no one in the window); null until a score run computes it',
+  })
+  outreach(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Maybe<number | null> {
+    return withScore(ctx, influencer, SCORE_FIELDS.outreach);
+  }
+
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description:
+      'Activity, 1-100, beside the score and not part of it: posting volume and regularity in the window, ranked among the influencers who posted (1: no posts); null until a score run computes it',
+  })
+  activity(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Maybe<number | null> {
+    return withScore(ctx, influencer, SCORE_FIELDS.activity);
+  }
+
   @FieldResolver(() => String, { nullable: true, description: 'The run date of the scores shown' })
   scoredOn(@Root() influencer: Influencer, @Ctx() ctx: ModuleContext): Maybe<string | null> {
     return withScore(ctx, influencer, SCORE_FIELDS.scoredOn);
@@ -80,6 +98,8 @@ const SCORE_FIELDS = {
   amplification: (row: ScoreRow | null) => rounded(row?.amplification),
   authority: (row: ScoreRow | null) => rounded(row?.authority),
   audienceQuality: (row: ScoreRow | null) => (row?.audienceQuality == null ? null : Math.round(row.audienceQuality * 1000) / 1000),
+  outreach: (row: ScoreRow | null) => row?.outreach ?? null,
+  activity: (row: ScoreRow | null) => row?.activity ?? null,
   scoredOn: (row: ScoreRow | null) => row?.runDate ?? null,
 };
 

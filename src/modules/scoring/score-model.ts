@@ -9,11 +9,13 @@
  *   pairs.ts        interactions -> (actor, target) pairs
  *   credibility.ts  engager credibility (version 2)
  *   pagerank.ts     weighted PageRank
+ *   figures.ts      outreach and activity, beside the score (never feeding it)
  *   compute.ts      computeScores: the order of it all
  */
 
 export { computeScores } from './model/compute';
 export { credibilityOf } from './model/credibility';
+export { activityRaw, activityScores, FIGURES, outreachBreadth, outreachLevel, weeksOf } from './model/figures';
 export {
   accountQuality,
   clampScore,

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { Topic } from '../topics/topic.entity';
 import type { CurrentRunCache } from './current-run';
-import { CREDIBILITY, PARAMS, weightsOf, type ModelVersion } from './score-model';
+import { CREDIBILITY, FIGURES, PARAMS, weeksOf, weightsOf, type ModelVersion } from './score-model';
 import { windowOf } from './score-run-loader';
 import { Engager, PostMoment, ScoreComponent, ScoreDelta, ScoreExplanation, ScorePoint, TopicScore } from './scoring.types';
 
@@ -24,12 +24,23 @@ export interface ScoreRow {
   audienceQuality: number | null;
   credibleEngagers: number | null;
   confidence: number | null;
+  /** Beside the score (docs/scoring.md, "Outreach and activity"); null for runs before they were computed. */
+  outreach: number | null;
+  outreachRaw: number | null;
+  engagedAccounts: number | null;
+  engagedInteractions: number | null;
+  activity: number | null;
+  activeWeeks: number | null;
 }
+
+/** The columns of the figures beside the score, as ScoreRow names them (s: influencer_scores). */
+export const FIGURE_COLUMNS = `s.outreach, s.outreach_raw AS "outreachRaw", s.engaged_accounts AS "engagedAccounts",
+  s.engaged_interactions AS "engagedInteractions", s.activity, s.active_weeks AS "activeWeeks"`;
 
 const SCORE_COLUMNS = `s.influencer_id AS "influencerId", s.run_id AS "runId", to_char(r.run_date, 'YYYY-MM-DD') AS "runDate",
   s.score, s.reach, s.amplification, s.authority, s.reach_raw AS "reachRaw", s.amplification_raw AS "amplificationRaw",
   s.authority_raw AS "authorityRaw", s.engagers, s.reactions, s.posts, s.audience_quality AS "audienceQuality",
-  s.credible_engagers AS "credibleEngagers", s.confidence`;
+  s.credible_engagers AS "credibleEngagers", s.confidence, ${FIGURE_COLUMNS}`;
 
 /** The decayed kind weight of an interaction row `i` at the end of a window, in SQL (same constants as the model). */
 function weightSql(windowEndIso: string): string {
@@ -251,6 +262,7 @@ export class ScoreReader {
         : [
             `Audience quality ${Math.round(current.audienceQuality * 100)}%: the credible share of your engagement. Engagement from new, empty or unproven accounts, and from people you engage back in a closed circle, counts for less.`,
           ]),
+      ...figureLines(current),
     ];
     return Object.assign(new ScoreExplanation(), {
       runDate: current.runDate,
@@ -293,6 +305,35 @@ export class ScoreReader {
 function confidenceClause(row: ScoreRow): string {
   if (row.confidence === null || row.confidence >= 1) return '';
   return ` (of which ${Math.round(row.confidence * 100)}% counts above ${PARAMS.floor}: the credible engagement is below ${CREDIBILITY.fullSignal} engagers' worth)`;
+}
+
+/**
+ * One line per figure beside the score, with its inputs: "Outreach 6 of 10 (beside the score, not
+ * part of it): you engaged 42 accounts with 130 interactions ...". None for runs before them.
+ */
+function figureLines(row: ScoreRow): string[] {
+  const lines: string[] = [];
+  const days = `the ${PARAMS.windowDays} days to ${row.runDate}`;
+  if (row.outreach !== null) {
+    lines.push(
+      row.engagedInteractions === 0
+        ? `Outreach ${row.outreach} of 10 (beside the score, not part of it): you engaged no one else's content in ${days}.`
+        : `Outreach ${row.outreach} of 10 (beside the score, not part of it): you engaged ${counted(row.engagedAccounts ?? 0, 'account')} with ${counted(row.engagedInteractions ?? 0, 'interaction')} in ${days}, that is ${round1(row.outreachRaw ?? 0)} saturated, weighted interactions, counted in full up to ${FIGURES.outreach.breadthCap} accounts and as your average beyond (level 2 at ${FIGURES.outreach.unit}, +1 per doubling).`,
+    );
+  }
+  if (row.activity !== null) {
+    lines.push(
+      row.posts === 0 || row.activeWeeks === 0
+        ? `Activity ${row.activity} of 100 (beside the score, not part of it): no posts in ${days}.`
+        : `Activity ${row.activity} of 100 (beside the score, not part of it): ${counted(row.posts, 'post')} in ${days}, in ${row.activeWeeks} of its ${weeksOf(PARAMS.windowDays)} weeks; ranked on volume (log) times regularity among the influencers who posted.`,
+    );
+  }
+  return lines;
+}
+
+/** "1 post", "24 posts". */
+function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function signed(n: number): string {

@@ -1,5 +1,5 @@
 import type { ClientBase } from 'pg';
-import { copyOut, forEachInt, isNull, onSideConnections, readBool, readInt32, readInt64, readTimestampMs } from '../../core/pg-binary-copy';
+import { copyOut, forEachInt, isNull, onSideConnections, readInt32, readInt64, readTimestampMs } from '../../core/pg-binary-copy';
 import { accountQuality, evidenceQuality, NO_EVIDENCE, PARAMS, type AccountEvidence, type ModelInput } from './score-model';
 
 const DAY_MS = 86_400_000;
@@ -285,11 +285,13 @@ async function loadPosts(client: ClientBase, window: ScoreWindow): Promise<Posts
   let ids = new Float64Array(capacity);
   let author = new Int32Array(capacity);
   let inWindow = new Uint8Array(capacity);
+  let ageDays = new Uint8Array(capacity);
   let topicStart = new Int32Array(capacity + 1);
   let topicIds = new Uint16Array(capacity);
   let count = 0;
   let topics = 0;
   let maxTopicId = 0;
+  const [start, end] = [sqlTime(window.startMs), sqlTime(window.endMs)];
   const addTopic = (topic: number) => {
     if (topics === topicIds.length) topicIds = grown(topicIds, 2 * topicIds.length);
     topicIds[topics++] = topic;
@@ -297,19 +299,25 @@ async function loadPosts(client: ClientBase, window: ScoreWindow): Promise<Posts
   };
   await copyOut(
     client,
-    `SELECT id, author_id, posted_at >= ${sqlTime(window.startMs)}, topic_ids FROM posts
-     WHERE posted_at >= ${sqlTime(window.startMs - PARAMS.windowDays * DAY_MS)} AND posted_at < ${sqlTime(window.endMs)}`,
+    `SELECT id, author_id,
+            CASE WHEN posted_at >= ${start} THEN least(${PARAMS.windowDays - 1}, floor(extract(epoch FROM ${end} - posted_at) / 86400))::int ELSE -1 END,
+            topic_ids FROM posts
+     WHERE posted_at >= ${sqlTime(window.startMs - PARAMS.windowDays * DAY_MS)} AND posted_at < ${end}`,
     (row) => {
       if (count === capacity) {
         capacity *= 2;
         ids = grown(ids, capacity);
         author = grown(author, capacity);
         inWindow = grown(inWindow, capacity);
+        ageDays = grown(ageDays, capacity);
         topicStart = grown(topicStart, capacity + 1);
       }
       ids[count] = readInt64(row, 0);
       author[count] = readInt32(row, 1);
-      inWindow[count] = readBool(row, 2) ? 1 : 0;
+      // Whole days before the window's end for a post in the window (its week, for activity); -1 before it.
+      const age = readInt32(row, 2);
+      inWindow[count] = age >= 0 ? 1 : 0;
+      ageDays[count] = Math.max(0, age);
       forEachInt(row, 3, addTopic);
       topicStart[++count] = topics;
     },
@@ -319,6 +327,7 @@ async function loadPosts(client: ClientBase, window: ScoreWindow): Promise<Posts
       count,
       author: author.subarray(0, count),
       inWindow: inWindow.subarray(0, count),
+      ageDays: ageDays.subarray(0, count),
       topicStart: topicStart.subarray(0, count + 1),
       topicIds: topicIds.subarray(0, topics),
     },

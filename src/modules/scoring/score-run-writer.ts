@@ -14,6 +14,34 @@ export function snapshotTables(runId: number) {
 }
 
 /**
+ * The columns of influencer_scores a run writes, in the order each row writes them: named, so
+ * that a column added to the parent later cannot shift the others.
+ */
+const SCORE_COLUMNS = [
+  'run_id',
+  'influencer_id',
+  'score',
+  'reach',
+  'amplification',
+  'authority',
+  'reach_raw',
+  'amplification_raw',
+  'authority_raw',
+  'engagers',
+  'reactions',
+  'posts',
+  'audience_quality',
+  'credible_engagers',
+  'confidence',
+  'outreach',
+  'outreach_raw',
+  'engaged_accounts',
+  'engaged_interactions',
+  'activity',
+  'active_weeks',
+];
+
+/**
  * Writes a run's snapshot into tables of its own with binary COPY, then indexes them. The tables
  * carry the CHECK (run_id = id) from the start, which lets ATTACH PARTITION skip a validation
  * scan. Each table loads and is indexed on its own connection, side by side with the others.
@@ -44,9 +72,9 @@ export async function writeSnapshot(
   // scans instead of visiting the heap for every row (new tables have an empty map).
   await onSideConnections(client, [
     async (c) => {
-      await copyIn(c, t.scores, function* (w) {
+      await copyIn(c, `${t.scores} (${SCORE_COLUMNS.join(', ')})`, function* (w) {
         for (let i = 0; i < s.score.length; i++) {
-          w.row(15, 136)
+          w.row(SCORE_COLUMNS.length, 180)
             .int32(runId)
             .bytesAt(influencerIds, i * 16, 16)
             .int16(s.score[i])
@@ -61,7 +89,13 @@ export async function writeSnapshot(
             .int32(s.posts[i])
             .float4(s.audienceQuality[i])
             .int32(s.credibleEngagers[i])
-            .float4(s.confidence[i]);
+            .float4(s.confidence[i])
+            .int16(s.outreach[i])
+            .float4(s.outreachRaw[i])
+            .int32(s.engagedAccounts[i])
+            .int32(s.engagedInteractions[i])
+            .int16(s.activity[i])
+            .int16(s.activeWeeks[i]);
           if (i % ROWS_PER_YIELD === 0) yield;
         }
       });

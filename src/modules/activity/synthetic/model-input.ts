@@ -92,11 +92,14 @@ export function syntheticModelInput(network: SyntheticNetwork, options: Syntheti
   const author = new Int32Array(postCount);
   const topicStart = new Int32Array(postCount + 1);
   const topicIds = new Uint16Array(postCount);
+  const postAgeDays = new Uint8Array(postCount);
+  const windowEndMs = network.options.endMs;
   let topics = 0;
   for (const chunk of network.posts()) {
     for (let k = 0; k < chunk.author.length; k++) {
       const p = chunk.firstPostId + k;
       author[p] = chunk.author[k];
+      postAgeDays[p] = Math.min(PARAMS.windowDays - 1, Math.max(0, Math.floor((windowEndMs - chunk.postedAtMs[k]) / 86_400_000)));
       if (chunk.topic[k] !== 0) topicIds[topics++] = chunk.topic[k];
       topicStart[p + 1] = topics;
     }
@@ -128,7 +131,14 @@ export function syntheticModelInput(network: SyntheticNetwork, options: Syntheti
     quality,
     evidence,
     // Every generated post lies in the window.
-    posts: { count: postCount, author, inWindow: new Uint8Array(postCount).fill(1), topicStart, topicIds: topicIds.subarray(0, topics) },
+    posts: {
+      count: postCount,
+      author,
+      inWindow: new Uint8Array(postCount).fill(1),
+      ageDays: postAgeDays,
+      topicStart,
+      topicIds: topicIds.subarray(0, topics),
+    },
     influencers: { count: n, ownedStart, ownedNodes, followers },
     maxTopicId: network.options.topics,
   };

@@ -5,6 +5,7 @@
 
 import { clampScore, componentScore, CREDIBILITY, ENGAGEMENT_CONSTANTS, MODEL_VERSION, PARAMS, weightsOf } from './formulas';
 import { credibilityOf } from './credibility';
+import { figuresOf, type Figures } from './figures';
 import { engagementPart, passOnFactor, selectivityOf, type EngagementArrays, type PassOn } from './kernels';
 import { buildPairs } from './pairs';
 import { Arena, rankNodes, type Ranks } from './pagerank';
@@ -103,6 +104,13 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
   for (let p = 0; p < posts.count; p++) if (posts.inWindow[p]) postsInWindow[posts.author[p]]++;
 
   const count = influencers.count;
+  // Outreach and activity, beside the score: they only read the pairs (before PageRank reuses
+  // their memory) and the posts, and nothing the score reads comes from them.
+  let figures: Figures | null = null;
+  if (options.figures ?? true) {
+    figures = figuresOf(input, pairs, distinctTargets, PARAMS.windowDays);
+    phase('figures');
+  }
   const maxTopics = PARAMS.maxTopics;
   const out: InfluencerScores = {
     score: new Uint8Array(count),
@@ -122,6 +130,12 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
     topicIds: share(new Uint16Array(count * maxTopics)),
     topicScores: new Uint8Array(count * maxTopics),
     topicEngagement: share(new Float64Array(count * maxTopics)),
+    outreach: figures?.outreach ?? new Uint8Array(count),
+    outreachRaw: figures?.outreachRaw ?? new Float64Array(count),
+    engagedAccounts: figures?.engagedAccounts ?? new Int32Array(count),
+    engagedInteractions: figures?.engagedInteractions ?? new Int32Array(count),
+    activity: figures?.activity ?? new Uint8Array(count),
+    activeWeeks: figures?.activeWeeks ?? new Uint8Array(count),
   };
   const credibleReach = share(new Float64Array(count));
 

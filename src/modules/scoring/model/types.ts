@@ -28,6 +28,11 @@ export interface ModelInput {
     author: Int32Array;
     /** 1 when the post was published inside the window (counts towards amplification). */
     inWindow: Uint8Array;
+    /**
+     * Whole days from the post to the window's end (0: the run date), for posts in the window:
+     * the week it falls in, for activity's regularity. Unread where inWindow is 0.
+     */
+    ageDays: Uint8Array;
     /** Topics of post p: topicIds[topicStart[p] .. topicStart[p+1]). */
     topicStart: Int32Array;
     topicIds: Uint16Array;
@@ -65,6 +70,16 @@ export interface InfluencerScores {
   topicIds: Uint16Array;
   topicScores: Uint8Array;
   topicEngagement: Float64Array;
+  /** Beside the score, never feeding it (figures.ts): outreach level 1-10 and its inputs. */
+  outreach: Uint8Array;
+  outreachRaw: Float64Array;
+  /** Distinct accounts the influencer's nodes engaged in the window (summed over their nodes). */
+  engagedAccounts: Int32Array;
+  /** Interactions the influencer's nodes gave others in the window. */
+  engagedInteractions: Int32Array;
+  /** Activity 1-100 (1: no post in the window) and the weeks of the window with a post. */
+  activity: Uint8Array;
+  activeWeeks: Uint8Array;
 }
 
 export interface ModelResult {
@@ -99,4 +114,6 @@ export interface ModelOptions {
   version?: ModelVersion;
   /** Called with the parts that fell back from a worker thread to the main thread, if any (to log them). */
   onFallback?: (parts: string[]) => void;
+  /** Compute outreach and activity beside the score (default true; false leaves them 0, for tests). */
+  figures?: boolean;
 }
