@@ -24,7 +24,7 @@ const UPDATE = `mutation($input: UpdateMyProfileInput!) { updateMyProfile(input:
 const DISCONNECT = `mutation($id: ID!) { disconnectSocialAccount(id: $id) { id network handle wasVerified disconnectedAt } }`;
 const OPT_OUT = `mutation { optOut { __typename ... on OptOutReceipt { optedOutAt offersWithdrawn activeClaimsKept } ... on ErrorResult { errorCode } } }`;
 const OPT_IN = `mutation { optIn { id optedInAt optedOutAt score } }`;
-const ME = `{ me { influencer { id displayName country language optedInAt optedOutAt score topics { score } scoreHistory(days: 30) { runDate }
+const ME = `{ me { influencer { id displayName country language optedInAt optedOutAt score outreach activity topics { score } scoreHistory(days: 30) { runDate }
   scoreExplanation { score } socialAccounts { id network handle } } } }`;
 const INFLUENCER = `query($id: ID!) { influencer(id: $id) { id score } }`;
 const SEARCH = `query($targeting: TargetingInput) { eligibleInfluencers(targeting: $targeting, first: 100) { totalCount edges { node { id } } } }`;
@@ -537,6 +537,9 @@ describe('their own data: profile, opting out, disconnecting, exporting (real Po
       expect((await offerOf(campaigns.open, owner))!.status).toBe('OFFERED');
       const before = await visibleScore();
       expect(before.score).toEqual(expect.any(Number));
+      // The figures beside the score (issue 14, item 5) are shown and hidden with it.
+      expect(before.outreach).toEqual(expect.any(Number));
+      expect(before.activity).toEqual(expect.any(Number));
       const [{ n: rowsBefore }] = await api.dataSource.query(`SELECT count(*)::int AS n FROM influencer_scores WHERE influencer_id = $1`, [
         owner.influencerId,
       ]);
@@ -556,6 +559,8 @@ describe('their own data: profile, opting out, disconnecting, exporting (real Po
         optedInAt: null,
         optedOutAt: receipts[0].optedOutAt,
         score: null,
+        outreach: null,
+        activity: null,
         topics: [],
         scoreHistory: [],
         scoreExplanation: null,
