@@ -15,6 +15,7 @@ import { InstanceId1795675000000 } from './1795675000000-InstanceId';
 import { CapsAndBudgets1795680000000 } from './1795680000000-CapsAndBudgets';
 import { Webhooks1795685000000 } from './1795685000000-Webhooks';
 import { ClaimsLedger1795690000000 } from './1795690000000-ClaimsLedger';
+import { Notifications1795700000000 } from './1795700000000-Notifications';
 
 export const migrations: Function[] = [
   Foundation1795628515648,
@@ -31,4 +32,5 @@ export const migrations: Function[] = [
   CapsAndBudgets1795680000000,
   Webhooks1795685000000,
   ClaimsLedger1795690000000,
+  Notifications1795700000000,
 ];

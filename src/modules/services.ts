@@ -9,6 +9,7 @@ import { MatchingService } from './matching/matching.service';
 import { CampaignsService } from './campaigns/campaigns.service';
 import { ActivityService } from './activity/activity.service';
 import { InfluencersService } from './influencers/influencers.service';
+import { NotificationsService } from './notifications/notifications.service';
 import { PrivacyService } from './privacy/privacy.service';
 import { ScoringService } from './scoring/scoring.service';
 import { TopicsService } from './topics/topics.service';
@@ -24,6 +25,7 @@ export interface Services {
   claimsLedger: ClaimsLedger;
   matching: MatchingService;
   influencers: InfluencersService;
+  notifications: NotificationsService;
   privacy: PrivacyService;
   scoring: ScoringService;
   topics: TopicsService;
@@ -58,6 +60,7 @@ export function createServices(dataSource: DataSource, env: Env, queues: Queues,
     claimsLedger: new ClaimsLedger(dataSource),
     matching,
     influencers,
+    notifications: new NotificationsService(dataSource),
     privacy: new PrivacyService(dataSource, accounts, matching),
     scoring: new ScoringService(dataSource, queues, { databaseUrl: env.DATABASE_URL, historyDays: env.SCORE_HISTORY_DAYS, instanceId }),
     topics,
