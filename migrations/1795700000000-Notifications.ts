@@ -8,8 +8,11 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * a statement writes a hundred thousand rows with one now(). No foreign key to influencers: the
  * matcher writes a notification per offer by the hundred thousand, and a per-row RI trigger would
  * cost more than the row (offers have none for the same reason); erasure deletes them itself.
- * Two indexes besides the key: (influencer_id, id) for the pages, and the same over unread rows
- * only for the unread filter and the unread count.
+ * One index besides the key: (influencer_id, id), for the pages, the unread filter and the unread
+ * count (a person's inbox is hundreds of rows: the filter reads them through it). No partial
+ * index over unread rows: every notification is written unread, so it would be a second
+ * random-order btree insert per row of the matcher's statement, for a read that is cheap anyway.
+ * The key is an append-only btree on the identity: what a feed reads to follow `id > last seen`.
  *
  * Preferences hold only what a person changed: no row means the kind's default (in-app on,
  * e-mail off), so a million influencers cost nothing until they choose.
@@ -35,7 +38,6 @@ export class Notifications1795700000000 implements MigrationInterface {
       CONSTRAINT "notifications_pkey" PRIMARY KEY ("id"),
       CONSTRAINT "notifications_data_check" CHECK (jsonb_typeof("data") = 'object'))`);
     await queryRunner.query(`CREATE INDEX "notifications_influencer_id_idx" ON "notifications" ("influencer_id", "id")`);
-    await queryRunner.query(`CREATE INDEX "notifications_unread_idx" ON "notifications" ("influencer_id", "id") WHERE "read_at" IS NULL`);
     await queryRunner.query(`CREATE TABLE "notification_preferences" (
       "influencer_id" uuid NOT NULL,
       "kind" "public"."notification_kind" NOT NULL,

@@ -130,7 +130,7 @@ export class NotificationsService {
     );
   }
 
-  /** An index-only count over the unread index. */
+  /** A count over the person's rows of (influencer_id, id), read_at checked on the heap: an inbox is small. */
   async unreadCount(userId: string): Promise<number> {
     const influencerId = await this.influencerId(userId);
     return this.countUnread(influencerId);
