@@ -244,14 +244,23 @@ export class ScoringService {
     const t = snapshotTables(run.id);
     await client.query('BEGIN');
     try {
+      // Before the ATTACHes: while it runs (seconds at a million influencers), the new tables are
+      // not yet partitions, so no reader of the parents waits on their locks. Runs are serialised
+      // by RUN_LOCK, so whether this run becomes current cannot change before the UPDATEs below.
+      const {
+        rows: [{ becomes_current: becomesCurrent }],
+      } = await client.query(`SELECT NOT EXISTS (SELECT 1 FROM score_runs WHERE is_current AND run_date > $1) AS becomes_current`, [
+        run.runDate,
+      ]);
+      // Readers see the new scores and the notifications about them at the same commit.
+      if (becomesCurrent) stats.scoreNotifications = await this.notifyScoreChanges(client, run);
       await client.query(`ALTER TABLE influencer_scores ATTACH PARTITION ${t.scores} FOR VALUES IN (${run.id})`);
       await client.query(`ALTER TABLE influencer_topic_scores ATTACH PARTITION ${t.topics} FOR VALUES IN (${run.id})`);
       await client.query(`ALTER TABLE actor_ranks ATTACH PARTITION ${t.ranks} FOR VALUES IN (${run.id})`);
       // A run for an older date (a re-run of a past day) becomes history, not current.
       await client.query(`UPDATE score_runs SET is_current = false WHERE is_current AND run_date <= $1`, [run.runDate]);
       const newer = (await client.query(`SELECT 1 FROM score_runs WHERE is_current`)).rowCount;
-      // Readers see the new scores and the notifications about them at the same commit.
-      if (newer === 0) stats.scoreNotifications = await this.notifyScoreChanges(client, run);
+      if ((newer === 0) !== becomesCurrent) throw new Error(`score run ${run.id}: the current run changed during its switch`);
       await client.query(
         `UPDATE score_runs SET status = 'SUCCEEDED', phase = 'DONE', progress = 1, finished_at = now(), is_current = $2, stats = $3 WHERE id = $1`,
         [run.id, newer === 0, stats],
