@@ -16,6 +16,7 @@ import { CapsAndBudgets1795680000000 } from './1795680000000-CapsAndBudgets';
 import { Webhooks1795685000000 } from './1795685000000-Webhooks';
 import { ClaimsLedger1795690000000 } from './1795690000000-ClaimsLedger';
 import { OwnData1795697000000 } from './1795697000000-OwnData';
+import { Notifications1795700000000 } from './1795700000000-Notifications';
 import { OutreachActivity1795705000000 } from './1795705000000-OutreachActivity';
 
 export const migrations: Function[] = [
@@ -34,5 +35,6 @@ export const migrations: Function[] = [
   Webhooks1795685000000,
   ClaimsLedger1795690000000,
   OwnData1795697000000,
+  Notifications1795700000000,
   OutreachActivity1795705000000,
 ];

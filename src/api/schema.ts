@@ -12,6 +12,7 @@ import { BrandSettingsResolver } from '../modules/campaigns/brand-settings.resol
 import { CampaignResolver } from '../modules/campaigns/campaigns.resolver';
 import { ActivityResolver } from '../modules/activity/activity.resolver';
 import { InfluencerResolver, SocialAccountResolver, UserInfluencerResolver } from '../modules/influencers/influencers.resolver';
+import { NotificationsResolver } from '../modules/notifications/notifications.resolver';
 import { PrivacyResolver } from '../modules/privacy/privacy.resolver';
 import { InfluencerScoreResolver, resolveScoreFieldsDirectly } from '../modules/scoring/influencer-score.resolver';
 import { ScoringResolver } from '../modules/scoring/scoring.resolver';
@@ -39,6 +40,7 @@ function resolverInstances(services: Services) {
     new InfluencerResolver(services.influencers),
     new UserInfluencerResolver(services.influencers),
     new SocialAccountResolver(),
+    new NotificationsResolver(services.notifications),
     new PrivacyResolver(services.privacy, services.consent, services.dataExport),
     new ScoringResolver(services.scoring),
     new InfluencerScoreResolver(),

@@ -89,11 +89,19 @@ const MAX_CURSOR_LENGTH = 512;
  *   date       a calendar date, YYYY-MM-DD (a score run's run_date)
  *   uuid       a row id
  *   int        a whole number in int4's range (a score, a serial id)
+ *   bigint     a whole number in int8's range, as a decimal string (a bigint identity, which pg hands out as text)
  *   real       a number float4 can hold without overflow or underflow (a reach)
  */
-export type CursorValueKind = 'timestamp' | 'date' | 'uuid' | 'int' | 'real';
+export type CursorValueKind = 'timestamp' | 'date' | 'uuid' | 'int' | 'bigint' | 'real';
 type CursorValue<K extends CursorValueKind> = K extends 'int' | 'real' ? number : string;
 export type CursorKey<S extends readonly CursorValueKind[]> = { -readonly [I in keyof S]: CursorValue<S[I]> };
+
+const INT8_MAX = 2n ** 63n - 1n;
+
+/** A non-negative int8 written as Postgres writes it (no sign, no leading zeros): what a bigint id reads as. */
+export function isBigintText(v: unknown): v is string {
+  return typeof v === 'string' && /^(0|[1-9][0-9]{0,18})$/.test(v) && BigInt(v) <= INT8_MAX;
+}
 
 /** The instant `text` names written back as Date#toISOString writes it; null for no instant. */
 function isoOf(text: string): string | null {
@@ -107,6 +115,7 @@ const VALID: Record<CursorValueKind, (v: unknown) => boolean> = {
   date: (v) => typeof v === 'string' && DATE.test(v) && !v.startsWith('0000') && isoOf(`${v}T00:00:00.000Z`) === `${v}T00:00:00.000Z`,
   uuid: (v) => typeof v === 'string' && UUID.test(v),
   int: (v) => Number.isInteger(v) && (v as number) >= -INT4 && (v as number) < INT4,
+  bigint: (v) => isBigintText(v),
   real: (v) => typeof v === 'number' && Number.isFinite(Math.fround(v)) && (v === 0 || Math.fround(v) !== 0),
 };
 

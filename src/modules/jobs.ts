@@ -3,6 +3,7 @@ import type { Core } from '../boot';
 import { endCampaignsJob } from './campaigns/jobs/end-campaigns.job';
 import { expireOffersJob } from './matching/jobs/expire-offers.job';
 import { matchCampaignJob } from './matching/jobs/match-campaign.job';
+import { notifyExpiringOffersJob } from './matching/jobs/notify-expiring-offers.job';
 import { rematchCampaignsJob } from './matching/jobs/rematch-campaigns.job';
 import { scoreRunCompletedJob } from './matching/jobs/score-run-completed.job';
 import { startCampaignJob } from './matching/jobs/start-campaign.job';
@@ -25,6 +26,7 @@ export const jobs: ReadonlyArray<JobDefinition<string, any, JobDeps>> = [
   startCampaignJob,
   scoreRunCompletedJob,
   expireOffersJob,
+  notifyExpiringOffersJob,
   resumeScoreRunsJob,
   rematchCampaignsJob,
   deliverWebhooksJob,

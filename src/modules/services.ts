@@ -9,6 +9,7 @@ import { MatchingService } from './matching/matching.service';
 import { CampaignsService } from './campaigns/campaigns.service';
 import { ActivityService } from './activity/activity.service';
 import { InfluencersService } from './influencers/influencers.service';
+import { NotificationsService } from './notifications/notifications.service';
 import { ConsentService } from './privacy/consent.service';
 import { DataExportService } from './privacy/data-export';
 import { PrivacyService } from './privacy/privacy.service';
@@ -26,6 +27,7 @@ export interface Services {
   claimsLedger: ClaimsLedger;
   matching: MatchingService;
   influencers: InfluencersService;
+  notifications: NotificationsService;
   privacy: PrivacyService;
   consent: ConsentService;
   dataExport: DataExportService;
@@ -62,6 +64,7 @@ export function createServices(dataSource: DataSource, env: Env, queues: Queues,
     claimsLedger: new ClaimsLedger(dataSource),
     matching,
     influencers,
+    notifications: new NotificationsService(dataSource),
     privacy: new PrivacyService(dataSource, accounts, matching),
     consent: new ConsentService(dataSource, matching),
     dataExport: new DataExportService(dataSource),

@@ -130,6 +130,11 @@ const organizationOf = (w: World, p: PrincipalName): string | null | undefined =
   ];
 const keyIdOf = (w: World, p: PrincipalName) =>
   ({ connectorKey: w.connectorKeyId, brandKeyA: w.brandKeyAId, searchKeyA: w.searchKeyAId, revokedKey: w.revokedKeyId })[p as string];
+/** Up to three of an influencer's notification ids (the world's matches wrote their OFFER_NEW). */
+const notificationIds = async (w: World, influencerId: string): Promise<string[]> =>
+  (await w.api.dataSource.query(`SELECT id FROM notifications WHERE influencer_id = $1 ORDER BY id LIMIT 3`, [influencerId])).map(
+    (r: { id: string }) => r.id,
+  );
 const influencerSide = (p: PrincipalName) => (p === 'influencerA' ? 'A' : p === 'influencerB' ? 'B' : null);
 
 const TRANSITION = (op: string) =>
@@ -403,6 +408,51 @@ const MATRIX: Row[] = [
         "lists someone else's offer",
       );
     },
+  }),
+  row({
+    operation: 'notifications',
+    document: `{ notifications(first: 100) { totalCount edges { node { id kind offerId campaignId } } } }`,
+    objects: NO_OBJECT,
+    expect: ONLY({ influencerA: OK, influencerB: OK }),
+    check: (page) => must(page.totalCount >= 3 && page.edges.some((e: any) => e.node.kind === 'OFFER_NEW'), 'notifications missing'),
+  }),
+  row({
+    operation: 'unreadNotificationCount',
+    document: `{ unreadNotificationCount }`,
+    objects: NO_OBJECT,
+    expect: ONLY({ influencerA: OK, influencerB: OK }),
+  }),
+  row({
+    operation: 'markNotificationsRead',
+    // Influencer X's own notification ids; anyone else's are ignored (marked 0), as are ids that do not exist.
+    document: `mutation($ids: [ID!]!) { markNotificationsRead(ids: $ids) { marked unreadCount } }`,
+    objects: {
+      A: async (w) => ({ ids: await notificationIds(w, w.A.influencerId) }),
+      B: async (w) => ({ ids: await notificationIds(w, w.B.influencerId) }),
+      missing: () => ({ ids: ['9223372036854775807'] }),
+    },
+    expect: ONLY({ influencerA: { A: OK, B: OK, missing: OK }, influencerB: { A: OK, B: OK, missing: OK } }),
+    check: (payload, { principal, object }) => {
+      if (influencerSide(principal) !== object) must(payload.marked === 0, "marked someone else's notification read");
+    },
+  }),
+  row({
+    operation: 'notificationPreferences',
+    document: `{ notificationPreferences { kind inApp email } }`,
+    objects: NO_OBJECT,
+    expect: ONLY({ influencerA: OK, influencerB: OK }),
+    check: (prefs) => must(prefs.length === 6, 'a kind is missing'),
+  }),
+  row({
+    operation: 'updateNotificationPreferences',
+    document: `mutation { updateNotificationPreferences(input: [{ kind: SCORE_CHANGED, email: true }]) { kind inApp email } }`,
+    objects: NO_OBJECT,
+    expect: ONLY({ influencerA: OK, influencerB: OK }),
+    check: (prefs) =>
+      must(
+        prefs.some((p: any) => p.kind === 'SCORE_CHANGED' && p.email && p.inApp),
+        'not changed',
+      ),
   }),
   row({
     operation: 'myClaims',

@@ -17,7 +17,7 @@ const ERASE = `mutation {
   eraseMyData {
     __typename
     ... on ErasureReceipt {
-      erasedAt socialAccounts scores topicScores anonymousNodes activityUnlinked offersWithdrawn claimsKept activeClaimsKept
+      erasedAt socialAccounts scores topicScores anonymousNodes activityUnlinked offersWithdrawn claimsKept activeClaimsKept notifications
     }
     ... on ErrorResult { errorCode message }
   }
@@ -299,6 +299,8 @@ describe('eraseMyData (real Postgres and Redis)', () => {
   let statsBefore: { claimed: any; open: any };
 
   it('finds the person everywhere before the erasure (the scan can fail)', async () => {
+    // A setting of their inbox (the matches already wrote its notifications).
+    await api.client.ok(`mutation { updateNotificationPreferences(input: [{ kind: SCORE_CHANGED, email: true }]) { kind } }`, {}, victim);
     const { tables, found } = await scanDatabase();
     const [{ runs }] = await api.dataSource.query(`SELECT array_agg(id ORDER BY id) AS runs FROM score_runs`);
     for (const run of runs) {
@@ -306,7 +308,14 @@ describe('eraseMyData (real Postgres and Redis)', () => {
     }
     expect(Object.keys(found).sort()).toEqual(Object.keys(needles()).sort());
     expect(found['influencer id']).toEqual(
-      expect.arrayContaining(['public.influencers', 'public.offers', 'public.claims', 'public.claim_requests']),
+      expect.arrayContaining([
+        'public.influencers',
+        'public.offers',
+        'public.claims',
+        'public.claim_requests',
+        'public.notifications',
+        'public.notification_preferences',
+      ]),
     );
     expect(found['X handle hash']).toEqual(['public.actors']);
     expect(found['network ids of their activity']).toEqual(
@@ -351,6 +360,7 @@ describe('eraseMyData (real Postgres and Redis)', () => {
       activeClaimsKept: 1,
     });
     expect(eraseMyData.topicScores).toBeGreaterThanOrEqual(2);
+    expect(eraseMyData.notifications).toBeGreaterThanOrEqual(2); // an offer of each campaign
 
     // The token is refused at once (this process forgot it), and so are the password and a second erasure.
     const me = await api.client.request(ME, {}, victim);

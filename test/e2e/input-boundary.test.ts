@@ -50,6 +50,11 @@ const CALLER: Record<string, PrincipalName | null> = {
   me: 'brandA',
   myOffers: 'influencerA',
   myClaims: 'influencerA',
+  notifications: 'influencerA',
+  unreadNotificationCount: 'influencerA',
+  notificationPreferences: 'influencerA',
+  markNotificationsRead: 'influencerA',
+  updateNotificationPreferences: 'influencerA',
   organization: 'brandA',
   scoreRun: 'admin',
   scoreRuns: 'admin',
@@ -424,6 +429,7 @@ describe('the input boundary: hostile strings and forged cursors in every argume
       'eligibleInfluencers',
       'myClaims',
       'myOffers',
+      'notifications',
       'scoreRuns',
       'webhookDeliveries',
     ]);
@@ -536,6 +542,11 @@ describe('the input boundary: hostile strings and forged cursors in every argume
       name: 'myClaims',
       who: () => 'influencerA',
       document: `query($after: String) { myClaims(first: 1, after: $after) { edges { cursor node { id } } pageInfo { endCursor hasPreviousPage } } }`,
+    },
+    {
+      name: 'notifications',
+      who: () => 'influencerA',
+      document: `query($after: String) { notifications(first: 1, after: $after) { edges { cursor node { id } } pageInfo { endCursor hasPreviousPage } } }`,
     },
     {
       name: 'campaigns',

@@ -5,9 +5,16 @@ import { decodeCursor, encodeCursor, type CursorValueKind } from '../../src/core
 import { forgedCursor } from '../helpers/hostile';
 
 const NOT_A_CURSOR = 'after is not a cursor this list gave out';
-const KINDS: CursorValueKind[] = ['timestamp', 'date', 'uuid', 'int', 'real'];
+const KINDS: CursorValueKind[] = ['timestamp', 'date', 'uuid', 'int', 'bigint', 'real'];
 /** The SQL type each kind goes into, as the lists use them. */
-const CAST: Record<CursorValueKind, string> = { timestamp: 'timestamptz', date: 'date', uuid: 'uuid', int: 'int', real: 'float4' };
+const CAST: Record<CursorValueKind, string> = {
+  timestamp: 'timestamptz',
+  date: 'date',
+  uuid: 'uuid',
+  int: 'int',
+  bigint: 'int8',
+  real: 'float4',
+};
 
 /** Values of each kind as the lists give them out (from Postgres rows). */
 const realValue: Record<CursorValueKind, fc.Arbitrary<string | number>> = {
@@ -19,6 +26,8 @@ const realValue: Record<CursorValueKind, fc.Arbitrary<string | number>> = {
     .map((d) => d.toISOString().slice(0, 10)),
   uuid: fc.uuid(),
   int: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+  // A bigint identity as pg hands it out: decimal text, never negative.
+  bigint: fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }).map(String),
   real: fc.float({ noNaN: true, noDefaultInfinity: true }).map((v) => (Object.is(v, -0) ? 0 : v)),
 };
 const shapes = fc.array(fc.constantFrom(...KINDS), { minLength: 1, maxLength: 3 });
@@ -113,6 +122,11 @@ describe('typed cursors (decoded values against real Postgres)', () => {
         ['2024-01-01', 2 ** 31],
         ['date', 'int'],
       ],
+      [['9223372036854775808'], ['bigint']],
+      [['01'], ['bigint']],
+      [['-1'], ['bigint']],
+      [[1], ['bigint']],
+      [['1e3'], ['bigint']],
       [
         [1e-46, id],
         ['real', 'uuid'],

@@ -14,6 +14,7 @@ import type { MatchingService } from '../matching/matching.service';
 import { campaignDataSql, claimDataSql, webhookEndpointsColumn, webhookEventsCte, WebhookEventType } from '../webhooks/webhook-events';
 import type { WebhooksService } from '../webhooks/webhooks.service';
 import { OfferStatus } from '../matching/offer.entity';
+import { claimFactsSql, hasProfileSql, NotificationKind, notificationsCte } from '../notifications/notification-events';
 import { Claim, ClaimStatus } from './claim.entity';
 import {
   AlreadyClaimedError,
@@ -197,6 +198,24 @@ const CLAIM_CANCELLED_WEBHOOKS = webhookEventsCte('wh', [
 const CLAIM_REDEEMED_WEBHOOKS = webhookEventsCte('wh', [
   { type: WebhookEventType.CLAIM_REDEEMED, rows: `SELECT u.brand_id, ${claimDataSql('u')} AS data FROM u` },
 ]);
+/** The influencer's CLAIM_CANCELLED notification, from cancelClaim's `u`: written when the brand's side cancels. */
+const CLAIM_CANCELLED_NOTIFICATION = notificationsCte('notified', [
+  {
+    kind: NotificationKind.CLAIM_CANCELLED,
+    rows: `SELECT u.influencer_id, ${claimFactsSql('u', 'k')} AS data FROM u JOIN campaigns k ON k.id = u.campaign_id
+           WHERE ${hasProfileSql('u.influencer_id')}`,
+  },
+]);
+
+/** The influencer's CLAIM_REDEEMED notification, from redeemClaim's `u`. */
+const CLAIM_REDEEMED_NOTIFICATION = notificationsCte('notified', [
+  {
+    kind: NotificationKind.CLAIM_REDEEMED,
+    rows: `SELECT u.influencer_id, ${claimFactsSql('u', 'k')} AS data FROM u JOIN campaigns k ON k.id = u.campaign_id
+           WHERE ${hasProfileSql('u.influencer_id')}`,
+  },
+]);
+
 /** What CLAIM_TAKE records for a key when there was no unit to take (the cap's answer names the brand's limit). */
 const SOLD_OUT_ANSWER = storedAnswer(new SoldOutError());
 const NOT_ACTIVE_ANSWER = storedAnswer(new CampaignNotActiveError());
@@ -329,11 +348,13 @@ export class ClaimsService {
    */
   async cancelClaim(principal: Principal, claimId: string): Promise<Claim | AlreadyRedeemedError | ClaimCancelledError> {
     const claim = await this.visibleClaim(principal, claimId);
+    // The influencer is told when the brand's side cancels (a brand, an agency, an operator, a key), not when they cancel their own.
+    const byInfluencer = principal.kind === 'user' && principal.role === Role.INFLUENCER;
     let endpointIds: string[] | null = null;
     const result = await this.dataSource.transaction(async (db) => {
       const [cancelled] = await db.query(
         `WITH u AS (UPDATE claims SET status = 'CANCELLED', cancelled_at = now() WHERE id = $1 AND status = 'ACTIVE' RETURNING *),
-         ${CLAIM_CANCELLED_WEBHOOKS}
+         ${CLAIM_CANCELLED_WEBHOOKS}${byInfluencer ? '' : `, ${CLAIM_CANCELLED_NOTIFICATION}`}
          SELECT campaign_id, ${webhookEndpointsColumn('wh')} FROM u`,
         [claim.id],
       );
@@ -366,8 +387,9 @@ export class ClaimsService {
     const [redeemed] = await this.dataSource.query(
       `WITH u AS (UPDATE claims c SET status = 'REDEEMED', redeemed_at = now() FROM campaigns k
                   WHERE c.code = $1 AND c.status = 'ACTIVE' AND k.id = c.campaign_id ${scope}
-                  RETURNING c.id, c.campaign_id, c.influencer_id, c.status, c.claimed_at, c.redeemed_at, c.cancelled_at, k.brand_id),
-       ${CLAIM_REDEEMED_WEBHOOKS}
+                  RETURNING c.id, c.offer_id, c.campaign_id, c.influencer_id, c.status, c.claimed_at, c.redeemed_at, c.cancelled_at, k.brand_id),
+       ${CLAIM_REDEEMED_WEBHOOKS},
+       ${CLAIM_REDEEMED_NOTIFICATION}
        SELECT id, ${webhookEndpointsColumn('wh')} FROM u`,
       params,
     );

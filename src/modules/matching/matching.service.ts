@@ -23,6 +23,7 @@ import {
 import { offerDataSql, webhookEndpointsColumn, webhookEventsCte, WebhookEventType } from '../webhooks/webhook-events';
 import type { WebhooksService } from '../webhooks/webhooks.service';
 import { Offer, OfferStatus } from './offer.entity';
+import { NotificationKind, notificationsCte, offerFactsSql } from '../notifications/notification-events';
 
 /** offer.declined, from declineOffer's `u` (the offer as declined). */
 const OFFER_DECLINED_WEBHOOKS = webhookEventsCte('wh', [
@@ -31,6 +32,28 @@ const OFFER_DECLINED_WEBHOOKS = webhookEventsCte('wh', [
     rows: `SELECT k.brand_id, ${offerDataSql('u')} AS data FROM u JOIN campaigns k ON k.id = u.campaign_id`,
   },
 ]);
+
+/** The campaign's facts a notification carries, as a FROM item `k` (`id` is a SQL expression). */
+const campaignFacts = (id: string) => `(SELECT id, name, perk_title FROM campaigns WHERE id = ${id}) k`;
+
+/**
+ * An UPDATE of offers (to WITHDRAWN) that tells each influencer in the same statement; `where`
+ * picks the offers (alias o), `reason` is NOT_ELIGIBLE or CAMPAIGN_OVER. Answers the count.
+ */
+function withdrawSql(where: string, reason: 'NOT_ELIGIBLE' | 'CAMPAIGN_OVER'): string {
+  return `WITH w AS (UPDATE offers o SET status = 'WITHDRAWN', closed_at = now() WHERE ${where}
+                     RETURNING o.id, o.campaign_id, o.influencer_id, o.expires_at),
+   ${notificationsCte('notified', [
+     {
+       kind: NotificationKind.OFFER_WITHDRAWN,
+       rows: `SELECT w.influencer_id, ${offerFactsSql('w', 'k', { reason: `'${reason}'` })} AS data FROM w CROSS JOIN ${campaignFacts('$1::uuid')}`,
+     },
+   ])}
+   SELECT count(*)::int AS n FROM w`;
+}
+
+/** An open offer is "expiring" this long before it expires. */
+export const EXPIRING_WITHIN_HOURS = 24;
 
 /** Fair rotation looks back this far when counting an influencer's recent offers. */
 export const ROTATION_DAYS = 30;
@@ -175,11 +198,9 @@ export class MatchingService {
         [campaignId],
       );
       if (campaign.status === CampaignStatus.ENDED || campaign.over) {
-        const withdrawn = await affectedRows(
-          db,
-          `UPDATE offers SET status = 'WITHDRAWN', closed_at = now() WHERE campaign_id = $1 AND status = 'OFFERED'`,
-          [campaignId],
-        );
+        const [{ n: withdrawn }] = await db.query(withdrawSql(`o.campaign_id = $1::uuid AND o.status = 'OFFERED'`, 'CAMPAIGN_OVER'), [
+          campaignId,
+        ]);
         return { offered: 0, withdrawn, expired, skipped: 'campaign is over' };
       }
       const [run]: Array<{ id: number }> = await db.query(`SELECT id FROM score_runs WHERE is_current`);
@@ -194,11 +215,11 @@ export class MatchingService {
       // Open offers of people no longer eligible, by one hashed anti-join over the eligible set.
       const withdrawParams = new SqlParams();
       withdrawParams.add(campaignId, 'uuid');
-      const withdrawn = await affectedRows(
-        db,
-        `UPDATE offers o SET status = 'WITHDRAWN', closed_at = now()
-         WHERE o.campaign_id = $1::uuid AND o.status = 'OFFERED'
-           AND o.influencer_id NOT IN (SELECT s.influencer_id FROM ${eligible(withdrawParams)})`,
+      const [{ n: withdrawn }] = await db.query(
+        withdrawSql(
+          `o.campaign_id = $1::uuid AND o.status = 'OFFERED' AND o.influencer_id NOT IN (SELECT s.influencer_id FROM ${eligible(withdrawParams)})`,
+          'NOT_ELIGIBLE',
+        ),
         withdrawParams.values,
       );
 
@@ -227,6 +248,7 @@ export class MatchingService {
           ? ''
           : `AND s.influencer_id NOT IN (${cappedInfluencersSql(params.add(campaign.brand_id, 'uuid'), params.add(campaign.claim_cap, 'int'))})`;
       const limit = params.add(room, 'int');
+      // Each offer's OFFER_NEW notification is written by the same statement, from its RETURNING.
       // One pass over recent offers beats a count per candidate. No ON CONFLICT: under the
       // campaign's advisory lock the NOT EXISTS is exact, and the unique constraint still stands
       // guard (a duplicate would fail the job, not offer twice).
@@ -244,7 +266,13 @@ export class MatchingService {
          inserted AS (
            INSERT INTO offers (campaign_id, influencer_id, priority, expires_at)
            SELECT ${id}, influencer_id, priority, now() + make_interval(hours => ${lifetime}) FROM candidates
-           RETURNING 1)
+           RETURNING id, influencer_id, expires_at),
+         ${notificationsCte('notified', [
+           {
+             kind: NotificationKind.OFFER_NEW,
+             rows: `SELECT i.influencer_id, ${offerFactsSql('i', 'k')} AS data FROM inserted i CROSS JOIN ${campaignFacts(id)}`,
+           },
+         ])}
          SELECT count(*)::int AS n FROM inserted`,
         params.values,
       );
@@ -344,6 +372,35 @@ export class MatchingService {
     this.webhooks.requestDelivery(declined.webhook_endpoint_ids);
     await this.requestMatch(current.campaignId);
     return current;
+  }
+
+  /**
+   * The periodic sweep: tells each influencer once about an open offer of a live (ACTIVE) campaign
+   * that expires within 24 h. The marker (offers.expiry_notified_at) is set in the same statement
+   * as the notification, so a second sweep, or two at once (the second re-checks the marker after
+   * the first's row locks), writes nothing more. An offer whose whole lifetime is 24 h or less is
+   * marked without a notification: its OFFER_NEW already said when it expires. Offers of a paused
+   * campaign wait: if it resumes within their last day, they are told then.
+   */
+  async notifyExpiringOffers(): Promise<number> {
+    const [{ n }] = await this.dataSource.query(
+      `WITH due AS (
+         UPDATE offers o SET expiry_notified_at = now()
+         FROM campaigns k
+         WHERE k.id = o.campaign_id AND k.status = 'ACTIVE' AND k.ends_at > now()
+           AND o.status = 'OFFERED' AND o.expiry_notified_at IS NULL
+           AND o.expires_at > now() AND o.expires_at <= now() + interval '${EXPIRING_WITHIN_HOURS} hours'
+         RETURNING o.id, o.campaign_id, o.influencer_id, o.offered_at, o.expires_at),
+       ${notificationsCte('notified', [
+         {
+           kind: NotificationKind.OFFER_EXPIRING,
+           rows: `SELECT d.influencer_id, ${offerFactsSql('d', 'k')} AS data FROM due d JOIN campaigns k ON k.id = d.campaign_id
+                  WHERE d.expires_at - d.offered_at > interval '${EXPIRING_WITHIN_HOURS} hours'`,
+         },
+       ])}
+       SELECT count(*)::int AS n FROM notified`,
+    );
+    return n;
   }
 
   /** Every minute: offers past their lifetime expire, and their campaigns are matched again to use the room. */

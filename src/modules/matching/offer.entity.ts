@@ -55,4 +55,8 @@ export class Offer {
   @Field(() => Date, { nullable: true, description: 'When it was claimed, declined, expired or withdrawn' })
   @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
   closedAt: Date | null;
+
+  /** When the "expiring within 24 h" notification was written or skipped (the sweep's marker: once per offer). */
+  @Column({ name: 'expiry_notified_at', type: 'timestamptz', nullable: true, select: false })
+  expiryNotifiedAt: Date | null;
 }

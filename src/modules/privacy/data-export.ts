@@ -6,13 +6,6 @@ import { ScoreReader } from '../scoring/score-reader';
 /** The export's shape; a client can tell versions apart. */
 export const EXPORT_FORMAT = { format: 'perks.data-export', version: 1 } as const;
 
-/**
- * A table another module may add (the in-app inbox, issue 14): read when it exists, by whichever
- * of these columns it has. Until it exists the export says so (`notifications: null`).
- */
-const NOTIFICATIONS_TABLE = 'notifications';
-const NOTIFICATION_OWNER_COLUMNS = ['user_id', 'influencer_id', 'recipient_id', 'recipient_user_id'];
-
 type Json = Record<string, unknown>;
 
 /**
@@ -21,7 +14,7 @@ type Json = Record<string, unknown>;
  * handle is keyed by), their proven accounts' posts and the interactions with them, every score
  * row kept (current and history, opted in or out) with topic scores, the latest explanation,
  * offers, claims (codes included: they are theirs), idempotency records of their claims, the
- * webhook events that named them to a brand, and notifications once that table exists.
+ * webhook events that named them to a brand, and their inbox (notifications and its settings).
  *
  * Never in it: the password hash, API keys, verification codes of other people's links, and
  * anything that identifies another person (the engagers of the explanation keep their network,
@@ -154,21 +147,18 @@ export class DataExportService {
         claims,
         claimRequests,
         sharedWithBrands,
-        notifications: await this.notifications(db, userId, id),
+        notifications: await this.notifications(db, id),
       };
     });
   }
 
-  /** The person's rows of the notifications table, or null while that table does not exist. */
-  private async notifications(db: EntityManager, userId: string, influencerId: string): Promise<Json[] | null> {
-    const columns: Array<{ name: string }> = await db.query(
-      `SELECT column_name AS name FROM information_schema.columns
-       WHERE table_schema = current_schema() AND table_name = $1 AND column_name = ANY($2::text[])`,
-      [NOTIFICATIONS_TABLE, NOTIFICATION_OWNER_COLUMNS],
+  /** The person's inbox: every notification, oldest first, and the settings they changed. */
+  private async notifications(db: EntityManager, influencerId: string): Promise<Json> {
+    const [row] = await db.query(
+      `SELECT coalesce((SELECT jsonb_agg(to_jsonb(n) ORDER BY n.id) FROM notifications n WHERE n.influencer_id = $1), '[]') AS items,
+              coalesce((SELECT jsonb_agg(to_jsonb(p)) FROM notification_preferences p WHERE p.influencer_id = $1), '[]') AS preferences`,
+      [influencerId],
     );
-    if (!columns.length) return null;
-    const owned = columns.map((c) => `n.${c.name}::text IN ($1, $2)`).join(' OR ');
-    const [row] = await db.query(`SELECT jsonb_agg(to_jsonb(n)) AS v FROM ${NOTIFICATIONS_TABLE} n WHERE ${owned}`, [userId, influencerId]);
-    return row.v ?? [];
+    return { items: row.items, preferences: row.preferences };
   }
 }

@@ -166,6 +166,9 @@ export class PrivacyService {
        WHERE e.data->>'influencerId' = $1::text`,
       [influencerId],
     );
+    // The inbox and its settings: notifications carry campaign names, perk titles and scores about the person.
+    const notifications = await affectedRows(db, `DELETE FROM notifications WHERE influencer_id = $1`, [influencerId]);
+    await db.query(`DELETE FROM notification_preferences WHERE influencer_id = $1`, [influencerId]);
 
     const scores = await affectedRows(db, `DELETE FROM influencer_scores WHERE influencer_id = $1`, [influencerId]);
     const topicScores = await affectedRows(db, `DELETE FROM influencer_topic_scores WHERE influencer_id = $1`, [influencerId]);
@@ -191,6 +194,7 @@ export class PrivacyService {
       offersWithdrawn: withdrawn.length,
       claimsKept: kept.claims,
       activeClaimsKept: kept.active,
+      notifications,
     });
     return { receipt, campaigns: [...new Set(withdrawn.map((w) => w.campaign_id))] };
   }

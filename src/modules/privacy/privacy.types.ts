@@ -36,6 +36,9 @@ export class ErasureReceipt {
 
   @Field(() => Int, { description: 'Of those, active claims whose codes can still be redeemed with the brand' })
   activeClaimsKept: number;
+
+  @Field(() => Int, { description: 'Notifications of your inbox removed (your notification settings go too)' })
+  notifications: number;
 }
 
 @ObjectType({

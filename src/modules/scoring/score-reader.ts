@@ -231,20 +231,7 @@ export class ScoreReader {
       weights.authority,
       `Your accounts hold ${round1(current.authorityRaw)} times an average account's share of attention in the engagement graph; being reshared by high-authority accounts raises it most (40 points at ${PARAMS.reference.authority})`,
     );
-    const delta = previous
-      ? Object.assign(new ScoreDelta(), {
-          previousRunDate: previous.runDate,
-          score: current.score - previous.score,
-          reach: Math.round(current.reach) - Math.round(previous.reach),
-          amplification: Math.round(current.amplification) - Math.round(previous.amplification),
-          authority: Math.round(current.authority) - Math.round(previous.authority),
-          engagers: current.engagers - previous.engagers,
-          credibleEngagers:
-            current.credibleEngagers === null || previous.credibleEngagers === null
-              ? null
-              : current.credibleEngagers - previous.credibleEngagers,
-        })
-      : null;
+    const delta = previous ? scoreDelta(previous.runDate, current, previous) : null;
     const summary = [
       current.engagers === 0
         ? `No engagement in the ${PARAMS.windowDays} days to ${current.runDate}: the score is the floor, ${PARAMS.floor}.`
@@ -346,8 +333,25 @@ function engagersSentence(row: ScoreRow): string {
   return `${row.engagers} accounts engaged with you in the ${PARAMS.windowDays} days to ${row.runDate}${credible}`;
 }
 
+/** What a delta compares of two runs' rows (a ScoreRow, or the figures a SCORE_CHANGED notification keeps). */
+export type ScoreFigures = Pick<ScoreRow, 'score' | 'reach' | 'amplification' | 'authority' | 'engagers' | 'credibleEngagers'>;
+
+/** The change since the previous run, components as shown (rounded), as the explanation and the inbox report it. */
+export function scoreDelta(previousRunDate: string, current: ScoreFigures, previous: ScoreFigures): ScoreDelta {
+  return Object.assign(new ScoreDelta(), {
+    previousRunDate,
+    score: current.score - previous.score,
+    reach: Math.round(current.reach) - Math.round(previous.reach),
+    amplification: Math.round(current.amplification) - Math.round(previous.amplification),
+    authority: Math.round(current.authority) - Math.round(previous.authority),
+    engagers: current.engagers - previous.engagers,
+    credibleEngagers:
+      current.credibleEngagers === null || previous.credibleEngagers === null ? null : current.credibleEngagers - previous.credibleEngagers,
+  });
+}
+
 /** What moved a score, largest component change first: "authority +8, reach +2, amplification 0; 3 more credible engagers". */
-function movedBy(delta: ScoreDelta): string {
+export function movedBy(delta: ScoreDelta): string {
   const parts = (
     [
       ['authority', delta.authority],

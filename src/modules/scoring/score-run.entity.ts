@@ -75,6 +75,12 @@ export class ScoreRunStats {
   @Field(() => Int, { nullable: true })
   peakRssMb?: number;
 
+  @Field(() => Int, {
+    nullable: true,
+    description: 'SCORE_CHANGED notifications written in the switch (influencers whose score moved 5 points or more)',
+  })
+  scoreNotifications?: number;
+
   /** The process's peak RSS when loading ended, and when computing ended (MB): where the peak is. */
   peakRssMbAfterLoading?: number;
   peakRssMbAfterComputing?: number;

@@ -9,6 +9,7 @@ import { dropSnapshotTables, snapshotTables, writeSnapshot } from './score-run-w
 import { CurrentRunCache } from './current-run';
 import { ScoreRun, ScoreRunPhase, ScoreRunStats, ScoreRunStatus, ScoreRunTrigger } from './score-run.entity';
 import { ScoreRunConnection } from './scoring.types';
+import { NotificationKind, notificationsCte, SCORE_CHANGE_THRESHOLD } from '../notifications/notification-events';
 
 export interface ScoringSettings {
   databaseUrl: string;
@@ -243,12 +244,23 @@ export class ScoringService {
     const t = snapshotTables(run.id);
     await client.query('BEGIN');
     try {
+      // Before the ATTACHes: while it runs (seconds at a million influencers), the new tables are
+      // not yet partitions, so no reader of the parents waits on their locks. Runs are serialised
+      // by RUN_LOCK, so whether this run becomes current cannot change before the UPDATEs below.
+      const {
+        rows: [{ becomes_current: becomesCurrent }],
+      } = await client.query(`SELECT NOT EXISTS (SELECT 1 FROM score_runs WHERE is_current AND run_date > $1) AS becomes_current`, [
+        run.runDate,
+      ]);
+      // Readers see the new scores and the notifications about them at the same commit.
+      if (becomesCurrent) stats.scoreNotifications = await this.notifyScoreChanges(client, run);
       await client.query(`ALTER TABLE influencer_scores ATTACH PARTITION ${t.scores} FOR VALUES IN (${run.id})`);
       await client.query(`ALTER TABLE influencer_topic_scores ATTACH PARTITION ${t.topics} FOR VALUES IN (${run.id})`);
       await client.query(`ALTER TABLE actor_ranks ATTACH PARTITION ${t.ranks} FOR VALUES IN (${run.id})`);
       // A run for an older date (a re-run of a past day) becomes history, not current.
       await client.query(`UPDATE score_runs SET is_current = false WHERE is_current AND run_date <= $1`, [run.runDate]);
       const newer = (await client.query(`SELECT 1 FROM score_runs WHERE is_current`)).rowCount;
+      if ((newer === 0) !== becomesCurrent) throw new Error(`score run ${run.id}: the current run changed during its switch`);
       await client.query(
         `UPDATE score_runs SET status = 'SUCCEEDED', phase = 'DONE', progress = 1, finished_at = now(), is_current = $2, stats = $3 WHERE id = $1`,
         [run.id, newer === 0, stats],
@@ -258,6 +270,44 @@ export class ScoringService {
       await client.query('ROLLBACK');
       throw error;
     }
+  }
+
+  /**
+   * SCORE_CHANGED for every opted-in influencer whose score moved by SCORE_CHANGE_THRESHOLD points
+   * or more since the previous run (the latest earlier run whose snapshot is kept, as the
+   * explanation's delta reads it): one INSERT ... SELECT joining the two snapshot tables on their
+   * primary keys, inside the switch's transaction. The data keeps both runs' components, from
+   * which the inbox words the reason exactly as the explanation does (movedBy). Someone absent
+   * from either run (new, or erased) is not told.
+   */
+  private async notifyScoreChanges(client: Client, run: ScoreRun): Promise<number> {
+    const {
+      rows: [previous],
+    } = await client.query(
+      `SELECT id, to_char(run_date, 'YYYY-MM-DD') AS run_date FROM score_runs
+       WHERE status = 'SUCCEEDED' AND purged_at IS NULL AND run_date < $1 ORDER BY run_date DESC LIMIT 1`,
+      [run.runDate],
+    );
+    if (!previous) return 0;
+    const [now, before] = [snapshotTables(run.id).scores, snapshotTables(previous.id).scores];
+    const components = (s: string) =>
+      `jsonb_build_object('score', ${s}.score, 'reach', ${s}.reach, 'amplification', ${s}.amplification, 'authority', ${s}.authority,
+                          'engagers', ${s}.engagers, 'credibleEngagers', ${s}.credible_engagers)`;
+    const {
+      rows: [{ n }],
+    } = await client.query(
+      `WITH moved AS (
+         SELECT n.influencer_id,
+                jsonb_build_object('runId', $1::int, 'runDate', $2::text, 'previousRunDate', $3::text,
+                                   'scoreBefore', p.score, 'scoreAfter', n.score, 'before', ${components('p')}, 'after', ${components('n')}) AS data
+         FROM ${now} n JOIN ${before} p ON p.influencer_id = n.influencer_id
+         WHERE abs(n.score - p.score) >= ${SCORE_CHANGE_THRESHOLD}
+           AND EXISTS (SELECT 1 FROM influencers inf WHERE inf.id = n.influencer_id AND inf.opted_in_at IS NOT NULL)),
+       ${notificationsCte('notified', [{ kind: NotificationKind.SCORE_CHANGED, rows: `SELECT influencer_id, data FROM moved` }])}
+       SELECT count(*)::int AS n FROM notified`,
+      [run.id, run.runDate, previous.run_date],
+    );
+    return n;
   }
 
   /** Drops snapshots older than the history window, and node ranks of all but the two latest runs. */
