@@ -3,8 +3,9 @@ import { logger } from '../../src/core/logger';
 import { ScoreRunTrigger } from '../../src/modules/scoring/score-run.entity';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';
-import { signUp, type SignedUp } from '../helpers/graphql';
+import { signUp, type SignedUp, type Person } from '../helpers/graphql';
 import { suitePrefix } from '../helpers/worker';
+import { dateOf } from '../helpers/dates';
 
 const CREATE = `mutation($input: CreateCampaignInput!) {
   createCampaign(input: $input) { __typename ... on Campaign { id budget budgetSpent } ... on ErrorResult { message } } }`;
@@ -21,12 +22,6 @@ const REDEEM = `mutation($code: String!) { redeemClaim(code: $code) { __typename
 const DECLINE = `mutation($id: ID!) { declineOffer(offerId: $id) { __typename } }`;
 const ELIGIBILITY = `query($c: ID!, $i: ID!) { eligibility(campaignId: $c, influencerId: $i) {
   eligible offerState { hasOpenOffer reason message offer { id status } } } }`;
-
-const dateOf = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
-
-interface Person extends SignedUp {
-  influencerId: string;
-}
 
 describe('brand caps and campaign budgets, and why no offer (real Postgres, Redis, concurrency)', () => {
   let database: { url: string; drop: () => Promise<void> };

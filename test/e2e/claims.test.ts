@@ -5,8 +5,9 @@ import { ScoreRunTrigger } from '../../src/modules/scoring/score-run.entity';
 import { connectVerified, establishedAccount, ingestAccounts } from '../helpers/accounts';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';
-import { logInAdmin, signUp, type SignedUp } from '../helpers/graphql';
+import { logInAdmin, signUp, type SignedUp, type Person } from '../helpers/graphql';
 import { startTestWorker, suitePrefix } from '../helpers/worker';
+import { day, dateOf } from '../helpers/dates';
 
 const CREATE = `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { __typename ... on Campaign { id } ... on ErrorResult { message } } }`;
 const LAUNCH = `mutation($id: ID!) { launchCampaign(id: $id) { __typename ... on Campaign { status } } }`;
@@ -26,13 +27,6 @@ const MY_OFFERS = `query($status: OfferStatus) {
   myOffers(status: $status) { totalCount edges { node { id status campaignId campaignName perk { title } expiresAt claim { id status } } } }
 }`;
 const STATS = `query($id: ID!) { campaign(id: $id) { inventory remaining status stats { offered outstanding claimed redeemed cancelled expired declined withdrawn remaining } } }`;
-
-const day = (n: number) => new Date(Date.now() - n * 86_400_000);
-const dateOf = (n: number) => day(n).toISOString().slice(0, 10);
-
-interface Person extends SignedUp {
-  influencerId: string;
-}
 
 describe('matching, offers, claims and redemptions (real Postgres, Redis, concurrency)', () => {
   let database: { url: string; drop: () => Promise<void> };

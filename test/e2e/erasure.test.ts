@@ -10,8 +10,9 @@ import { RUN_LOCK } from '../../src/modules/scoring/scoring.service';
 import { connectVerified, establishedAccount, ingestAccounts } from '../helpers/accounts';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';
-import { LOG_IN, logInAdmin, signUp, type SignedUp } from '../helpers/graphql';
+import { LOG_IN, logInAdmin, signUp, type SignedUp, type Person } from '../helpers/graphql';
 import { suitePrefix } from '../helpers/worker';
+import { day, dateOf, uuidOf } from '../helpers/dates';
 
 const ERASE = `mutation {
   eraseMyData {
@@ -29,18 +30,6 @@ const LAUNCH = `mutation($id: ID!) { launchCampaign(id: $id) { __typename ... on
 const CLAIM = `mutation($offerId: ID!, $key: String) { claimOffer(offerId: $offerId, idempotencyKey: $key) { __typename ... on Claim { id code status } } }`;
 const REDEEM = `mutation($code: String!) { redeemClaim(code: $code) { __typename ... on Claim { status } ... on ErrorResult { errorCode } } }`;
 const STATS = `query($id: ID!) { campaign(id: $id) { remaining stats { offered outstanding claimed redeemed cancelled withdrawn remaining } } }`;
-
-const day = (n: number) => new Date(Date.now() - n * 86_400_000);
-const dateOf = (n: number) => day(n).toISOString().slice(0, 10);
-const uuidOf = (bytes: Buffer, i: number) =>
-  bytes
-    .subarray(16 * i, 16 * i + 16)
-    .toString('hex')
-    .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
-
-interface Person extends SignedUp {
-  influencerId: string;
-}
 
 type Row = Record<string, unknown>;
 

@@ -4,8 +4,9 @@ import { connectVerified, establishedAccount, ingestAccounts } from '../helpers/
 import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';
 import { campaignInput } from '../helpers/fixtures';
-import { logInAdmin, signUp, type SignedUp } from '../helpers/graphql';
+import { logInAdmin, signUp, type SignedUp, type Person } from '../helpers/graphql';
 import { suitePrefix } from '../helpers/worker';
+import { dateOf } from '../helpers/dates';
 
 const CREATE = `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { __typename ... on Campaign { id } ... on ErrorResult { message } } }`;
 const LAUNCH = `mutation($id: ID!) { launchCampaign(id: $id) { __typename ... on Campaign { status } } }`;
@@ -26,11 +27,7 @@ const PREFS = `{ notificationPreferences { kind inApp email } }`;
 const UPDATE_PREFS = `mutation($input: [NotificationPreferenceInput!]!) { updateNotificationPreferences(input: $input) { kind inApp email } }`;
 
 const DAY = 86_400_000;
-const dateOf = (n: number) => new Date(Date.now() - n * DAY).toISOString().slice(0, 10);
 
-interface Person extends SignedUp {
-  influencerId: string;
-}
 interface Note {
   id: string;
   kind: string;

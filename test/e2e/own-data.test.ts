@@ -9,8 +9,9 @@ import { ScoreRunTrigger } from '../../src/modules/scoring/score-run.entity';
 import { connectAccount, connectVerified, establishedAccount, ingestAccounts } from '../helpers/accounts';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';
-import { logInAdmin, signUp, type SignedUp } from '../helpers/graphql';
+import { logInAdmin, signUp, type SignedUp, type Person } from '../helpers/graphql';
 import { suitePrefix } from '../helpers/worker';
+import { day, dateOf, uuidOf } from '../helpers/dates';
 
 /*
  * Issue 14, item 4: an influencer's own data through the API. updateMyProfile (and LANGUAGES
@@ -40,17 +41,6 @@ const MY_CLAIMS = `{ myClaims(first: 10) { edges { node { id code status } } } }
 const MY_OFFERS = `{ myOffers(first: 10) { edges { node { id status } } } }`;
 const REDEEM = `mutation($code: String!) { redeemClaim(code: $code) { __typename ... on Claim { status } ... on ErrorResult { errorCode } } }`;
 
-const day = (n: number) => new Date(Date.now() - n * 86_400_000);
-const dateOf = (n: number) => day(n).toISOString().slice(0, 10);
-const uuidOf = (bytes: Buffer, i: number) =>
-  bytes
-    .subarray(16 * i, 16 * i + 16)
-    .toString('hex')
-    .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
-
-interface Person extends SignedUp {
-  influencerId: string;
-}
 type Row = Record<string, any>;
 
 describe('their own data: profile, opting out, disconnecting, exporting (real Postgres and Redis)', () => {

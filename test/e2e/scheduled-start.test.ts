@@ -6,12 +6,11 @@ import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';
 import { signUp, type SignedUp } from '../helpers/graphql';
 import { startTestWorker, suitePrefix } from '../helpers/worker';
+import { dateOf } from '../helpers/dates';
 
 const CREATE = `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { __typename ... on Campaign { id startsAt } ... on ErrorResult { message } } }`;
 const LAUNCH = `mutation($id: ID!) { launchCampaign(id: $id) { __typename ... on Campaign { status } } }`;
 const PAUSE = `mutation($id: ID!) { pauseCampaign(id: $id) { __typename ... on Campaign { status } } }`;
-
-const dateOf = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
 
 describe('scheduled start: a campaign launched ahead of startsAt is matched at startsAt (real Postgres, Redis, worker)', () => {
   let database: { url: string; drop: () => Promise<void> };

@@ -104,6 +104,11 @@ export interface SignedUp {
   organizationId?: string;
 }
 
+/** A signed-up influencer with their profile's id. */
+export interface Person extends SignedUp {
+  influencerId: string;
+}
+
 /** Signs a new person up through the API and returns their token (and organisation, if any). */
 export async function signUp(
   client: GraphQLClient,

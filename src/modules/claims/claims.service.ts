@@ -129,20 +129,19 @@ const CLAIM_FIRST = new PreparedSql(
 
 /**
  * CLAIM_TAKE's webhook events (claim.created, and campaign.sold_out when the claim took the last
- * unit), self-contained CTEs appended to its WITH list: they read its `claim` and `campaign` CTEs.
+ * unit), CTEs appended to its WITH list: they read its `claim` and `campaign` CTEs (the locked row).
  */
-const CLAIM_TAKE_WEBHOOKS = `wh_campaign AS (SELECT id, brand_id, name, inventory, ended_at FROM campaigns WHERE id = $1),
-   ${webhookEventsCte('wh', [
-     {
-       type: WebhookEventType.CLAIM_CREATED,
-       rows: `SELECT k.brand_id, ${claimDataSql('c', { fresh: true })} AS data FROM claim c CROSS JOIN wh_campaign k`,
-     },
-     {
-       type: WebhookEventType.CAMPAIGN_SOLD_OUT,
-       rows: `SELECT k.brand_id, ${campaignDataSql('k', { status: `'SOLD_OUT'`, remaining: '0' })} AS data FROM wh_campaign k
+const CLAIM_TAKE_WEBHOOKS = `${webhookEventsCte('wh', [
+  {
+    type: WebhookEventType.CLAIM_CREATED,
+    rows: `SELECT k.brand_id, ${claimDataSql('c', { fresh: true })} AS data FROM claim c CROSS JOIN campaign k`,
+  },
+  {
+    type: WebhookEventType.CAMPAIGN_SOLD_OUT,
+    rows: `SELECT k.brand_id, ${campaignDataSql('k', { status: `'SOLD_OUT'`, remaining: '0' })} AS data FROM campaign k
               WHERE EXISTS (SELECT 1 FROM claim) AND (SELECT remaining FROM campaign) = 1`,
-     },
-   ])}`;
+  },
+])}`;
 
 /**
  * Takes a unit of campaign $1 for offer $2 of influencer $3, creates the claim with code $4,
@@ -156,7 +155,8 @@ const CLAIM_TAKE_WEBHOOKS = `wh_campaign AS (SELECT id, brand_id, name, inventor
 const CLAIM_TAKE = new PreparedSql(
   'claim_offer_take',
   ['uuid', 'uuid', 'uuid', 'text', 'text', 'jsonb', 'jsonb', 'jsonb', 'int', 'jsonb'],
-  `WITH campaign AS (SELECT id, brand_id, status, remaining, budget, budget_spent, perk_value_cents FROM campaigns WHERE id = $1 FOR UPDATE),
+  `WITH campaign AS (SELECT id, brand_id, name, inventory, ended_at, status, remaining, budget, budget_spent, perk_value_cents
+                    FROM campaigns WHERE id = $1 FOR UPDATE),
    verdict AS (
      SELECT CASE WHEN remaining = 0 THEN 'SOLD_OUT' WHEN status <> 'ACTIVE' THEN 'CAMPAIGN_NOT_ACTIVE'
                  WHEN budget_spent + perk_value_cents > budget THEN 'BUDGET_EXHAUSTED'
@@ -423,11 +423,5 @@ export class ClaimsService {
       params,
     );
     return row.ok;
-  }
-
-  /** Whether the principal is the influencer who holds the claim (only they see its code). */
-  async isHolder(principal: Principal | null, claim: Claim): Promise<boolean> {
-    if (principal?.kind !== 'user' || principal.role !== Role.INFLUENCER) return false;
-    return claim.influencerId === (await influencerIdOfUser(this.dataSource, principal.userId).catch(() => null));
   }
 }
