@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   const log = logger().child({ process: 'start' });
   const dataSource = await openDatabase(config, log, 'migrate');
   try {
-    // The demo's score run is enqueued here and computed by the worker started below.
+    // The demo's score run is computed and its campaigns matched here, before the API listens: the
+    // worker started below finds the run done.
     if (config.NODE_ENV === 'production') log.info('NODE_ENV=production: demo data is not seeded');
     else await seedDemoIfEmpty(dataSource, config, log);
   } finally {
