@@ -7,6 +7,7 @@ import { onShutdown } from './core/lifecycle';
 import { createMetricsRegistry, instrumentWorkers, metricsResponder } from './core/metrics';
 import { startWorkers, workerSettings } from './core/worker-runtime';
 import { jobs, type JobDeps } from './modules/jobs';
+import { NotificationRelay } from './modules/notifications/notification-relay';
 import { createServices } from './modules/services';
 
 /** The worker process: BullMQ workers and job schedulers. It never builds the GraphQL schema. */
@@ -23,6 +24,15 @@ async function main(): Promise<void> {
     queues: core.queues,
     settings: workerSettings(core.env),
   });
+
+  // One relay per worker, one of them active (a Redis lease): notifications to the API processes' subscribers.
+  const relay = new NotificationRelay(core.dataSource, core.redis, core.log, {
+    prefix: core.env.BULLMQ_PREFIX,
+    pollMs: core.env.NOTIFICATION_RELAY_POLL_MS,
+    leaseMs: core.env.NOTIFICATION_RELAY_LEASE_MS,
+    redisCommandTimeoutMs: core.env.REDIS_COMMAND_TIMEOUT_MS,
+  });
+  relay.start();
 
   const registry = createMetricsRegistry({ dataSource: core.dataSource, queues: core.queues });
   instrumentWorkers(
@@ -63,6 +73,7 @@ async function main(): Promise<void> {
   onShutdown(
     async () => {
       health.close();
+      await relay.stop();
       await runtime.close();
       await core.close();
     },
