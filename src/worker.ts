@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Gauge } from 'prom-client';
 import { bootCore, exitOnBootError } from './boot';
 import { checkDependencies } from './core/health';
 import { onShutdown } from './core/lifecycle';
@@ -40,6 +41,14 @@ async function main(): Promise<void> {
     runtime.workers,
     jobs.map((j) => j.name),
   );
+  new Gauge({
+    name: 'perks_notification_relay_active',
+    help: "1 while this worker's notification relay holds the lease and publishes the live feed, else 0",
+    registers: [registry],
+    collect() {
+      this.set(relay.active ? 1 : 0);
+    },
+  });
   // The worker's port is internal: /metrics is open there unless METRICS_TOKEN is set.
   const scrape = metricsResponder(registry, core.env.METRICS_TOKEN, core.log);
 

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { GraphQLError } from 'graphql';
 import type { Redis } from 'ioredis';
 import type { PubSub } from 'type-graphql';
@@ -38,6 +39,9 @@ export class LiveFeed implements PubSub {
 
   /** Subscribes to the channel; resolves once Redis confirmed, so nothing published after boot is missed. */
   async start(): Promise<void> {
+    // Only once ready: ioredis writes SUBSCRIBE on a connection still in its handshake, and its ready
+    // check (INFO) then fails in subscriber mode, dropping the connection (the subscription with it).
+    if (this.subscriber.status !== 'ready') await once(this.subscriber, 'ready');
     await this.subscriber.subscribe(notificationChannel(this.prefix));
   }
 

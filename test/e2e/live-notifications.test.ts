@@ -102,6 +102,8 @@ describe('live notifications: notificationAdded over graphql-ws, two API process
     wsA = `${httpA.replace(/^http/, 'ws')}/graphql`;
     clientB = new GraphQLClient((await waitForLog(b, 'API listening')).url);
     await waitForLog(worker, 'notification relay: took the lease; publishing notifications committed from now on');
+    const workerMetrics = await (await fetch((await waitForLog(worker, 'worker ready')).metrics)).text();
+    expect(workerMetrics).toMatch(/^perks_notification_relay_active 1$/m);
 
     [brand, x, y] = await Promise.all([
       signUp(clientB, 'BRAND'),
@@ -241,5 +243,10 @@ describe('live notifications: notificationAdded over graphql-ws, two API process
     a.child.kill('SIGTERM');
     expect(await closed).toEqual({ code: 1001, reason: 'Server shutting down' });
     expect(await a.exited).toBe(0);
+    // Nothing in this suite was an internal error (graphql-ws prints its own to stderr).
+    for (const p of processes) {
+      expect(p.logs.filter((l) => l.msg === 'unexpected error')).toEqual([]);
+      expect(p.stderr.join('')).not.toMatch(/Internal error/);
+    }
   });
 });

@@ -58,6 +58,8 @@ describe('the notification relay (real Postgres and Redis)', () => {
     dataSource = await createDataSource(database.url, 4).initialize();
     redis = createRedis(process.env.REDIS_URL!);
     listener = createRedis(process.env.REDIS_URL!);
+    // Subscribing before the connection is ready races ioredis' ready check (see api/live-feed.ts).
+    await listener.ping();
     [{ id: userId }] = await dataSource.query(
       `INSERT INTO users (email, password_hash, role, name) VALUES ('relay@test.perks', 'x', 'INFLUENCER', 'R') RETURNING id`,
     );
@@ -83,8 +85,8 @@ describe('the notification relay (real Postgres and Redis)', () => {
     await listener.unsubscribe();
   });
   afterAll(async () => {
-    listener?.disconnect();
-    redis?.disconnect();
+    await listener?.quit();
+    await redis?.quit();
     await dataSource?.destroy();
     await database?.drop();
   });

@@ -67,6 +67,7 @@ export class NotificationRelay {
   private readonly gapTimeoutMs: number;
   private gaps: IdGaps | null = null;
   private stopped = false;
+  private stopping: Promise<void> | undefined;
   private failing = false;
   private running: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
@@ -109,7 +110,12 @@ export class NotificationRelay {
   }
 
   /** Stops polling, gives the lease up (a successor need not wait for it to lapse) and closes the connection. */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    this.stopping ??= this.shutDown();
+    return this.stopping;
+  }
+
+  private async shutDown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
@@ -117,7 +123,7 @@ export class NotificationRelay {
       await this.redis.eval(RELEASE_IF_HOLDER, 1, relayLeaseKey(this.options.prefix), this.owner).catch(() => undefined);
       this.gaps = null;
     }
-    this.redis.disconnect();
+    await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
   /** One poll: takes the lease if free, else publishes what committed since the last. Answers whether the batch was full. */
