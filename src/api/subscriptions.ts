@@ -221,6 +221,8 @@ export function createSubscriptionServer(httpServer: http.Server, deps: Subscrip
           socket.close(4401, NO_CREDENTIALS);
           return false;
         }
+        // Gone while its credentials were checked: onClose has run already, nothing must be counted.
+        if (socket.readyState !== socket.OPEN) return false;
         const holder = principal.kind === 'user' ? `user:${principal.userId}` : `key:${principal.keyId}`;
         if ((perHolder.get(holder) ?? 0) >= env.WS_MAX_CONNECTIONS_PER_USER) {
           socket.close(1008, 'Too many open connections for this account: close some first');

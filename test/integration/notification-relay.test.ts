@@ -145,6 +145,26 @@ describe('the notification relay (real Postgres and Redis)', () => {
     expect(published.map((p) => p.id)).toEqual(ids);
     expect(Math.max(...messageSizes)).toBeLessThanOrEqual(400);
     expect(messageSizes.length).toBeLessThan(10);
+
+    // The same when the 1,000 rows commit after a later row was published: a gap filled in batches.
+    published.length = 0;
+    messageSizes.length = 0;
+    const big = new Client({ connectionString: database.url });
+    await big.connect();
+    try {
+      await big.query('BEGIN');
+      const held = await insert(big, 1_000);
+      const [later] = await insert(dataSource);
+      await until(`id ${later} to be published`, () => times(later) === 1);
+      await big.query('COMMIT');
+      await until('the 1,000 held rows to be published', () => published.length >= 1_001);
+      expect(published.slice(1).map((p) => p.id)).toEqual(held);
+      expect(Math.max(...messageSizes)).toBeLessThanOrEqual(400);
+      const all = published.map((p) => p.id);
+      expect(new Set(all).size).toBe(all.length);
+    } finally {
+      await big.end();
+    }
   });
 
   it('publishes through one relay at a time; when it stops, another takes over from the newest id', async () => {
