@@ -1,5 +1,6 @@
 import { createClient, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
+import { signAccessToken } from '../../src/modules/accounts/tokens';
 import { campaignInput } from '../helpers/fixtures';
 import { createScratchDatabase } from '../helpers/database';
 import { GraphQLClient, logInAdmin, signUp, type SignedUp } from '../helpers/graphql';
@@ -229,6 +230,17 @@ describe('live notifications: notificationAdded over graphql-ws, two API process
     const again = live(y);
     await until('a new socket once one closed', async () => (await listeningOnA()) === 3);
     expect(again.seen.error).toBeUndefined();
+  });
+
+  it('closes a socket with 4401 when its token expires', async () => {
+    await closeAll();
+    const settings = { secret: process.env.JWT_SECRET!, issuer: 'perks-api', audience: 'perks-clients', ttlSeconds: 8 };
+    const { token, expiresAt } = await signAccessToken(x.userId, settings);
+    const shortLived = live(undefined, LIVE, { authorization: `Bearer ${token}` });
+    await until('the subscription to listen on A', async () => (await listeningOnA()) === 1);
+    await until('the socket to close', () => shortLived.seen.error);
+    expect(shortLived.seen.error).toMatchObject({ code: 4401, reason: 'Unauthorized: your token has expired: log in again' });
+    expect(Date.now()).toBeGreaterThanOrEqual(expiresAt.getTime() - 1_000);
   });
 
   it('closes its sockets with 1001 when the API process shuts down', async () => {
