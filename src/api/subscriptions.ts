@@ -209,6 +209,10 @@ export function createSubscriptionServer(httpServer: http.Server, deps: Subscrip
         const socket = ctx.extra.socket;
         const authorization = credentialOf(ctx.connectionParams, 'authorization');
         const apiKey = credentialOf(ctx.connectionParams, 'apiKey');
+        if (authorization !== undefined && apiKey !== undefined) {
+          socket.close(4401, 'Unauthorized: send either authorization or apiKey, not both');
+          return false;
+        }
         let principal: Principal | null;
         try {
           principal = await authenticateCredentials({ authorization, apiKey }, services);

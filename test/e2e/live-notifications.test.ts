@@ -184,11 +184,21 @@ describe('live notifications: notificationAdded over graphql-ws, two API process
     expect(malformed.seen.error).toMatchObject({ code: 4401, reason: expect.stringContaining('must be "Bearer <token>"') });
   });
 
-  it('refuses the subscription to anyone but an influencer, with FORBIDDEN', async () => {
-    const brandSocket = live(brand);
-    await until('the refusal', () => brandSocket.seen.results.length > 0 || brandSocket.seen.error);
-    const errors = brandSocket.seen.results[0]?.errors ?? (brandSocket.seen.error as Array<{ extensions?: Record<string, unknown> }>);
-    expect(errors?.[0]).toMatchObject({ message: 'You are not allowed to do this', extensions: { code: 'FORBIDDEN' } });
+  it('refuses the subscription to anyone but an influencer (a brand, an API key), with FORBIDDEN', async () => {
+    const admin = { token: await logInAdmin(clientB) };
+    const { createApiKey } = await clientB.ok(
+      `mutation { createApiKey(input: { name: "live", scopes: [INGEST] }) { ... on CreatedApiKey { key } } }`,
+      {},
+      admin,
+    );
+    const both = live(undefined, LIVE, { authorization: `Bearer ${x.token}`, apiKey: createApiKey.key });
+    await until('the refusal of two credentials', () => both.seen.error);
+    expect(both.seen.error).toMatchObject({ code: 4401, reason: 'Unauthorized: send either authorization or apiKey, not both' });
+    for (const socket of [live(brand), live(undefined, LIVE, { apiKey: createApiKey.key })]) {
+      await until('the refusal', () => socket.seen.results.length > 0 || socket.seen.error);
+      const errors = socket.seen.results[0]?.errors ?? (socket.seen.error as Array<{ extensions?: Record<string, unknown> }>);
+      expect(errors?.[0]).toMatchObject({ message: 'You are not allowed to do this', extensions: { code: 'FORBIDDEN' } });
+    }
   });
 
   it('applies the query limits of HTTP, and serves only subscriptions over WebSocket', async () => {
