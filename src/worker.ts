@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Gauge } from 'prom-client';
 import { bootCore, exitOnBootError } from './boot';
 import { checkDependencies } from './core/health';
 import { onShutdown } from './core/lifecycle';
 import { createMetricsRegistry, instrumentWorkers, metricsResponder } from './core/metrics';
 import { startWorkers, workerSettings } from './core/worker-runtime';
 import { jobs, type JobDeps } from './modules/jobs';
+import { NotificationRelay } from './modules/notifications/notification-relay';
 import { createServices } from './modules/services';
 
 /** The worker process: BullMQ workers and job schedulers. It never builds the GraphQL schema. */
@@ -24,12 +26,29 @@ async function main(): Promise<void> {
     settings: workerSettings(core.env),
   });
 
+  // One relay per worker, one of them active (a Redis lease): notifications to the API processes' subscribers.
+  const relay = new NotificationRelay(core.dataSource, core.redis, core.log, {
+    prefix: core.env.BULLMQ_PREFIX,
+    pollMs: core.env.NOTIFICATION_RELAY_POLL_MS,
+    leaseMs: core.env.NOTIFICATION_RELAY_LEASE_MS,
+    redisCommandTimeoutMs: core.env.REDIS_COMMAND_TIMEOUT_MS,
+  });
+  relay.start();
+
   const registry = createMetricsRegistry({ dataSource: core.dataSource, queues: core.queues });
   instrumentWorkers(
     registry,
     runtime.workers,
     jobs.map((j) => j.name),
   );
+  new Gauge({
+    name: 'perks_notification_relay_active',
+    help: "1 while this worker's notification relay holds the lease and publishes the live feed, else 0",
+    registers: [registry],
+    collect() {
+      this.set(relay.active ? 1 : 0);
+    },
+  });
   // The worker's port is internal: /metrics is open there unless METRICS_TOKEN is set.
   const scrape = metricsResponder(registry, core.env.METRICS_TOKEN, core.log);
 
@@ -63,6 +82,7 @@ async function main(): Promise<void> {
   onShutdown(
     async () => {
       health.close();
+      await relay.stop();
       await runtime.close();
       await core.close();
     },

@@ -28,9 +28,18 @@ function unauthenticated(message: string): GraphQLError {
  * GraphQLError with `http.status` 401), rather than quietly treated as anonymous, so a client
  * learns its token expired.
  */
-export async function authenticateRequest(req: Request, services: Services): Promise<Principal | null> {
-  const authorization = req.header('authorization');
-  const apiKey = req.header('x-api-key');
+export function authenticateRequest(req: Request, services: Services): Promise<Principal | null> {
+  return authenticateCredentials({ authorization: req.header('authorization'), apiKey: req.header('x-api-key') }, services);
+}
+
+/**
+ * The same for credentials sent otherwise (a WebSocket's connection_init payload): `authorization`
+ * as "Bearer <token>", or an API key, never both.
+ */
+export async function authenticateCredentials(
+  { authorization, apiKey }: { authorization?: string; apiKey?: string },
+  services: Services,
+): Promise<Principal | null> {
   if (authorization !== undefined && apiKey !== undefined) {
     throw new GraphQLError('Send either Authorization or X-Api-Key, not both', {
       extensions: { code: 'BAD_REQUEST', http: { status: 400 } },

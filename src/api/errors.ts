@@ -76,9 +76,9 @@ export function operationLoggingPlugin(): ApolloServerPlugin<ApiContext> {
       return {
         async didResolveOperation({ contextValue, operationName, operation }) {
           if (operationName) contextValue.res.locals.operationName = operationName;
-          // The schema has no Subscription type; graphql-js would fail this at execution, unhelpfully.
+          // Over HTTP a subscription would answer once and end: it is served over WebSocket only (subscriptions.ts).
           if (operation?.operation === 'subscription') {
-            throw new GraphQLError('Subscriptions are not supported: send a query or a mutation', {
+            throw new GraphQLError('Subscriptions are served over WebSocket (graphql-ws) on /graphql, not over HTTP', {
               extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
             });
           }

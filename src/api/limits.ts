@@ -4,9 +4,11 @@ import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-type
 import {
   GraphQLError,
   Kind,
+  type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLFieldResolver,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type ParseOptions,
   type ValidationRule,
 } from 'graphql';
@@ -42,6 +44,15 @@ export interface ApiLimits {
   /** Spread into ApolloServer's configuration. */
   apolloOptions: { introspection: boolean; validationRules: ValidationRule[]; parseOptions: ParseOptions };
   plugins: ApolloServerPlugin<ApiContext>[];
+  /** The cost limit's refusal for an operation over it, else null (Apollo's plugin below; subscriptions.ts). */
+  costRefusal(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown>,
+  ): GraphQLError | null;
+  /** Rewords a parse or validation error as the HTTP answers do: no limit stated, no suggestions in production. */
+  reword(error: GraphQLError): void;
   /** Puts the per-principal rate limits in front of logIn, claimOffer and ingestActivity. */
   rateLimit(schema: GraphQLSchema): GraphQLSchema;
 }
@@ -67,23 +78,27 @@ export function createLimits(env: Env, limiter: RateLimiter): ApiLimits {
   });
   const { validationRules } = armor.protect();
 
+  const costRefusal: ApiLimits['costRefusal'] = (schema, document, operation, variables) => {
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+    return operationCost(schema, operation, fragments, variables) > env.GRAPHQL_MAX_COST ? validationFailure(TOO_COSTLY, 400) : null;
+  };
+  const reword = (error: GraphQLError) => {
+    if (TOKEN_LIMIT_MESSAGE.test(error.message)) error.message = TOO_LONG;
+    else if (production) error.message = error.message.replace(SUGGESTION, '');
+  };
+
   const plugins: ApolloServerPlugin<ApiContext>[] = [
     {
       async requestDidStart() {
         return {
           async didResolveOperation({ schema, document, operation, request }) {
             if (!operation) return;
-            const fragments = new Map<string, FragmentDefinitionNode>();
-            for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-            if (operationCost(schema, operation, fragments, request.variables ?? {}) > env.GRAPHQL_MAX_COST) {
-              throw validationFailure(TOO_COSTLY, 400);
-            }
+            const refusal = costRefusal(schema, document, operation, request.variables ?? {});
+            if (refusal) throw refusal;
           },
           async didEncounterErrors({ errors }) {
-            for (const error of errors) {
-              if (TOKEN_LIMIT_MESSAGE.test(error.message)) error.message = TOO_LONG;
-              else if (production) error.message = error.message.replace(SUGGESTION, '');
-            }
+            for (const error of errors) reword(error);
           },
         };
       },
@@ -97,6 +112,8 @@ export function createLimits(env: Env, limiter: RateLimiter): ApiLimits {
       parseOptions: { maxTokens: env.GRAPHQL_MAX_TOKENS },
     },
     plugins,
+    costRefusal,
+    reword,
     rateLimit: (schema) => withRateLimits(schema, limiter, env),
   };
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema, type ContainerType } from 'type-graphql';
+import { buildSchema, type ContainerType, type PubSub } from 'type-graphql';
 import { ErrorResult } from '../core/errors';
 import { OrganizationResolver, UserResolver } from '../modules/accounts/accounts.resolver';
 import { ApiKeyResolver } from '../modules/accounts/api-key.resolver';
@@ -21,6 +21,14 @@ import { TopicResolver } from '../modules/topics/topics.resolver';
 import { WebhooksResolver } from '../modules/webhooks/webhooks.resolver';
 import { authChecker } from './auth-checker';
 import { validateArguments } from './validation';
+
+/** For a schema that is only printed (emit-schema): subscribing to it is a bug. */
+export const NO_PUBSUB: PubSub = {
+  publish: () => undefined,
+  subscribe: () => {
+    throw new Error('This schema was built without a live feed');
+  },
+};
 
 /** Resolvers are constructed here with their services: a tiny container, no DI framework. */
 function resolverInstances(services: Services) {
@@ -49,7 +57,8 @@ function resolverInstances(services: Services) {
   ];
 }
 
-export async function buildApiSchema(services: Services): Promise<GraphQLSchema> {
+/** `pubSub`: where subscriptions listen (api/live-feed.ts). */
+export async function buildApiSchema(services: Services, pubSub: PubSub): Promise<GraphQLSchema> {
   const instances = resolverInstances(services);
   const byClass = new Map<Function, object>(instances.map((r) => [r.constructor, r]));
   const container: ContainerType = {
@@ -65,6 +74,7 @@ export async function buildApiSchema(services: Services): Promise<GraphQLSchema>
     container,
     authChecker,
     validateFn: validateArguments,
+    pubSub,
   });
   resolveScoreFieldsDirectly(schema);
   return schema;

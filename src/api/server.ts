@@ -20,7 +20,9 @@ import { CLAIMS_CSV_PATH, claimsCsvExport } from './exports';
 import { inputBoundaryPlugin } from './input-boundary';
 import { createLimits } from './limits';
 import { createApiMetrics, graphqlMetricsPlugin, httpMetrics, metricsEndpoint } from './metrics';
+import { LiveFeed } from './live-feed';
 import { buildApiSchema } from './schema';
+import { createSubscriptionServer } from './subscriptions';
 
 export interface ApiDeps {
   env: Env;
@@ -103,8 +105,14 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
   const limiter = new RateLimiter(redis, env.BULLMQ_PREFIX, log);
   await limiter.ready();
   const limits = createLimits(env, limiter);
+  // Subscribed before the first request: a notification published after boot reaches this process's subscribers.
+  const feed = new LiveFeed(redis, env.BULLMQ_PREFIX, log);
+  await feed.start();
+  const schema = limits.rateLimit(await buildApiSchema(services, feed));
+  // Subscriptions over WebSocket on the same server and path (graphql-ws): see subscriptions.ts.
+  const subscriptions = createSubscriptionServer(httpServer, { env, log, services, dataSource, schema, limits, metrics, feed });
   const apollo = new ApolloServer<ApiContext>({
-    schema: limits.rateLimit(await buildApiSchema(services)),
+    schema,
     ...limits.apolloOptions,
     formatError,
     includeStacktraceInErrorResponses: false,
@@ -159,8 +167,11 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
     },
     async stop() {
       draining = true;
+      // WebSockets first (1001, going away): the HTTP server's close would otherwise wait on them.
+      await subscriptions.close();
       // The drain plugin closes the listener and waits for requests in flight.
       await apollo.stop();
+      await feed.close();
       limiter.close();
       if (ownQueues) await closeQueues(ownQueues);
     },

@@ -56,6 +56,13 @@ export interface Env {
   WORKER_LOCK_DURATION_MS?: number;
   /** How often a job may be taken back from a dead worker before it fails. */
   WORKER_MAX_STALLED_COUNT: number;
+  /** How often the worker's notification relay looks for newly committed notifications to publish live. */
+  NOTIFICATION_RELAY_POLL_MS: number;
+  /** The relay's Redis lease: when its holder dies, another worker's relay takes over within about this long. */
+  NOTIFICATION_RELAY_LEASE_MS: number;
+  /** Open WebSockets (graphql-ws on /graphql) one API process accepts, in all and per signed-in principal. */
+  WS_MAX_CONNECTIONS: number;
+  WS_MAX_CONNECTIONS_PER_USER: number;
   /** When set, /metrics (API and worker) requires `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN?: string;
   /** Lets webhook URLs reach private, loopback and link-local addresses (and http in production): local receivers only. */
@@ -245,6 +252,10 @@ export function loadEnv(source: Source = process.env): Env {
     WORKER_LOCK_DURATION_MS:
       r.raw('WORKER_LOCK_DURATION_MS') === undefined ? undefined : r.int('WORKER_LOCK_DURATION_MS', 30_000, 500, 600_000),
     WORKER_MAX_STALLED_COUNT: r.int('WORKER_MAX_STALLED_COUNT', 2, 0, 100),
+    NOTIFICATION_RELAY_POLL_MS: r.int('NOTIFICATION_RELAY_POLL_MS', 250, 20, 60_000),
+    NOTIFICATION_RELAY_LEASE_MS: r.int('NOTIFICATION_RELAY_LEASE_MS', 10_000, 1_000, 600_000),
+    WS_MAX_CONNECTIONS: r.int('WS_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+    WS_MAX_CONNECTIONS_PER_USER: r.int('WS_MAX_CONNECTIONS_PER_USER', 10, 1, 10_000),
     WEBHOOK_ALLOW_PRIVATE_URLS: r.bool('WEBHOOK_ALLOW_PRIVATE_URLS', false),
     WEBHOOK_RETRY_BASE_MS: r.int('WEBHOOK_RETRY_BASE_MS', 30_000, 10, 3_600_000),
     WEBHOOK_RETRY_WINDOW_MS: r.int('WEBHOOK_RETRY_WINDOW_MS', 24 * 3_600_000, 100, 30 * 24 * 3_600_000),

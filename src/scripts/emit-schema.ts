@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createDataSource } from '../../ormconfig';
-import { buildApiSchema, printSortedSchema } from '../api/schema';
+import { buildApiSchema, NO_PUBSUB, printSortedSchema } from '../api/schema';
 import { env } from '../core/env';
 import { createServices } from '../modules/services';
 import { unusedQueues } from '../core/queues';
@@ -14,7 +14,7 @@ import { unusedQueues } from '../core/queues';
 async function main(): Promise<void> {
   const target = path.resolve(__dirname, '../../schema/schema.graphql').replace(`${path.sep}dist${path.sep}`, path.sep);
   // No instance id without a database: these services never enqueue a job.
-  const sdl = printSortedSchema(await buildApiSchema(createServices(createDataSource(), env(), unusedQueues(), 'unused')));
+  const sdl = printSortedSchema(await buildApiSchema(createServices(createDataSource(), env(), unusedQueues(), 'unused'), NO_PUBSUB));
   if (!process.argv.includes('--check')) {
     writeFileSync(target, sdl);
     console.log(`wrote ${path.relative(process.cwd(), target)}`);

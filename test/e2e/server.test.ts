@@ -52,10 +52,10 @@ describe('HTTP server', () => {
   it('answers a subscription and an unsupported persisted query as bad requests, not internal errors', async () => {
     const post = (body: object) =>
       fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const subscription = await post({ query: 'subscription { me { id } }' });
+    const subscription = await post({ query: 'subscription { notificationAdded { id } }' });
     expect(subscription.status).toBe(400);
     expect(((await subscription.json()) as { errors: unknown[] }).errors[0]).toMatchObject({
-      message: 'Subscriptions are not supported: send a query or a mutation',
+      message: 'Subscriptions are served over WebSocket (graphql-ws) on /graphql, not over HTTP',
       extensions: { code: 'BAD_REQUEST' },
     });
     const persisted = await post({ query: '{ __typename }', extensions: { persistedQuery: { version: 2, sha256Hash: 'abc' } } });

@@ -1,7 +1,8 @@
-import { Args, Authorized, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Args, Authorized, Ctx, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { Role, requireUser } from '../../core/context';
 import type { ModuleContext } from '../loaders';
-import { NotificationsService } from './notifications.service';
+import { NOTIFICATION_ADDED, type LiveNotification } from './live-feed';
+import { liveNotification, NotificationsService } from './notifications.service';
 import {
   MarkNotificationsReadArgs,
   MarkNotificationsReadPayload,
@@ -35,6 +36,22 @@ export class NotificationsResolver {
   })
   markNotificationsRead(@Args(() => MarkNotificationsReadArgs) args: MarkNotificationsReadArgs, @Ctx() ctx: ModuleContext) {
     return this.inbox.markRead(requireUser(ctx).userId, args.ids);
+  }
+
+  /**
+   * Each subscriber listens under their own user id (api/live-feed.ts), so nobody hears another's
+   * notifications; only kinds wanted in-app are ever written, so only those arrive.
+   */
+  @Authorized(Role.INFLUENCER)
+  @Subscription(() => Notification, {
+    topics: NOTIFICATION_ADDED,
+    topicId: ({ context }) => requireUser(context as ModuleContext).userId,
+    description:
+      'Your notifications as they are written, over graphql-ws on /graphql. Best effort: what is written while you are not ' +
+      'connected is not replayed; read `notifications` when you (re)connect.',
+  })
+  notificationAdded(@Root() added: LiveNotification): Notification {
+    return liveNotification(added);
   }
 
   @Authorized(Role.INFLUENCER)

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, isBigintText, toConnection } from '../../core/connection';
 import { badInput, notFound } from '../../core/errors';
 import { movedBy, scoreDelta, type ScoreFigures } from '../scoring/score-reader';
+import type { LiveNotification } from './live-feed';
 import { DEFAULT_PREFERENCES, NOTIFICATION_KINDS, NotificationKind } from './notification-events';
 import {
   MarkNotificationsReadPayload,
@@ -83,6 +84,17 @@ export function toNotification(row: NotificationRow): Notification {
     scoreBefore: d.scoreBefore ?? null,
     scoreAfter: d.scoreAfter ?? null,
     reason,
+  });
+}
+
+/** A notification as the relay published it (notification-relay.ts), as the GraphQL type. */
+export function liveNotification(n: LiveNotification): Notification {
+  return toNotification({
+    id: n.id,
+    kind: n.kind,
+    data: n.data as NotificationData,
+    created_at: new Date(n.createdAt),
+    read_at: n.readAt === null ? null : new Date(n.readAt),
   });
 }
 
