@@ -72,10 +72,6 @@ export class Mailer {
   get attempts(): number {
     return this.settings.attempts;
   }
-
-  close(): void {
-    this.transport.close();
-  }
 }
 
 /** The mailer of SMTP_URL, or null when e-mail is off. */

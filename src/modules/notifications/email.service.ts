@@ -79,10 +79,6 @@ export class EmailService {
     this.log = logger().child({ module: 'email' });
   }
 
-  get enabled(): boolean {
-    return this.mailer !== null;
-  }
-
   unsubscribeUrl(influencerId: string): string {
     return `${this.settings.apiPublicUrl}${UNSUBSCRIBE_PATH}?token=${this.tokens.issue(influencerId)}`;
   }

@@ -151,7 +151,9 @@ export class WebhooksService {
     );
     const ids = rows.map((r) => r.endpoint_id);
     for (let i = 0; i < ids.length; i += 100) await Promise.all(ids.slice(i, i + 100).map((id) => this.nudge(id)));
-    await this.notices.sweep();
+    await this.notices
+      .sweep()
+      .catch((error: unknown) => this.log.warn({ err: (error as Error).message }, 'could not ask for disabled-endpoint mails; next sweep'));
     return ids.length;
   }
 
