@@ -12,6 +12,7 @@ import { checkDependencies } from '../core/health';
 import type { Logger } from '../core/logger';
 import { closeQueues, createQueues, type Queues } from '../core/queues';
 import { RateLimiter } from '../core/rate-limit';
+import { UNSUBSCRIBE_PATH } from '../modules/notifications/email.service';
 import type { Services } from '../modules/services';
 import { buildContext, requestIdOf, type ApiContext } from './context';
 import { DASHBOARD_PATH, queueDashboard } from './dashboard';
@@ -23,6 +24,7 @@ import { createApiMetrics, graphqlMetricsPlugin, httpMetrics, metricsEndpoint } 
 import { LiveFeed } from './live-feed';
 import { buildApiSchema } from './schema';
 import { createSubscriptionServer } from './subscriptions';
+import { unsubscribeRouter } from './unsubscribe';
 
 export interface ApiDeps {
   env: Env;
@@ -152,6 +154,8 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
   );
   // Authenticated like /graphql (the same code), streamed: see exports.ts.
   app.get(CLAIMS_CSV_PATH, claimsCsvExport(services, log));
+  // The one-click unsubscribe link of the offer mails: small HTML pages, see unsubscribe.ts.
+  app.use(UNSUBSCRIBE_PATH, unsubscribeRouter(services, log));
   app.use(httpErrors(log));
 
   return {

@@ -75,6 +75,24 @@ export interface Env {
   WEBHOOK_TIMEOUT_MS: number;
   /** When the worker sweeps for deliveries no job stands for (a lost enqueue): a cron pattern (6 fields: with seconds). */
   WEBHOOK_SWEEP_CRON: string;
+  /** Where e-mail goes (smtp:// or smtps://, credentials in the URL); unset: no e-mail at all. */
+  SMTP_URL?: string;
+  /** The From of every mail: an address, or `Name <address>`. */
+  SMTP_FROM: string;
+  /** When the worker collects due e-mail (a cron pattern; 6 fields: with seconds). */
+  EMAIL_SWEEP_CRON: string;
+  /** How often one message is tried (temporary failures: 4xx, timeouts, refused connections) before it is FAILED. */
+  EMAIL_ATTEMPTS: number;
+  /** First e-mail retry delay; each next one doubles. */
+  EMAIL_RETRY_BASE_MS: number;
+  /** The SMTP connection, greeting and socket (idle) timeouts. */
+  EMAIL_TIMEOUT_MS: number;
+  /** How far back the sweep looks for notifications not mailed yet (rows that committed late, a stopped worker). */
+  EMAIL_LOOKBACK_HOURS: number;
+  /** The app the mails link to (no front-end exists yet). */
+  APP_URL: string;
+  /** This API as the recipients' mail clients reach it: the unsubscribe links point there. */
+  API_PUBLIC_URL: string;
 }
 
 export class ConfigError extends Error {
@@ -263,6 +281,37 @@ export function loadEnv(source: Source = process.env): Env {
     WEBHOOK_SWEEP_CRON: r.string('WEBHOOK_SWEEP_CRON', '* * * * *', (v) =>
       /^\S+(\s+\S+){4,5}$/.test(v) ? null : 'must be a cron pattern of 5 or 6 fields, like "* * * * *"',
     ),
+    // The URL holds the relay's password: a problem never repeats it.
+    SMTP_URL:
+      r.raw('SMTP_URL') === undefined
+        ? undefined
+        : r.string('SMTP_URL', undefined, (v) => {
+            try {
+              const url = new URL(v);
+              if (['smtp:', 'smtps:'].includes(url.protocol) && url.hostname) return null;
+            } catch {
+              // worded below
+            }
+            return 'must be a URL like smtp://user:password@smtp.example.com:587 or smtps://user:password@smtp.example.com:465 (the value is not repeated: it may hold a password)';
+          }),
+    SMTP_FROM: r.string('SMTP_FROM', 'Perks <no-reply@perks.local>', (v) =>
+      /^[^\s@<>]+@[^\s@<>]+$/.test(v) || /^[^<>@]*<[^\s@<>]+@[^\s@<>]+>$/.test(v)
+        ? null
+        : `must be an address or "Name <address>" (got "${v}")`,
+    ),
+    EMAIL_SWEEP_CRON: r.string('EMAIL_SWEEP_CRON', '* * * * *', (v) =>
+      /^\S+(\s+\S+){4,5}$/.test(v) ? null : 'must be a cron pattern of 5 or 6 fields, like "* * * * *"',
+    ),
+    EMAIL_ATTEMPTS: r.int('EMAIL_ATTEMPTS', 5, 1, 20),
+    EMAIL_RETRY_BASE_MS: r.int('EMAIL_RETRY_BASE_MS', 30_000, 10, 3_600_000),
+    EMAIL_TIMEOUT_MS: r.int('EMAIL_TIMEOUT_MS', 30_000, 100, 600_000),
+    EMAIL_LOOKBACK_HOURS: r.int('EMAIL_LOOKBACK_HOURS', 48, 1, 24 * 14),
+    APP_URL: r
+      .string('APP_URL', 'http://localhost:3000', urlWithProtocols(['http:', 'https:'], 'https://app.example.com'))
+      .replace(/\/+$/, ''),
+    API_PUBLIC_URL: r
+      .string('API_PUBLIC_URL', 'http://localhost:4000', urlWithProtocols(['http:', 'https:'], 'https://api.example.com'))
+      .replace(/\/+$/, ''),
     BODY_LIMIT: r.string('BODY_LIMIT', '8mb', (v) => (/^\d+(kb|mb)$/i.test(v) ? null : 'must look like 512kb or 1mb')),
     METRICS_TOKEN:
       r.raw('METRICS_TOKEN') === undefined

@@ -5,7 +5,7 @@ import { failFastOptions, isRedisInstance } from './redis';
 import { withTimeout } from './timeout';
 
 /** Every queue of the service. Workers listen on all of them; jobs say which one they use. */
-export const QUEUE_NAMES = ['scoring', 'matching', 'maintenance', 'webhooks'] as const;
+export const QUEUE_NAMES = ['scoring', 'matching', 'maintenance', 'webhooks', 'email'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**
@@ -30,8 +30,11 @@ export interface JobDefinition<N extends string = string, D = unknown, Deps = un
   queue: QueueName;
   /** Options applied when the job is enqueued (attempts, backoff, deduplication ...). */
   options?: JobsOptions;
-  /** Recurring jobs: the worker upserts a BullMQ job scheduler with this cron pattern at boot. */
-  schedule?: (deps: Deps) => { id: string; pattern: string; tz?: string };
+  /**
+   * Recurring jobs: the worker upserts a BullMQ job scheduler with this cron pattern at boot, or
+   * removes it when `enabled` is false (a feature switched off by configuration).
+   */
+  schedule?: (deps: Deps) => { id: string; pattern: string; tz?: string; enabled?: boolean };
   /**
    * Recovery jobs: enqueued once (by one worker) whenever Redis turns out to hold none of our jobs
    * (a restart without persistence, a failover to an empty replica, a new Redis). They re-derive
@@ -62,6 +65,8 @@ export const QUEUE_WORKER_OPTIONS: Record<QueueName, { concurrency: number; lock
   // Deliveries wait on other people's servers (up to WEBHOOK_TIMEOUT_MS each): a queue of their own,
   // so slow receivers never hold up matching; one job per endpoint at a time (a lease in Postgres).
   webhooks: { concurrency: 8, lockDuration: 30_000 },
+  // Sends wait on the SMTP relay (up to EMAIL_TIMEOUT_MS per step): their own queue, like webhooks.
+  email: { concurrency: 4, lockDuration: 30_000 },
 };
 
 /**

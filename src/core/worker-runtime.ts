@@ -90,8 +90,9 @@ export async function startWorkers<Deps>(options: WorkerRuntimeOptions<Deps>): P
   }
   const upsertSchedulers = async () => {
     for (const job of recurring) {
-      const { id, pattern, tz } = job.schedule!(options.deps);
-      await queues![job.queue].upsertJobScheduler(id, { pattern, tz }, { name: job.name, data: {}, opts: job.options });
+      const { id, pattern, tz, enabled = true } = job.schedule!(options.deps);
+      if (enabled) await queues![job.queue].upsertJobScheduler(id, { pattern, tz }, { name: job.name, data: {}, opts: job.options });
+      else await queues![job.queue].removeJobScheduler(id);
     }
   };
   // BullMQ keeps everything in Redis. A Redis restarted without persistence (or a failover to an

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Env } from '../core/env';
+import { createMailer } from '../core/mailer';
 import type { Queues } from '../core/queues';
 import { AccountsService } from './accounts/accounts.service';
 import { AgenciesService } from './agencies/agencies.service';
@@ -9,6 +10,7 @@ import { MatchingService } from './matching/matching.service';
 import { CampaignsService } from './campaigns/campaigns.service';
 import { ActivityService } from './activity/activity.service';
 import { InfluencersService } from './influencers/influencers.service';
+import { EmailService } from './notifications/email.service';
 import { NotificationsService } from './notifications/notifications.service';
 import { ConsentService } from './privacy/consent.service';
 import { DataExportService } from './privacy/data-export';
@@ -28,6 +30,7 @@ export interface Services {
   matching: MatchingService;
   influencers: InfluencersService;
   notifications: NotificationsService;
+  email: EmailService;
   privacy: PrivacyService;
   consent: ConsentService;
   dataExport: DataExportService;
@@ -39,14 +42,22 @@ export interface Services {
 /** `instanceId`: the database's (src/core/instance.ts), carried by the job ids built from database ids. */
 export function createServices(dataSource: DataSource, env: Env, queues: Queues, instanceId: string): Services {
   const topics = new TopicsService(dataSource);
-  const webhooks = new WebhooksService(dataSource, queues, {
-    allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS,
-    production: env.NODE_ENV === 'production',
-    retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
-    retryWindowMs: env.WEBHOOK_RETRY_WINDOW_MS,
-    timeoutMs: env.WEBHOOK_TIMEOUT_MS,
-    instanceId,
-  });
+  // Null without SMTP_URL: no mail at all. Only the worker sends; the API process never connects it.
+  const mailer = createMailer(env);
+  const webhooks = new WebhooksService(
+    dataSource,
+    queues,
+    {
+      allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS,
+      production: env.NODE_ENV === 'production',
+      retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+      retryWindowMs: env.WEBHOOK_RETRY_WINDOW_MS,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      instanceId,
+    },
+    mailer,
+  );
+  const notifications = new NotificationsService(dataSource);
   const campaigns = new CampaignsService(dataSource, topics, webhooks);
   const matching = new MatchingService(dataSource, queues, instanceId, webhooks);
   campaigns.onMatchNeeded = (campaign) => matching.matchWhenLive(campaign);
@@ -64,7 +75,13 @@ export function createServices(dataSource: DataSource, env: Env, queues: Queues,
     claimsLedger: new ClaimsLedger(dataSource),
     matching,
     influencers,
-    notifications: new NotificationsService(dataSource),
+    notifications,
+    email: new EmailService(dataSource, queues, notifications, mailer, env.JWT_SECRET, {
+      appUrl: env.APP_URL,
+      apiPublicUrl: env.API_PUBLIC_URL,
+      lookbackHours: env.EMAIL_LOOKBACK_HOURS,
+      instanceId,
+    }),
     privacy: new PrivacyService(dataSource, accounts, matching),
     consent: new ConsentService(dataSource, matching),
     dataExport: new DataExportService(dataSource),

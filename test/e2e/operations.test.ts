@@ -237,7 +237,7 @@ describe('operations: metrics, the queue dashboard and the Redis policy check', 
     const queues = await get(adminBasic, `${dashboard}/api/queues`);
     expect(queues.status).toBe(200);
     const body = (await queues.json()) as { queues: Array<{ name: string }> };
-    expect(body.queues.map((q) => q.name).sort()).toEqual(['maintenance', 'matching', 'scoring', 'webhooks']);
+    expect(body.queues.map((q) => q.name).sort()).toEqual(['email', 'maintenance', 'matching', 'scoring', 'webhooks']);
     // A script with an admin's bearer token.
     expect((await get(`Bearer ${admin}`, `${dashboard}/api/queues`)).status).toBe(200);
 

@@ -274,6 +274,8 @@ describe('their own data: profile, opting out, disconnecting, exporting (real Po
           return has(document.notifications.items, (n) => String(n.id), String(r.id)) ? null : `notification ${r.id}`;
         case 'notification_preferences':
           return has(document.notifications.preferences, (p) => p.kind, r.kind) ? null : `notification preference ${r.kind}`;
+        case 'email_messages':
+          return has(document.notifications.emails, (m) => m.id, r.id) ? null : `e-mail ${r.id}`;
         default:
           // A table this test does not know yet: its rows by id.
           return r.id !== undefined && text.includes(String(r.id).toLowerCase()) ? null : `a row of ${table}`;

@@ -1,15 +1,15 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { logger } from '../../src/core/logger';
 import { closeQueues, createQueues } from '../../src/core/queues';
 import { Role } from '../../src/core/context';
 import type { WorkerRuntime } from '../../src/core/worker-runtime';
 import { createServices } from '../../src/modules/services';
-import { ScoreRunTrigger } from '../../src/modules/scoring/score-run.entity';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';
+import { scoredInfluencers } from '../helpers/fixtures';
 import { logInAdmin, signUp, type SignedUp } from '../helpers/graphql';
+import { sleep, until } from '../helpers/wait';
 import { startTestWorker, suitePrefix } from '../helpers/worker';
 
 /**
@@ -17,22 +17,6 @@ import { startTestWorker, suitePrefix } from '../helpers/worker';
  * a local HTTP receiver started here. Retries run on a short schedule (200 ms doubling, a 12 s
  * window) so the whole life of a delivery fits in a test.
  */
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
 
 const ALL_EVENTS = ['CLAIM_CREATED', 'CLAIM_CANCELLED', 'CLAIM_REDEEMED', 'OFFER_DECLINED', 'CAMPAIGN_SOLD_OUT', 'CAMPAIGN_ENDED'];
 const WINDOW_MS = 12_000;
@@ -179,11 +163,7 @@ describe('signed webhooks (real Postgres, Redis and a local receiver)', () => {
     api = await startTestApi({ ...env(), BULLMQ_PREFIX: suitePrefix('webhooks') });
     strictApi = await startTestApi({ ...env(), WEBHOOK_ALLOW_PRIVATE_URLS: 'false', BULLMQ_PREFIX: suitePrefix('webhooks-strict') });
     admin = await logInAdmin(api.client);
-    const signed = await Promise.all(Array.from({ length: 16 }, () => signUp(api.client, 'INFLUENCER', { country: 'FR' })));
-    const ids: Array<{ id: string; user_id: string }> = await api.dataSource.query(`SELECT id, user_id FROM influencers`);
-    people = signed.map((p) => ({ ...p, influencerId: ids.find((r) => r.user_id === p.userId)!.id }));
-    const run = await api.services.scoring.requestRun(new Date(Date.now() - 86_400_000).toISOString().slice(0, 10), ScoreRunTrigger.ADMIN);
-    await api.services.scoring.execute(run.id, logger());
+    people = await scoredInfluencers(api, 16);
     worker = await startTestWorker(api); // after the run: its recovery job would resume the run beside us
   }, 120_000);
 

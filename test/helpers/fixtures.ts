@@ -3,7 +3,8 @@ import { logger } from '../../src/core/logger';
 import { ScoreRunTrigger } from '../../src/modules/scoring/score-run.entity';
 import { connectAccount, connectVerified } from './accounts';
 import type { TestApi } from './api';
-import { logInAdmin, signUp, type Credentials, type SignedUp } from './graphql';
+import { dateOf } from './dates';
+import { logInAdmin, signUp, type Credentials, type Person, type SignedUp } from './graphql';
 
 /**
  * Everyone the authorization matrix asks on behalf of. "A" and "B" are two tenants: brand A (with
@@ -100,6 +101,20 @@ const CLAIM = `mutation($offerId: ID!, $key: String) { claimOffer(offerId: $offe
 
 export function socialAccountInput(handle: string) {
   return { network: 'X', handle, followers: 1500, following: 200, accountCreatedAt: '2019-03-01T00:00:00Z', verified: false };
+}
+
+/**
+ * `count` influencers signed up through the API, then one score run (for yesterday) done
+ * in-process, as the worker would: matching offers only to scored people. Start a worker after it:
+ * its recovery job would resume the run beside the caller.
+ */
+export async function scoredInfluencers(api: TestApi, count: number): Promise<Person[]> {
+  const signed = await Promise.all(Array.from({ length: count }, () => signUp(api.client, 'INFLUENCER', { country: 'FR' })));
+  const ids: Array<{ id: string; user_id: string }> = await api.dataSource.query(`SELECT id, user_id FROM influencers`);
+  const people = signed.map((p) => ({ ...p, influencerId: ids.find((r) => r.user_id === p.userId)!.id }));
+  const run = await api.services.scoring.requestRun(dateOf(1), ScoreRunTrigger.ADMIN);
+  await api.services.scoring.execute(run.id, logger());
+  return people;
 }
 
 export function campaignInput(name: string, extra: Record<string, unknown> = {}) {

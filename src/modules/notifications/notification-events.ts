@@ -21,8 +21,8 @@ export const NOTIFICATION_KINDS = Object.values(NotificationKind);
 
 /**
  * Each kind's setting for a person who never changed it (no row in notification_preferences).
- * In-app is on for every kind; e-mail is off until the person asks for it (only new and expiring
- * offers will be mailed, by the e-mail job of a later item).
+ * In-app is on for every kind; e-mail is off until the person asks for it (only MAILED_KINDS
+ * are ever mailed: see email.service.ts).
  */
 export const DEFAULT_PREFERENCES: Record<NotificationKind, { inApp: boolean; email: boolean }> = {
   OFFER_NEW: { inApp: true, email: false },
@@ -32,6 +32,9 @@ export const DEFAULT_PREFERENCES: Record<NotificationKind, { inApp: boolean; ema
   CLAIM_REDEEMED: { inApp: true, email: false },
   SCORE_CHANGED: { inApp: true, email: false },
 };
+
+/** The kinds the e-mail digest carries; the others stay in the inbox whatever the e-mail flag says. */
+export const MAILED_KINDS: readonly NotificationKind[] = [NotificationKind.OFFER_NEW, NotificationKind.OFFER_EXPIRING];
 
 /** A score move of at least this many points (either way) between two runs is notified. */
 export const SCORE_CHANGE_THRESHOLD = 5;

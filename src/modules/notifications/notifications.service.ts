@@ -202,16 +202,29 @@ export class NotificationsService {
     if (input.length === 0) throw badInput('input must name at least one kind', 'input');
     if (new Set(input.map((p) => p.kind)).size !== input.length) throw badInput('input must name each kind at most once', 'input');
     const influencerId = await this.influencerId(userId);
+    await this.upsertPreferences(influencerId, input);
+    return this.preferencesOf(influencerId);
+  }
+
+  /**
+   * The one write of preferences (the API's and the unsubscribe link's): a row is written with the
+   * defaults for the flags not given, or keeps its own. `email_since` moves only when e-mail goes
+   * from off to on (the e-mail sweep mails what was written since), and is cleared when it goes off.
+   * `input` names each kind at most once.
+   */
+  async upsertPreferences(influencerId: string, input: NotificationPreferenceInput[]): Promise<void> {
     const flag = (v: boolean | null | undefined) => (v === undefined || v === null ? null : v);
-    // A row is written with the defaults for the flags not given, or keeps its own.
+    const email = `coalesce((SELECT x.email FROM unnest($2::notification_kind[], $4::boolean[]) x(kind, email) WHERE x.kind = p.kind), p.email)`;
     await this.dataSource.query(
-      `INSERT INTO notification_preferences AS p (influencer_id, kind, in_app, email)
-       SELECT $1, u.kind, coalesce(u.in_app, u.default_in_app), coalesce(u.email, u.default_email)
+      `INSERT INTO notification_preferences AS p (influencer_id, kind, in_app, email, email_since)
+       SELECT $1, u.kind, coalesce(u.in_app, u.default_in_app), coalesce(u.email, u.default_email),
+              CASE WHEN coalesce(u.email, u.default_email) THEN now() END
        FROM unnest($2::notification_kind[], $3::boolean[], $4::boolean[], $5::boolean[], $6::boolean[])
             AS u(kind, in_app, email, default_in_app, default_email)
        ON CONFLICT (influencer_id, kind) DO UPDATE
          SET in_app = coalesce((SELECT x.in_app FROM unnest($2::notification_kind[], $3::boolean[]) x(kind, in_app) WHERE x.kind = p.kind), p.in_app),
-             email = coalesce((SELECT x.email FROM unnest($2::notification_kind[], $4::boolean[]) x(kind, email) WHERE x.kind = p.kind), p.email),
+             email = ${email},
+             email_since = CASE WHEN NOT ${email} THEN NULL WHEN p.email THEN p.email_since ELSE now() END,
              updated_at = now()`,
       [
         influencerId,
@@ -222,6 +235,5 @@ export class NotificationsService {
         input.map((p) => DEFAULT_PREFERENCES[p.kind].email),
       ],
     );
-    return this.preferencesOf(influencerId);
   }
 }

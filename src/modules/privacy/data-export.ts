@@ -14,7 +14,7 @@ type Json = Record<string, unknown>;
  * handle is keyed by), their proven accounts' posts and the interactions with them, every score
  * row kept (current and history, opted in or out) with topic scores, the latest explanation,
  * offers, claims (codes included: they are theirs), idempotency records of their claims, the
- * webhook events that named them to a brand, and their inbox (notifications and its settings).
+ * webhook events that named them to a brand, and their inbox (notifications, its settings and the e-mails sent of it).
  *
  * Never in it: the password hash, API keys, verification codes of other people's links, and
  * anything that identifies another person (the engagers of the explanation keep their network,
@@ -152,13 +152,22 @@ export class DataExportService {
     });
   }
 
-  /** The person's inbox: every notification, oldest first, and the settings they changed. */
+  /**
+   * The person's inbox: every notification, oldest first, the settings they changed, and the
+   * e-mails (digests) made for them with the notifications each carried.
+   */
   private async notifications(db: EntityManager, influencerId: string): Promise<Json> {
     const [row] = await db.query(
       `SELECT coalesce((SELECT jsonb_agg(to_jsonb(n) ORDER BY n.id) FROM notifications n WHERE n.influencer_id = $1), '[]') AS items,
-              coalesce((SELECT jsonb_agg(to_jsonb(p)) FROM notification_preferences p WHERE p.influencer_id = $1), '[]') AS preferences`,
+              coalesce((SELECT jsonb_agg(to_jsonb(p)) FROM notification_preferences p WHERE p.influencer_id = $1), '[]') AS preferences,
+              coalesce((SELECT jsonb_agg(jsonb_build_object('id', m.id, 'status', m.status, 'attempts', m.attempts, 'lastError', m.last_error,
+                                 'createdAt', m.created_at, 'finishedAt', m.finished_at,
+                                 'notificationIds', (SELECT coalesce(jsonb_agg(e.notification_id ORDER BY e.notification_id), '[]')
+                                                     FROM notification_emails e WHERE e.message_id = m.id))
+                                 ORDER BY m.created_at, m.id)
+                        FROM email_messages m WHERE m.influencer_id = $1), '[]') AS emails`,
       [influencerId],
     );
-    return { items: row.items, preferences: row.preferences };
+    return { items: row.items, preferences: row.preferences, emails: row.emails };
   }
 }

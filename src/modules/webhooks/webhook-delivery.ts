@@ -3,6 +3,7 @@ import https from 'node:https';
 import { isIP } from 'node:net';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../../core/logger';
+import { AUTO_DISABLED_REASON_PREFIX } from './disabled-notice';
 import { signatureHeader } from './signature';
 import { guardedLookup, isPublicAddress } from './url-guard';
 
@@ -137,9 +138,11 @@ export interface RunReport {
  * later events; on the happy path an endpoint gets its events in order.
  */
 export class WebhookDeliverer {
+  /** `onDisabled`: called after the commit that disabled an endpoint for failing the whole window. */
   constructor(
     private readonly dataSource: DataSource,
     private readonly settings: DeliverySettings,
+    private readonly onDisabled?: (endpointId: string, disabledAt: Date) => void,
   ) {}
 
   /** Long enough for one request and its bookkeeping; renewed before each delivery. */
@@ -254,7 +257,7 @@ export class WebhookDeliverer {
     }
     const now = new Date();
     const next = nextAttemptAt(delivery.attempts + 1, new Date(delivery.event_created_at), now, this.settings);
-    await this.dataSource.transaction(async (db) => {
+    const disabledAt = await this.dataSource.transaction(async (db): Promise<Date | null> => {
       await db.query(
         `UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = now(), last_response_code = $2, last_error = $3,
                 status = CASE WHEN $4::timestamptz IS NULL THEN 'FAILED'::webhook_delivery_status ELSE status END,
@@ -269,12 +272,12 @@ export class WebhookDeliverer {
            status = CASE WHEN failing_since <= now() - make_interval(secs => $2::float8 / 1000) THEN 'DISABLED'::webhook_endpoint_status ELSE status END,
            disabled_at = CASE WHEN failing_since <= now() - make_interval(secs => $2::float8 / 1000) THEN now() ELSE disabled_at END,
            disabled_reason = CASE WHEN failing_since <= now() - make_interval(secs => $2::float8 / 1000)
-             THEN 'every delivery failed since ' || to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ': enable it again once it answers'
+             THEN $3 || to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ': enable it again once it answers'
              ELSE disabled_reason END
          WHERE id = $1 AND status = 'ENABLED'
-         RETURNING status = 'DISABLED' AS disabled, organization_id)
+         RETURNING status = 'DISABLED' AS disabled, organization_id, disabled_at)
          SELECT * FROM u`,
-        [endpoint.id, this.settings.retryWindowMs],
+        [endpoint.id, this.settings.retryWindowMs, AUTO_DISABLED_REASON_PREFIX],
       );
       if (disabled?.disabled) {
         await db.query(
@@ -282,13 +285,16 @@ export class WebhookDeliverer {
            WHERE endpoint_id = $1 AND status = 'PENDING'`,
           [endpoint.id],
         );
-        // "Its owner told": the endpoint shows DISABLED with the reason; e-mail comes with the mailer of a later issue.
+        // Its owner is told: the endpoint shows DISABLED with the reason, and its managers get a mail (onDisabled).
         log?.warn(
           { endpointId: endpoint.id, organizationId: disabled.organization_id },
           'webhook endpoint disabled: it failed for the whole retry window',
         );
+        return disabled.disabled_at as Date;
       }
+      return null;
     });
+    if (disabledAt) this.onDisabled?.(endpoint.id, disabledAt);
     log?.info(
       { endpointId: endpoint.id, deliveryId: delivery.id, code: outcome.code, error: outcome.error, retry: next !== null },
       'webhook delivery failed',

@@ -3,7 +3,9 @@ import { decodeKeysetCursor, encodeCursor, pastTimestampCursorSql, toConnection 
 import { Role, type UserPrincipal } from '../../core/context';
 import { notFound } from '../../core/errors';
 import { logger, type Logger } from '../../core/logger';
+import type { Mailer } from '../../core/mailer';
 import { addJob, type Queues } from '../../core/queues';
+import { DisabledEndpointNotices } from './disabled-notice';
 import { newWebhookSecret } from './signature';
 import { webhookUrlProblem, type ResolveHost } from './url-guard';
 import { WebhookDeliverer, type DeliverySettings, type RunReport } from './webhook-delivery';
@@ -38,14 +40,27 @@ export class WebhooksService {
   private readonly deliverer: WebhookDeliverer;
   private readonly log: Logger;
   private readonly inFlight = new Map<string, { again: boolean; done: Promise<void> }>();
+  /** The mail to an organisation's managers when an endpoint is disabled (null mailer: e-mail is off). */
+  readonly notices: DisabledEndpointNotices;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly queues: Queues,
     private readonly settings: WebhookSettings,
+    mailer: Mailer | null,
     private readonly resolveHost?: ResolveHost,
   ) {
-    this.deliverer = new WebhookDeliverer(dataSource, settings);
+    this.notices = new DisabledEndpointNotices(dataSource, queues, mailer, settings.instanceId);
+    this.deliverer = new WebhookDeliverer(dataSource, settings, (endpointId, disabledAt) => {
+      this.notices
+        .request(endpointId, disabledAt)
+        .catch((error: unknown) =>
+          this.log.warn(
+            { endpointId, err: (error as Error).message },
+            'Redis did not take the disabled-endpoint mail; the sweep will ask again',
+          ),
+        );
+    });
     this.log = logger().child({ module: 'webhooks' });
   }
 
@@ -125,7 +140,8 @@ export class WebhooksService {
   /**
    * Every minute (and when Redis lost its jobs): asks for delivery to every endpoint with a ready
    * PENDING delivery. Covers a process that died between a commit and its enqueue, a retry job
-   * Redis lost, and a lease left by a dead runner (it expires).
+   * Redis lost, and a lease left by a dead runner (it expires). Asks again for the mail of a
+   * disable not mailed yet.
    */
   async sweep(): Promise<number> {
     const rows: Array<{ endpoint_id: string }> = await this.dataSource.query(
@@ -135,6 +151,9 @@ export class WebhooksService {
     );
     const ids = rows.map((r) => r.endpoint_id);
     for (let i = 0; i < ids.length; i += 100) await Promise.all(ids.slice(i, i + 100).map((id) => this.nudge(id)));
+    await this.notices
+      .sweep()
+      .catch((error: unknown) => this.log.warn({ err: (error as Error).message }, 'could not ask for disabled-endpoint mails; next sweep'));
     return ids.length;
   }
 
