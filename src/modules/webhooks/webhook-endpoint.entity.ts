@@ -71,6 +71,10 @@ export class WebhookEndpoint {
   @Column({ name: 'failing_since', type: 'timestamptz', nullable: true })
   failingSince: Date | null;
 
+  /** The disable its managers were mailed about (disabled-notice.ts): each disable is mailed once. */
+  @Column({ name: 'disabled_mailed_at', type: 'timestamptz', nullable: true, select: false })
+  disabledMailedAt: Date | null;
+
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy: string | null;
 
