@@ -10,6 +10,7 @@ import { Client } from 'pg';
 import { connectVerified, establishedAccount, ingestAccounts } from '../helpers/accounts';
 import { GraphQLClient, logInAdmin, signUp, type SignedUp } from '../helpers/graphql';
 import { freePort, runEntry, waitForLog, type Running } from '../helpers/processes';
+import { sleep, until } from '../helpers/wait';
 
 /**
  * Faults survived, with real processes (API and two workers run from src/ through ts-node) on a
@@ -24,22 +25,6 @@ const run = promisify(execFile);
 
 const dayString = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
-}
 
 /** True when a Redis server answers PING on the port. */
 function redisAnswers(port: number): Promise<boolean> {
