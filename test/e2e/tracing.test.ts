@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { loadEnv } from '../../src/core/env';
 import { establishedAccount } from '../helpers/accounts';
 import { createScratchDatabase } from '../helpers/database';
 import { campaignInput } from '../helpers/fixtures';
@@ -116,7 +117,7 @@ describe('traces (OpenTelemetry over OTLP) and business metrics', () => {
 
   afterAll(async () => {
     for (const running of [api, worker].filter(Boolean)) {
-      running.child.kill('SIGTERM');
+      if (running.child.exitCode === null && running.child.signalCode === null) running.child.kill('SIGTERM');
       await running.exited;
     }
     await receiver?.close();
@@ -269,6 +270,22 @@ describe('traces (OpenTelemetry over OTLP) and business metrics', () => {
     const { myClaims } = await client.ok(`query { myClaims { edges { node { code } } } }`, {}, who);
     return myClaims.edges.map((e: { node: { code: string } }) => e.node);
   }
+
+  it('stops cleanly on SIGTERM, sending the spans still buffered', async () => {
+    const me = await client.ok(`query LastWords { me { email } }`, {}, first);
+    expect(me.me.email).toBe(first.email);
+    for (const running of [api, worker]) running.child.kill('SIGTERM');
+    expect(await Promise.all([api.exited, worker.exited])).toEqual([0, 0]);
+    await receiver.waitFor(operationSpan('LastWords'), 'the last request before SIGTERM', 10_000);
+  });
+
+  it('refuses an OTLP endpoint that is not an http(s) URL, saying what to set', () => {
+    expect(() => loadEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(
+      'OTEL_EXPORTER_OTLP_ENDPOINT must be a URL like http://collector:4318',
+    );
+    expect(loadEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://collector:4318');
+    expect(loadEnv({}).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+  });
 
   it('with OTEL_EXPORTER_OTLP_ENDPOINT unset, no OpenTelemetry SDK or instrumentation is even loaded', () => {
     const root = path.resolve(__dirname, '../..');
