@@ -28,6 +28,19 @@ const SERVICE_NAMES: Record<string, string> = { main: 'perks-api', worker: 'perk
 // Requests that are not work: probes and scrapes would fill the traces with noise.
 const UNTRACED_PATHS = ['/healthz', '/readyz', '/metrics'];
 
+// A GraphQL GET carries its document and variables (personal data, tokens) in the query string:
+// their values stay out of url.query, with the instrumentation's own defaults (signed-URL keys).
+const REDACTED_QUERY_PARAMS = ['query', 'variables', 'extensions', 'token', 'key', 'code'];
+const SIGNED_URL_PARAMS = [
+  'sig',
+  'Signature',
+  'AWSAccessKeyId',
+  'X-Goog-Signature',
+  'X-Amz-Signature',
+  'X-Amz-Credential',
+  'X-Amz-Security-Token',
+];
+
 export function tracingEnabled(): boolean {
   return api !== undefined;
 }
@@ -58,6 +71,8 @@ export function startTracing(serviceName: string): void {
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.some((p) => req.url === p || req.url?.startsWith(`${p}?`)),
+        redactedQueryParamsServer: [...REDACTED_QUERY_PARAMS, ...SIGNED_URL_PARAMS],
+        redactedQueryParams: [...REDACTED_QUERY_PARAMS, ...SIGNED_URL_PARAMS],
       }),
       new ExpressInstrumentation(),
       // Values in documents stay out (allowValues false); trivial field reads make no spans.

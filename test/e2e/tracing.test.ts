@@ -271,6 +271,26 @@ describe('traces (OpenTelemetry over OTLP) and business metrics', () => {
     return myClaims.edges.map((e: { node: { code: string } }) => e.node);
   }
 
+  it("keeps a GraphQL GET's variables out of the HTTP span", async () => {
+    const secret = `secret-${randomBytes(6).toString('hex')}`;
+    const url = new URL(client.endpoint);
+    url.searchParams.set('query', 'query GetMe { me { email } }'); // variables it does not declare are ignored
+    url.searchParams.set('variables', JSON.stringify({ x: secret }));
+    const response = await fetch(url, { headers: { authorization: `Bearer ${first.token}`, 'apollo-require-preflight': 'true' } });
+    expect(response.status).toBe(200);
+    const execute = await receiver.waitFor(operationSpan('GetMe'), 'GetMe execute span');
+    const server = await receiver.waitFor(
+      (spans) => spans.find((s) => s.traceId === execute.traceId && s.kind === 2),
+      'the GET request span',
+    );
+    expect(server.attributes).toMatchObject({
+      'http.request.method': 'GET',
+      'url.path': '/graphql',
+      'url.query': expect.stringContaining('variables='),
+    });
+    expect(JSON.stringify(receiver.spans.filter((s) => s.traceId === execute.traceId))).not.toContain(secret);
+  });
+
   it('stops cleanly on SIGTERM, sending the spans still buffered', async () => {
     const me = await client.ok(`query LastWords { me { email } }`, {}, first);
     expect(me.me.email).toBe(first.email);
