@@ -1,3 +1,5 @@
+// First: tracing (when configured) must patch http, express, graphql, pg and ioredis before they load.
+import './core/tracing';
 import 'reflect-metadata';
 import { createApiServer } from './api/server';
 import { bootCore, exitOnBootError } from './boot';

@@ -1,3 +1,5 @@
+// First: tracing (when configured) must patch http, pg and ioredis before they load.
+import './core/tracing';
 import 'reflect-metadata';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -65,6 +65,8 @@ export interface Env {
   WS_MAX_CONNECTIONS_PER_USER: number;
   /** When set, /metrics (API and worker) requires `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN?: string;
+  /** Where traces go (OTLP/HTTP); unset, tracing is off. Read by src/core/tracing.ts before this; checked here to be reported. */
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
   /** Lets webhook URLs reach private, loopback and link-local addresses (and http in production): local receivers only. */
   WEBHOOK_ALLOW_PRIVATE_URLS: boolean;
   /** First webhook retry delay; each next one doubles. */
@@ -317,6 +319,10 @@ export function loadEnv(source: Source = process.env): Env {
       r.raw('METRICS_TOKEN') === undefined
         ? undefined
         : r.string('METRICS_TOKEN', undefined, (v) => (v.length < 16 ? 'must be at least 16 characters' : null)),
+    OTEL_EXPORTER_OTLP_ENDPOINT:
+      r.raw('OTEL_EXPORTER_OTLP_ENDPOINT') === undefined
+        ? undefined
+        : r.string('OTEL_EXPORTER_OTLP_ENDPOINT', undefined, urlWithProtocols(['http:', 'https:'], 'http://collector:4318')),
   };
   if (r.problems.length) throw new ConfigError(r.problems);
   return env;

@@ -1,4 +1,5 @@
 import type { Logger } from './logger';
+import { stopTracing } from './tracing';
 
 /**
  * Runs `stop` once on SIGTERM or SIGINT, then exits; a stop that outlasts the timeout is cut short
@@ -15,16 +16,19 @@ export function onShutdown(stop: () => Promise<void>, log: Logger, timeoutMs: nu
       process.exit(1);
     }, timeoutMs);
     timer.unref();
-    stop().then(
-      () => {
-        log.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    // The spans of the drain itself are exported too: the tracer stops last.
+    stop()
+      .then(stopTracing)
+      .then(
+        () => {
+          log.info('stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   // `on`, not `once`: a terminal's Ctrl-C and a supervisor may both signal; a repeat must not kill mid-drain.
   process.on('SIGTERM', handle);

@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { env } from './env';
+import { activeTraceIds, tracingEnabled } from './tracing';
 
 export type { Logger };
 
@@ -41,6 +42,8 @@ export function logger(): Logger {
         base: { pid: process.pid },
         redact: { paths: REDACT, censor: '[redacted]' },
         timestamp: pino.stdTimeFunctions.isoTime,
+        // With tracing on, a line logged inside a span names it: logs and traces join on trace_id.
+        ...(tracingEnabled() ? { mixin: () => activeTraceIds() ?? {} } : {}),
       },
       destination,
     );

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Job, Worker } from 'bullmq';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import { registerBusinessMetrics } from './business-metrics';
 import type { Logger } from './logger';
 import { QUEUE_NAMES, type Queues } from './queues';
 import { withTimeout } from './timeout';
@@ -47,6 +48,7 @@ export function createMetricsRegistry(deps: MetricsDeps): Registry {
   const timeoutMs = deps.collectTimeoutMs ?? 2_000;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  registerBusinessMetrics(registry);
 
   const queueCounts = sharedPerScrape(async () => {
     try {

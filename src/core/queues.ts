@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from './logger';
 import { failFastOptions, isRedisInstance } from './redis';
 import { withTimeout } from './timeout';
+import { tracedEnqueue } from './tracing';
 
 /** Every queue of the service. Workers listen on all of them; jobs say which one they use. */
 export const QUEUE_NAMES = ['scoring', 'matching', 'maintenance', 'webhooks', 'email'] as const;
@@ -159,13 +160,16 @@ export async function addJob(queue: Queue, name: string, data: unknown, options?
  * saved there and added when Redis is back: the caller's request still succeeds.
  */
 export async function enqueue<N extends JobName>(queue: Queue, name: N, data: JobPayloads[N], options?: JobsOptions): Promise<void> {
-  try {
-    await addJob(queue, name, data, options);
-  } catch (error) {
-    const own = internals.get(queue);
-    if (!own?.fallback) throw error;
-    await own.fallback.save(own.name, name, data, options, error);
-  }
+  // With tracing on, the options carry the caller's trace context (into the outbox too).
+  await tracedEnqueue(queue.name, name, options, async (traced) => {
+    try {
+      await addJob(queue, name, data, traced);
+    } catch (error) {
+      const own = internals.get(queue);
+      if (!own?.fallback) throw error;
+      await own.fallback.save(own.name, name, data, traced, error);
+    }
+  });
 }
 
 /** The fallback the queues were created with (the worker drains it). */

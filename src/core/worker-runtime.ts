@@ -4,6 +4,7 @@ import type { Logger } from './logger';
 import { JobOutbox } from './outbox';
 import { addJob, fallbackOf, producerOf, QUEUE_NAMES, QUEUE_WORKER_OPTIONS, type JobDefinition, type Queues } from './queues';
 import { BLOCKING_OPTIONS, isRedisInstance } from './redis';
+import { tracedJob } from './tracing';
 
 /**
  * How a dead worker's jobs are taken back (BullMQ stalled-job detection). A worker holds a lock on
@@ -146,16 +147,19 @@ export async function startWorkers<Deps>(options: WorkerRuntimeOptions<Deps>): P
         const definition = byName.get(job.name);
         if (!definition || definition.queue !== queue) throw new UnrecoverableError(`No handler for job "${job.name}" on queue "${queue}"`);
         const log = options.log.child({ queue, job: job.name, jobId: job.id });
-        const started = Date.now();
-        log.debug('job started');
-        const result = await definition.handler(job.data, options.deps, {
-          log,
-          jobId: job.id ?? '',
-          attempt: job.attemptsMade + 1,
-          updateProgress: (progress) => job.updateProgress(progress),
+        // With tracing on, a child of the span that enqueued the job (a request's, often).
+        return tracedJob(queue, job.name, job.id, job.opts.telemetry?.metadata, async () => {
+          const started = Date.now();
+          log.debug('job started');
+          const result = await definition.handler(job.data, options.deps, {
+            log,
+            jobId: job.id ?? '',
+            attempt: job.attemptsMade + 1,
+            updateProgress: (progress) => job.updateProgress(progress),
+          });
+          log.info({ durationMs: Date.now() - started }, 'job completed');
+          return result;
         });
-        log.info({ durationMs: Date.now() - started }, 'job completed');
-        return result;
       },
       {
         connection,

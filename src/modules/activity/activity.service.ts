@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { businessMetrics } from '../../core/business-metrics';
 import { verifyByBio } from '../influencers/ownership';
 import { Topic } from '../topics/topic.entity';
 import { BatchTooLargeError } from './activity.errors';
@@ -245,6 +246,7 @@ export class ActivityService {
       return { merged, storedAccounts };
     });
     for (const r of merged.rejections) rejections.push({ list: IngestList.INTERACTIONS, ...r });
+    countIngested(merged, storedAccounts, rejections);
     const order = (list: IngestList) => INGEST_LISTS.indexOf(list);
     rejections.sort((a, b) => (a.list === b.list ? a.index - b.index : order(a.list) - order(b.list)));
     const rejectedIn = (list: IngestList) => rejections.filter((r) => r.list === list).length;
@@ -294,4 +296,13 @@ async function stageArrays(manager: EntityManager, posts: ValidPost[], interacti
       ],
     );
   }
+}
+
+/** The batch's stored items and rejections on /metrics (after the commit: a rolled-back batch counts nothing). */
+function countIngested(merged: MergeCounts, storedAccounts: number, rejections: IngestRejection[]): void {
+  const { ingested, ingestRejected } = businessMetrics;
+  if (merged.acceptedPosts) ingested.inc({ kind: 'posts' }, merged.acceptedPosts);
+  if (merged.acceptedInteractions) ingested.inc({ kind: 'interactions' }, merged.acceptedInteractions);
+  if (storedAccounts) ingested.inc({ kind: 'accounts' }, storedAccounts);
+  for (const r of rejections) ingestRejected.inc({ reason: r.code });
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ApiKeyScope, Role, type Principal, type UserPrincipal } from '../../core/context';
 import { hotTransaction, literal, PreparedSql, type HotTransaction } from '../../core/database';
+import { businessMetrics } from '../../core/business-metrics';
 import { badInput, notFound } from '../../core/errors';
 import { isUuid } from '../accounts/accounts.service';
 import { influencerIdOfUser } from '../influencers/influencers.service';
@@ -266,10 +267,12 @@ export class ClaimsService {
     const key = idempotencyKey ?? null;
     const first = CLAIM_FIRST.execute(user.userId, key, offerId);
     const webhooks: { endpointIds?: string[] | null } = {};
+    let replayed = false;
     const result = await hotTransaction(this.dataSource, [CLAIM_FIRST, CLAIM_TAKE], first, async ([row], tx) => {
       if (!row) throw notFound('Influencer profile');
       const influencerId = row.influencer_id as string;
       if (key !== null && !row.fresh) {
+        replayed = true;
         const [stored] = await tx.manager.query(
           `SELECT offer_id, result FROM claim_requests WHERE influencer_id = $1 AND idempotency_key = $2`,
           [influencerId, key],
@@ -299,6 +302,7 @@ export class ClaimsService {
     });
     // After the commit and the connection's release: only when the statement wrote deliveries.
     this.webhooks.requestDelivery(webhooks.endpointIds);
+    businessMetrics.claims.inc({ outcome: replayed ? 'replayed' : result instanceof Claim ? 'claimed' : result.errorCode });
     return result;
   }
 
@@ -370,6 +374,7 @@ export class ClaimsService {
     });
     const current = await this.dataSource.getRepository(Claim).findOneByOrFail({ id: claim.id });
     if (result === null) return current.status === ClaimStatus.REDEEMED ? new AlreadyRedeemedError() : new ClaimCancelledError();
+    businessMetrics.cancellations.inc({ by: byInfluencer ? 'influencer' : 'brand' });
     this.webhooks.requestDelivery(endpointIds);
     await this.matching.requestMatch(result);
     return current;
@@ -394,6 +399,7 @@ export class ClaimsService {
       params,
     );
     if (redeemed) {
+      businessMetrics.redemptions.inc();
       this.webhooks.requestDelivery(redeemed.webhook_endpoint_ids);
       return this.dataSource.getRepository(Claim).findOneByOrFail({ id: redeemed.id });
     }

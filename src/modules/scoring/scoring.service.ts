@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+import { businessMetrics } from '../../core/business-metrics';
 import { decodeCursor, encodeCursor, toConnection } from '../../core/connection';
 import type { Logger } from '../../core/logger';
 import { enqueue, type Queues } from '../../core/queues';
@@ -31,6 +32,16 @@ export class ScoreRunBusyError extends Error {
 }
 
 const seconds = (fromMs: number) => Math.round((performance.now() - fromMs) / 10) / 100;
+
+const PHASES = ['loading', 'computing', 'writing', 'switching', 'total'] as const;
+
+/** A finished run's phases on this process's /metrics (perks_score_run_phase_duration_seconds). */
+function observePhases(stats: ScoreRunStats): void {
+  for (const phase of PHASES) {
+    const value = stats[`${phase}Seconds`];
+    if (typeof value === 'number') businessMetrics.scoreRunPhases.observe({ phase }, value);
+  }
+}
 
 export class ScoringService {
   /** The current run as this process last read it; cleared when this process switches snapshots. */
@@ -225,6 +236,7 @@ export class ScoringService {
       stats.switchingSeconds = seconds(switching);
       await this.dataSource.query(`UPDATE score_runs SET stats = $2 WHERE id = $1`, [run.id, stats]);
       log.info({ runId: run.id, runDate: run.runDate, ...stats }, 'score run finished');
+      observePhases(stats);
 
       await this.purgeHistory(client, run);
       await enqueue(
