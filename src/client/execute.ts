@@ -67,3 +67,15 @@ export function httpSend(endpoint: string): Send {
     return body.data as R;
   };
 }
+
+/** A union answer (an ErrorResult union) narrowed to the member expected, or an error naming what came instead. */
+export function expectMember<T extends { __typename: string }, K extends T['__typename']>(
+  value: T,
+  typename: K,
+): Extract<T, { __typename: K }> {
+  if (value.__typename !== typename) {
+    const message = 'message' in value ? `: ${String(value.message)}` : '';
+    throw new Error(`${typename} expected, got ${value.__typename}${message}`);
+  }
+  return value as Extract<T, { __typename: K }>;
+}

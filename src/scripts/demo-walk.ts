@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { httpSend, type Credentials, type Send } from '../client/execute';
+import { expectMember, httpSend, type Credentials, type Send } from '../client/execute';
 import * as Examples from '../client/generated/graphql';
 import { verifySignature } from '../modules/webhooks/signature';
 
@@ -50,15 +50,6 @@ const DEMO_ACCOUNTS = {
 /** The demo influencer's Instagram account and two of the readers the demo connector described (src/scripts/demo-data.ts). */
 const INES_HANDLE = 'ines.eats';
 const INES_FANS = ['demo.fan1.ines.eats', 'demo.fan2.ines.eats'];
-
-/** A union answer narrowed to the member expected, or an error naming what came instead. */
-function expectMember<T extends { __typename: string }, K extends T['__typename']>(value: T, typename: K): Extract<T, { __typename: K }> {
-  if (value.__typename !== typename) {
-    const message = 'message' in value ? `: ${String(value.message)}` : '';
-    throw new Error(`${typename} expected, got ${value.__typename}${message}`);
-  }
-  return value as Extract<T, { __typename: K }>;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
