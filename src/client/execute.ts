@@ -52,11 +52,18 @@ export function httpSend(endpoint: string): Send {
     if (credentials.token) headers.authorization = `Bearer ${credentials.token}`;
     if (credentials.apiKey) headers['x-api-key'] = credentials.apiKey;
     const name = operationName(document);
-    const response = await fetch(endpoint, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ query: printDocument(document), operationName: name, variables }),
-    });
+    let response: Response;
+    try {
+      response = await fetch(endpoint, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query: printDocument(document), operationName: name, variables }),
+      });
+    } catch (error) {
+      // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, ...) is its cause.
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new Error(`cannot reach ${endpoint}: ${cause?.code ?? cause?.message ?? String(error)}`);
+    }
     let body: { data?: unknown; errors?: GraphQLRequestError['errors'] } = {};
     try {
       body = (await response.json()) as typeof body;

@@ -8,7 +8,7 @@ import { seedDemoIfEmpty } from '../../src/scripts/demo-data';
 import { walkDemo } from '../../src/scripts/demo-walk';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';
-import { runEntry } from '../helpers/processes';
+import { freePort, runEntry } from '../helpers/processes';
 import { startTestWorker, suitePrefix } from '../helpers/worker';
 
 /**
@@ -180,17 +180,38 @@ describe('the demo a newcomer walks (README quick start)', () => {
     ).toEqual([{ revoked: true }]);
     expect(await api.dataSource.query(`SELECT count(*)::int AS n FROM webhook_endpoints`)).toEqual([{ n: 0 }]);
 
-    // Again, as a newcomer runs it (its own process, DEMO_URL): the same demo data takes a second walk.
-    const again = runEntry('scripts/demo-walk.ts', { DEMO_URL: api.url, LOG_LEVEL: 'silent' }, 'demo:walk');
-    expect(await again.exited).toBe(0);
+    // Again, as a newcomer runs it (its own process, DEMO_URL): the same demo data takes a second
+    // walk, here through an API with the default WEBHOOK_ALLOW_PRIVATE_URLS (as under `npm start`),
+    // which refuses the walk's loopback receiver: the walk says so and goes on.
+    const strict = await startTestApi({
+      DATABASE_URL: database.url,
+      BULLMQ_PREFIX: api.env.BULLMQ_PREFIX,
+      WEBHOOK_ALLOW_PRIVATE_URLS: 'false',
+    });
+    const again = runEntry('scripts/demo-walk.ts', { DEMO_URL: strict.url, LOG_LEVEL: 'silent' }, 'demo:walk');
+    const exitCode = await again.exited;
+    await strict.stop();
+    expect([exitCode, again.stderr.join('')]).toEqual([0, expect.any(String)]); // stderr shown if it failed
     const printed = again.logs.map((l) => String(l.msg));
-    expect(printed[0]).toBe(`Walking the demo journeys against ${api.url} (examples/: one line per operation played)`);
+    expect(printed[0]).toBe(`Walking the demo journeys against ${strict.url} (examples/: one line per operation played)`);
     expect(printed.at(-1)).toBe(`${steps.length} steps, all succeeded`);
-    expect(printed.find((l) => l.startsWith('connector/02-ingest-activity.graphql'))).toMatch(/accepted 0, duplicates 3, rejected 1/);
+    const line = (file: string) => printed.find((l) => l.startsWith(file));
+    expect(line('connector/02-ingest-activity.graphql')).toMatch(/accepted 0, duplicates 3, rejected 1/);
+    expect(line('brand/05-create-webhook-endpoint.graphql')).toMatch(/refused: .*WEBHOOK_ALLOW_PRIVATE_URLS=true/);
+    expect(line('brand/08-webhook-deliveries.graphql')).toMatch(/no endpoint \(refused above\)$/);
+    expect(line('brand/06-redeem-claim.graphql')).toMatch(/: REDEEMED$/);
     expect(
       await api.dataSource.query(
         `SELECT count(*)::int AS n FROM campaigns WHERE name LIKE 'Espresso kit (demo walk %' AND status = 'ENDED'`,
       ),
     ).toEqual([{ n: 2 }]);
+  });
+
+  it('stops at the first step that fails, naming it and why', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const walk = walkDemo({ url: closed, adminEmail: 'admin@test.perks', adminPassword: 'x', print: () => undefined });
+    await expect(walk).rejects.toThrow(`accounts/01-log-in.graphql (LogIn) failed: cannot reach ${closed}/graphql: ECONNREFUSED`);
+    const wrong = walkDemo({ url: api.url, adminEmail: api.env.ADMIN_EMAIL, adminPassword: 'not-the-password', print: () => undefined });
+    await expect(wrong).rejects.toThrow('accounts/01-log-in.graphql (LogIn) failed: AuthPayload expected, got InvalidCredentialsError: ');
   });
 });
