@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { expectMember, httpSend, type Credentials, type Send } from '../client/execute';
 import * as Examples from '../client/generated/graphql';
 import { verifySignature } from '../modules/webhooks/signature';
+import { DEMO_PASSWORD } from './demo-accounts';
 
 /**
  * `npm run demo:walk`: plays the operations of examples/ against a running service on the demo
@@ -84,7 +85,7 @@ export async function walkDemo(options: WalkOptions): Promise<WalkStep[]> {
   const send = options.send ?? httpSend(`${options.url.replace(/\/$/, '')}/graphql`);
   const print = options.print ?? ((line: string) => console.log(line));
   const waitMs = options.waitMs ?? 60_000;
-  const password = options.demoPassword ?? 'demo-password-2026';
+  const password = options.demoPassword ?? DEMO_PASSWORD;
   const steps: WalkStep[] = [];
   // Names unique per walk (a second walk on the same data creates its own).
   const stamp = `${new Date().toISOString().slice(0, 19).replace('T', ' ')} ${randomBytes(2).toString('hex')}`;
@@ -108,7 +109,13 @@ export async function walkDemo(options: WalkOptions): Promise<WalkStep[]> {
   const sessions = new Map<string, Awaited<ReturnType<typeof logIn>>>();
   for (const [email, pass] of [[options.adminEmail, options.adminPassword], ...Object.values(DEMO_ACCOUNTS).map((e) => [e, password])]) {
     await step('accounts', '01-log-in.graphql', 'LogIn', async () => {
-      const session = await logIn(email, pass);
+      const session = await logIn(email, pass).catch((error: Error) => {
+        const hint =
+          email === options.adminEmail
+            ? 'the walk signs the operator in with ADMIN_EMAIL / ADMIN_PASSWORD from its own environment: set them as the service has them'
+            : 'the demo accounts exist only in a database the demo seeded (npm start on an empty database, or npm run seed -- --demo)';
+        throw new Error(`${error.message} (${hint})`);
+      });
       sessions.set(email, session);
       const orgs = session.user.organizations.map((o) => `${o.name} (${o.kind})`).join(', ');
       return `${email} signed in as ${session.user.role}${orgs ? `, member of ${orgs}` : ''}`;
