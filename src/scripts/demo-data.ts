@@ -13,10 +13,10 @@ import { seedSyntheticNetwork } from '../modules/activity/synthetic/seed-network
 import { ScoreRunStatus, ScoreRunTrigger } from '../modules/scoring/score-run.entity';
 import { ScoreRunBusyError } from '../modules/scoring/scoring.service';
 import { createServices, type Services } from '../modules/services';
+import { DEMO_PASSWORD } from './demo-accounts';
 import { seedDemoCampaigns } from './demo-campaigns';
 
-/** The password of every demo account (documented in the README; demo data only). */
-export const DEMO_PASSWORD = 'demo-password-2026';
+export { DEMO_PASSWORD };
 
 const PEOPLE: Array<Omit<SignUpInput, 'password'>> = [
   { email: 'brand@demo.perks', role: SignUpRole.BRAND, name: 'Bea Brand', organizationName: 'Northwind Coffee' },

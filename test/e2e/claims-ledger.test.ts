@@ -1,4 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { expectMember } from '../../src/client/execute';
+import {
+  ClaimOfferDocument,
+  CreateCampaignDocument,
+  LaunchCampaignDocument,
+  RedeemClaimDocument,
+  type CreateCampaignInput,
+} from '../../src/client/generated/graphql';
 import { logger } from '../../src/core/logger';
 import { ScoreRunTrigger } from '../../src/modules/scoring/score-run.entity';
 import { connectAccount, connectVerified } from '../helpers/accounts';
@@ -8,9 +16,6 @@ import { campaignInput, socialAccountInput } from '../helpers/fixtures';
 import { logInAdmin, signUp, type Credentials, type SignedUp } from '../helpers/graphql';
 import { suitePrefix } from '../helpers/worker';
 
-const CREATE = `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { __typename ... on Campaign { id } ... on ErrorResult { message } } }`;
-const LAUNCH = `mutation($id: ID!) { launchCampaign(id: $id) { __typename ... on Campaign { status } } }`;
-const CLAIM = `mutation($offerId: ID!) { claimOffer(offerId: $offerId) { __typename ... on Claim { id code } ... on ErrorResult { message } } }`;
 const CREATE_KEY = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { ... on CreatedApiKey { key } ... on ErrorResult { message } } }`;
 const LEDGER = `query($id: ID!, $status: ClaimStatus, $first: Int!, $after: String) {
   campaign(id: $id) {
@@ -119,11 +124,14 @@ describe('the claims ledger: Campaign.claims, myClaims and the CSV export (real 
     const run = await api.services.scoring.requestRun(new Date(Date.now() - 86_400_000).toISOString().slice(0, 10), ScoreRunTrigger.ADMIN);
     await api.services.scoring.execute(run.id, logger());
     const campaign = async (brand: SignedUp, name: string) => {
-      const { createCampaign } = await client.ok(CREATE, { input: campaignInput(name) }, brand);
-      if (createCampaign.__typename !== 'Campaign') throw new Error(createCampaign.message);
-      expect((await client.ok(LAUNCH, { id: createCampaign.id }, brand)).launchCampaign.status).toBe('ACTIVE');
-      await api.services.matching.matchCampaign(createCampaign.id);
-      return createCampaign.id as string;
+      // The brand's and the influencer's example operations (examples/, typed by src/client/generated).
+      const input = campaignInput(name) as CreateCampaignInput;
+      const created = expectMember((await client.ok(CreateCampaignDocument, { input }, brand)).createCampaign, 'Campaign');
+      expect(expectMember((await client.ok(LaunchCampaignDocument, { id: created.id }, brand)).launchCampaign, 'Campaign').status).toBe(
+        'ACTIVE',
+      );
+      await api.services.matching.matchCampaign(created.id);
+      return created.id;
     };
     campaignA = await campaign(brandA, 'Ledger A');
     campaignB = await campaign(brandB, 'Ledger B');
@@ -132,14 +140,13 @@ describe('the claims ledger: Campaign.claims, myClaims and the CSV export (real 
         who.influencerId,
         campaignId,
       ]);
-      const { claimOffer } = await client.ok(CLAIM, { offerId: offer.id }, who);
-      if (claimOffer.__typename !== 'Claim') throw new Error(claimOffer.message);
-      return claimOffer as { id: string; code: string };
+      const claimed = expectMember((await client.ok(ClaimOfferDocument, { offerId: offer.id }, who)).claimOffer, 'Claim');
+      return { id: claimed.id, code: claimed.code! };
     };
     claims.hostileA = await claim(hostile, campaignA);
     claims.plainA = await claim(plain, campaignA);
     claims.hostileB = await claim(hostile, campaignB);
-    await client.ok(`mutation($code: String!) { redeemClaim(code: $code) { __typename } }`, { code: claims.plainA.code }, brandA);
+    expectMember((await client.ok(RedeemClaimDocument, { code: claims.plainA.code }, brandA)).redeemClaim, 'Claim');
 
     // A campaign with a few hundred claims, written in SQL: many share one claimed_at (one
     // statement's now()) and the rest differ by microseconds, which a millisecond cursor cannot tell apart.

@@ -1,17 +1,23 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'graphql';
+import { operationName } from '../../src/client/execute';
 import type { WorkerRuntime } from '../../src/core/worker-runtime';
 import { logger } from '../../src/core/logger';
 import { seedDemoIfEmpty } from '../../src/scripts/demo-data';
+import { walkDemo } from '../../src/scripts/demo-walk';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';
+import { freePort, runEntry } from '../helpers/processes';
 import { startTestWorker, suitePrefix } from '../helpers/worker';
 
 /**
  * The demo as a newcomer walks it: the demo seed into a fresh database (as `npm start` does), the
  * worker started after it, then the three requests the README's quick start ends with, read from
  * the README itself (so that the README cannot drift from what the demo answers) and sent over
- * HTTP to the real API.
+ * HTTP to the real API. Then `npm run demo:walk` (src/scripts/demo-walk.ts) plays every operation
+ * of examples/ on the same demo, twice: once in this process through the e2e client's typed
+ * overload, once as the script runs for a newcomer.
  */
 
 /** The request bodies (`-d '...'`) of the curl commands in the README's quick start, in order. */
@@ -46,7 +52,8 @@ describe('the demo a newcomer walks (README quick start)', () => {
 
   beforeAll(async () => {
     database = await createScratchDatabase('demo');
-    api = await startTestApi({ DATABASE_URL: database.url, BULLMQ_PREFIX: suitePrefix('demo') });
+    // Private URLs allowed: the walk's webhook endpoint is its own receiver on loopback.
+    api = await startTestApi({ DATABASE_URL: database.url, BULLMQ_PREFIX: suitePrefix('demo'), WEBHOOK_ALLOW_PRIVATE_URLS: 'true' });
     expect(await seedDemoIfEmpty(api.dataSource, api.env, logger())).toBe(true);
     [runAfterSeed] = await api.dataSource.query(`SELECT id, finished_at, stats FROM score_runs WHERE status = 'SUCCEEDED' AND is_current`);
     // The worker starts after the seed, as under `npm start`: it takes the run's job and the
@@ -123,5 +130,90 @@ describe('the demo a newcomer walks (README quick start)', () => {
     const { influencer } = (await post(score, token)).data.me;
     expect(influencer.displayName).toBe('Ivan Influencer');
     expect(influencer.score).toBeGreaterThan(30);
+  });
+
+  it('plays every example of examples/ with `npm run demo:walk`, and again on the same data', async () => {
+    const examples = path.join(__dirname, '../../examples');
+    const files = readdirSync(examples, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.graphql'))
+      .map((f) => f.split(path.sep).join('/'));
+    const lines: string[] = [];
+    const steps = await walkDemo({
+      url: api.url,
+      adminEmail: api.env.ADMIN_EMAIL,
+      adminPassword: api.env.ADMIN_PASSWORD,
+      // The e2e client's typed overload sends the generated documents.
+      send: (document, variables, credentials) => api.client.ok(document, variables, credentials),
+      print: (line) => lines.push(line),
+      waitMs: 90_000,
+    });
+    expect(lines).toHaveLength(steps.length);
+    // Every file is played, under the operation it holds.
+    expect(new Set(steps.map((s) => `${s.journey}/${s.file}`))).toEqual(new Set(files));
+    for (const s of steps) {
+      expect([s.file, s.operation]).toEqual([s.file, operationName(parse(readFileSync(path.join(examples, s.journey, s.file), 'utf8')))]);
+    }
+    const summary = (file: string) => steps.find((s) => `${s.journey}/${s.file}` === file)!.summary;
+    expect(summary('accounts/01-log-in.graphql')).toMatch(/signed in as ADMIN/);
+    expect(summary('operator/04-follow-score-run.graphql')).toMatch(/SUCCEEDED/);
+    expect(summary('connector/02-ingest-activity.graphql')).toMatch(
+      /^accepted 3, duplicates 0, rejected 1 \(posts\[1\] demo-walk-post-2: /,
+    );
+    expect(summary('brand/04-campaign-funnel.graphql')).toMatch(/^ACTIVE: [1-9]\d* offered/);
+    expect(summary('agency/02-eligibility.graphql')).toBe('Ines is eligible; has an open offer');
+    expect(summary('influencer/03-claim-offer.graphql')).toMatch(/^claimed: ACTIVE, code [A-Z0-9-]{10,}$/);
+    expect(summary('brand/06-redeem-claim.graphql')).toMatch(/: REDEEMED$/);
+    expect(summary('brand/07-claims-ledger.graphql')).toMatch(/^1 claim\(s\): Ines Influencer \[.*INSTAGRAM ines\.eats.*\] REDEEMED$/);
+    expect(summary('brand/08-webhook-deliveries.graphql')).toMatch(
+      /^CLAIM_REDEEMED SUCCEEDED after 1 attempt\(s\) \(HTTP 200\); received here 1, signature valid$/,
+    );
+    expect(summary('brand/10-end-campaign.graphql')).toMatch(/^ENDED: .* 1 claimed, 1 redeemed/);
+
+    // What the walk left behind, read in the database: its campaign ended, Ines's claim redeemed,
+    // its key revoked, its endpoint gone.
+    const [walked] = await api.dataSource.query(
+      `SELECT c.status, cl.status AS claim FROM campaigns c JOIN claims cl ON cl.campaign_id = c.id WHERE c.name LIKE 'Espresso kit (demo walk %'`,
+    );
+    expect(walked).toEqual({ status: 'ENDED', claim: 'REDEEMED' });
+    expect(
+      await api.dataSource.query(`SELECT revoked_at IS NOT NULL AS revoked FROM api_keys WHERE name LIKE 'demo walk connector %'`),
+    ).toEqual([{ revoked: true }]);
+    expect(await api.dataSource.query(`SELECT count(*)::int AS n FROM webhook_endpoints`)).toEqual([{ n: 0 }]);
+
+    // Again, as a newcomer runs it (its own process, DEMO_URL): the same demo data takes a second
+    // walk, here through an API with the default WEBHOOK_ALLOW_PRIVATE_URLS (as under `npm start`),
+    // which refuses the walk's loopback receiver: the walk says so and goes on.
+    const strict = await startTestApi({
+      DATABASE_URL: database.url,
+      BULLMQ_PREFIX: api.env.BULLMQ_PREFIX,
+      WEBHOOK_ALLOW_PRIVATE_URLS: 'false',
+    });
+    const again = runEntry('scripts/demo-walk.ts', { DEMO_URL: strict.url, LOG_LEVEL: 'silent' }, 'demo:walk');
+    const exitCode = await again.exited;
+    await strict.stop();
+    expect([exitCode, again.stderr.join('')]).toEqual([0, expect.any(String)]); // stderr shown if it failed
+    const printed = again.logs.map((l) => String(l.msg));
+    expect(printed[0]).toBe(`Walking the demo journeys against ${strict.url} (examples/: one line per operation played)`);
+    expect(printed.at(-1)).toBe(`${steps.length} steps, all succeeded`);
+    const line = (file: string) => printed.find((l) => l.startsWith(file));
+    expect(line('connector/02-ingest-activity.graphql')).toMatch(/accepted 0, duplicates 3, rejected 1/);
+    expect(line('brand/05-create-webhook-endpoint.graphql')).toMatch(/refused: .*WEBHOOK_ALLOW_PRIVATE_URLS=true/);
+    expect(line('brand/08-webhook-deliveries.graphql')).toMatch(/no endpoint \(refused above\)$/);
+    expect(line('brand/06-redeem-claim.graphql')).toMatch(/: REDEEMED$/);
+    expect(
+      await api.dataSource.query(
+        `SELECT count(*)::int AS n FROM campaigns WHERE name LIKE 'Espresso kit (demo walk %' AND status = 'ENDED'`,
+      ),
+    ).toEqual([{ n: 2 }]);
+  });
+
+  it('stops at the first step that fails, naming it and why', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const walk = walkDemo({ url: closed, adminEmail: 'admin@test.perks', adminPassword: 'x', print: () => undefined });
+    await expect(walk).rejects.toThrow(`accounts/01-log-in.graphql (LogIn) failed: cannot reach ${closed}/graphql: ECONNREFUSED`);
+    const wrong = walkDemo({ url: api.url, adminEmail: api.env.ADMIN_EMAIL, adminPassword: 'not-the-password', print: () => undefined });
+    await expect(wrong).rejects.toThrow(
+      /^accounts\/01-log-in\.graphql \(LogIn\) failed: AuthPayload expected, got InvalidCredentialsError: .* \(the walk signs the operator in with ADMIN_EMAIL \/ ADMIN_PASSWORD/,
+    );
   });
 });

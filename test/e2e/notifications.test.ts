@@ -1,3 +1,15 @@
+import { expectMember } from '../../src/client/execute';
+import {
+  ClaimOfferDocument,
+  CreateCampaignDocument,
+  EndCampaignDocument,
+  LaunchCampaignDocument,
+  MarkNotificationsReadDocument,
+  NotificationPreferencesDocument,
+  RedeemClaimDocument,
+  UpdateNotificationPreferencesDocument,
+  type CreateCampaignInput,
+} from '../../src/client/generated/graphql';
 import { logger } from '../../src/core/logger';
 import { ScoreRunTrigger } from '../../src/modules/scoring/score-run.entity';
 import { connectVerified, establishedAccount, ingestAccounts } from '../helpers/accounts';
@@ -8,12 +20,7 @@ import { logInAdmin, signUp, type SignedUp, type Person } from '../helpers/graph
 import { suitePrefix } from '../helpers/worker';
 import { dateOf } from '../helpers/dates';
 
-const CREATE = `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { __typename ... on Campaign { id } ... on ErrorResult { message } } }`;
-const LAUNCH = `mutation($id: ID!) { launchCampaign(id: $id) { __typename ... on Campaign { status } } }`;
-const END = `mutation($id: ID!) { endCampaign(id: $id) { __typename ... on Campaign { status } } }`;
-const CLAIM = `mutation($offerId: ID!) { claimOffer(offerId: $offerId) { __typename ... on Claim { id code status } ... on ErrorResult { errorCode } } }`;
 const CANCEL = `mutation($id: ID!) { cancelClaim(claimId: $id) { __typename ... on Claim { status } ... on ErrorResult { errorCode } } }`;
-const REDEEM = `mutation($code: String!) { redeemClaim(code: $code) { __typename ... on Claim { status } ... on ErrorResult { errorCode } } }`;
 const INBOX = `query($unreadOnly: Boolean, $first: Int, $after: String) {
   notifications(unreadOnly: $unreadOnly, first: $first, after: $after) {
     totalCount
@@ -22,9 +29,7 @@ const INBOX = `query($unreadOnly: Boolean, $first: Int, $after: String) {
   }
 }`;
 const UNREAD = `{ unreadNotificationCount }`;
-const MARK = `mutation($ids: [ID!]!) { markNotificationsRead(ids: $ids) { marked unreadCount } }`;
-const PREFS = `{ notificationPreferences { kind inApp email } }`;
-const UPDATE_PREFS = `mutation($input: [NotificationPreferenceInput!]!) { updateNotificationPreferences(input: $input) { kind inApp email } }`;
+// The brand's and the influencer's operations are examples/' typed documents (src/client/generated).
 
 const DAY = 86_400_000;
 
@@ -52,10 +57,11 @@ describe('the inbox: notifications written with each change (real Postgres, Redi
   let [a, b, c, fading]: Person[] = [];
 
   const campaign = async (name: string, extra: Record<string, unknown> = {}): Promise<string> => {
-    const { createCampaign } = await api.client.ok(CREATE, { input: campaignInput(name, { maxOutstandingOffers: 100, ...extra }) }, brand);
-    if (createCampaign.__typename !== 'Campaign') throw new Error(createCampaign.message);
-    expect((await api.client.ok(LAUNCH, { id: createCampaign.id }, brand)).launchCampaign.status).toBe('ACTIVE');
-    return createCampaign.id;
+    const input = campaignInput(name, { maxOutstandingOffers: 100, ...extra }) as CreateCampaignInput;
+    const created = expectMember((await api.client.ok(CreateCampaignDocument, { input }, brand)).createCampaign, 'Campaign');
+    const { launchCampaign } = await api.client.ok(LaunchCampaignDocument, { id: created.id }, brand);
+    expect(expectMember(launchCampaign, 'Campaign').status).toBe('ACTIVE');
+    return created.id;
   };
   /** Every notification of a person, through the API, walking the pages. */
   const inbox = async (who: Person, unreadOnly = false): Promise<Note[]> => {
@@ -160,18 +166,24 @@ describe('the inbox: notifications written with each change (real Postgres, Redi
   });
 
   it('keeps preferences per kind with defaults, and writes no notification of a kind switched off', async () => {
-    const defaults = (await api.client.ok(PREFS, {}, a)).notificationPreferences;
+    const defaults = (await api.client.ok(NotificationPreferencesDocument, {}, a)).notificationPreferences;
     expect(defaults).toHaveLength(6);
-    expect(defaults.every((p: { inApp: boolean; email: boolean }) => p.inApp && !p.email)).toBe(true);
+    expect(defaults.every((p) => p.inApp && !p.email)).toBe(true);
 
-    const updated = (await api.client.ok(UPDATE_PREFS, { input: [{ kind: 'OFFER_NEW', inApp: false }] }, a)).updateNotificationPreferences;
-    expect(updated.find((p: { kind: string }) => p.kind === 'OFFER_NEW')).toEqual({ kind: 'OFFER_NEW', inApp: false, email: false });
+    const updated = (await api.client.ok(UpdateNotificationPreferencesDocument, { input: [{ kind: 'OFFER_NEW', inApp: false }] }, a))
+      .updateNotificationPreferences;
+    expect(updated.find((p) => p.kind === 'OFFER_NEW')).toEqual({ kind: 'OFFER_NEW', inApp: false, email: false });
     // Changing only the e-mail flag keeps the in-app choice.
-    const again = (await api.client.ok(UPDATE_PREFS, { input: [{ kind: 'OFFER_NEW', email: true }] }, a)).updateNotificationPreferences;
-    expect(again.find((p: { kind: string }) => p.kind === 'OFFER_NEW')).toEqual({ kind: 'OFFER_NEW', inApp: false, email: true });
+    const again = (await api.client.ok(UpdateNotificationPreferencesDocument, { input: [{ kind: 'OFFER_NEW', email: true }] }, a))
+      .updateNotificationPreferences;
+    expect(again.find((p) => p.kind === 'OFFER_NEW')).toEqual({ kind: 'OFFER_NEW', inApp: false, email: true });
     // Someone else's settings did not move.
-    expect((await api.client.ok(PREFS, {}, b)).notificationPreferences).toEqual(defaults);
-    const refused = await api.client.request(UPDATE_PREFS, { input: [{ kind: 'OFFER_NEW' }, { kind: 'OFFER_NEW', inApp: true }] }, a);
+    expect((await api.client.ok(NotificationPreferencesDocument, {}, b)).notificationPreferences).toEqual(defaults);
+    const refused = await api.client.request(
+      UpdateNotificationPreferencesDocument,
+      { input: [{ kind: 'OFFER_NEW' }, { kind: 'OFFER_NEW', inApp: true }] },
+      a,
+    );
     expect(refused.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
 
     const id = await campaign('Quiet');
@@ -185,8 +197,8 @@ describe('the inbox: notifications written with each change (real Postgres, Redi
     expect(about(await inbox(a), 'OFFER_NEW', id)).toEqual([]);
     expect(about(await inbox(b), 'OFFER_NEW', id)).toHaveLength(1);
 
-    await api.client.ok(UPDATE_PREFS, { input: [{ kind: 'OFFER_NEW', inApp: true, email: false }] }, a);
-    expect((await api.client.ok(PREFS, {}, a)).notificationPreferences).toEqual(defaults);
+    await api.client.ok(UpdateNotificationPreferencesDocument, { input: [{ kind: 'OFFER_NEW', inApp: true, email: false }] }, a);
+    expect((await api.client.ok(NotificationPreferencesDocument, {}, a)).notificationPreferences).toEqual(defaults);
   });
 
   it('tells once about an offer expiring within 24 h, however often the sweep runs', async () => {
@@ -214,15 +226,16 @@ describe('the inbox: notifications written with each change (real Postgres, Redi
     await api.services.matching.matchCampaign(id);
     const claims = new Map<Person, { id: string; code: string }>();
     for (const p of [a, b, c]) {
-      const claimed = (await api.client.ok(CLAIM, { offerId: await offerOf(id, p) }, p)).claimOffer;
-      expect(claimed.__typename).toBe('Claim');
-      claims.set(p, claimed);
+      const claimed = expectMember((await api.client.ok(ClaimOfferDocument, { offerId: await offerOf(id, p) }, p)).claimOffer, 'Claim');
+      claims.set(p, { id: claimed.id, code: claimed.code! });
     }
     expect((await api.client.ok(CANCEL, { id: claims.get(a)!.id }, brand)).cancelClaim.status).toBe('CANCELLED');
     expect((await api.client.ok(CANCEL, { id: claims.get(b)!.id }, b)).cancelClaim.status).toBe('CANCELLED');
-    expect((await api.client.ok(REDEEM, { code: claims.get(c)!.code }, brand)).redeemClaim.status).toBe('REDEEMED');
+    const redeemed = (await api.client.ok(RedeemClaimDocument, { code: claims.get(c)!.code }, brand)).redeemClaim;
+    expect(expectMember(redeemed, 'Claim').status).toBe('REDEEMED');
     // A second redeem and a second cancel change nothing, and tell nobody.
-    expect((await api.client.ok(REDEEM, { code: claims.get(c)!.code }, brand)).redeemClaim.errorCode).toBe('ALREADY_REDEEMED');
+    const twice = (await api.client.ok(RedeemClaimDocument, { code: claims.get(c)!.code }, brand)).redeemClaim;
+    expect(expectMember(twice, 'AlreadyRedeemedError').errorCode).toBe('ALREADY_REDEEMED');
     expect((await api.client.ok(CANCEL, { id: claims.get(a)!.id }, brand)).cancelClaim.__typename).toBe('ClaimCancelledError');
 
     expect(await stored('CLAIM_CANCELLED', id)).toEqual([a.influencerId]);
@@ -243,7 +256,7 @@ describe('the inbox: notifications written with each change (real Postgres, Redi
   it('tells who loses an offer when the campaign ends', async () => {
     const id = await campaign('Ending');
     await api.services.matching.matchCampaign(id);
-    expect((await api.client.ok(END, { id }, brand)).endCampaign.status).toBe('ENDED');
+    expect(expectMember((await api.client.ok(EndCampaignDocument, { id }, brand)).endCampaign, 'Campaign').status).toBe('ENDED');
     // The match the end asks for (no worker here: run in-process, as the worker would).
     expect((await api.services.matching.matchCampaign(id)).withdrawn).toBe(people.length);
     expect(await stored('OFFER_WITHDRAWN', id)).toEqual(people.map((p) => p.influencerId).sort());
@@ -308,11 +321,15 @@ describe('the inbox: notifications written with each change (real Postgres, Redi
     const theirs = (await inbox(b))[0];
     const unreadBefore = (await api.client.ok(UNREAD, {}, a)).unreadNotificationCount;
     expect(unreadBefore).toBe(all.length);
-    const marked = (await api.client.ok(MARK, { ids: [all[0].id, all[1].id, theirs.id, 'not-an-id', '99999999999999999999'] }, a))
-      .markNotificationsRead;
+    const marked = (
+      await api.client.ok(MarkNotificationsReadDocument, { ids: [all[0].id, all[1].id, theirs.id, 'not-an-id', '99999999999999999999'] }, a)
+    ).markNotificationsRead;
     expect(marked).toEqual({ marked: 2, unreadCount: all.length - 2 });
     // Marking again changes nothing; B's notification is still unread.
-    expect((await api.client.ok(MARK, { ids: [all[0].id] }, a)).markNotificationsRead).toEqual({ marked: 0, unreadCount: all.length - 2 });
+    expect((await api.client.ok(MarkNotificationsReadDocument, { ids: [all[0].id] }, a)).markNotificationsRead).toEqual({
+      marked: 0,
+      unreadCount: all.length - 2,
+    });
     expect((await inbox(b)).find((n) => n.id === theirs.id)!.readAt).toBeNull();
 
     const unread = await inbox(a, true);
@@ -321,7 +338,7 @@ describe('the inbox: notifications written with each change (real Postgres, Redi
     expect(read.every((n) => n.readAt !== null)).toBe(true);
     expect((await api.client.ok(INBOX, { unreadOnly: true, first: 1 }, a)).notifications.totalCount).toBe(all.length - 2);
 
-    expect((await api.client.request(MARK, { ids: [] }, a)).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await api.client.request(MarkNotificationsReadDocument, { ids: [] }, a)).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect((await api.client.request(INBOX, { after: 'bm90IGpzb24' }, a)).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 });

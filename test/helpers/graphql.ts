@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { printDocument } from '../../src/client/execute';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -18,11 +20,18 @@ export interface Credentials {
 export class GraphQLClient {
   constructor(readonly endpoint: string) {}
 
+  /**
+   * With a typed document (src/client/generated, from examples/), the answer and the variables are
+   * typed by the operation: a test reading a field the schema no longer has fails the type check.
+   */
+  async request<R, V>(document: TypedDocumentNode<R, V>, variables: V, credentials?: Credentials): Promise<GraphQLResponse<R>>;
+  async request<T = any>(query: string, variables?: Record<string, unknown>, credentials?: Credentials): Promise<GraphQLResponse<T>>;
   async request<T = any>(
-    query: string,
-    variables: Record<string, unknown> = {},
+    operation: string | TypedDocumentNode<T, unknown>,
+    variables: unknown = {},
     credentials: Credentials = {},
   ): Promise<GraphQLResponse<T>> {
+    const query = typeof operation === 'string' ? operation : printDocument(operation);
     const headers: Record<string, string> = { 'content-type': 'application/json', ...credentials.headers };
     if (credentials.token) headers.authorization = `Bearer ${credentials.token}`;
     if (credentials.apiKey) headers['x-api-key'] = credentials.apiKey;
@@ -38,8 +47,13 @@ export class GraphQLClient {
   }
 
   /** Like request, but fails the test on any GraphQL error. */
-  async ok<T = any>(query: string, variables: Record<string, unknown> = {}, credentials: Credentials = {}): Promise<T> {
-    const response = await this.request<T>(query, variables, credentials);
+  async ok<R, V>(document: TypedDocumentNode<R, V>, variables: V, credentials?: Credentials): Promise<R>;
+  async ok<T = any>(query: string, variables?: Record<string, unknown>, credentials?: Credentials): Promise<T>;
+  async ok<T = any>(operation: string | TypedDocumentNode<T, unknown>, variables: unknown = {}, credentials: Credentials = {}): Promise<T> {
+    const response =
+      typeof operation === 'string'
+        ? await this.request<T>(operation, variables as Record<string, unknown>, credentials)
+        : await this.request(operation, variables, credentials);
     if (response.errors?.length || response.status !== 200) {
       throw new Error(`GraphQL request failed (${response.status}): ${response.raw}`);
     }
