@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestApi, type TestApi } from '../helpers/api';
@@ -91,6 +91,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
 
 let browser: Browser;
 beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does), or set CHROMIUM_PATH`);
   // One browser for the file: each test has its own context (cookies, credentials, routes).
   browser = await chromium.launch({
     executablePath: CHROMIUM,
