@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { buildSchema } from 'graphql';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { signUp } from '../helpers/graphql';
@@ -57,12 +58,18 @@ async function visit(browser: Browser, url: string, httpCredentials?: { username
   return { page, context, offsite, problems, operations };
 }
 
-/** Opens the documentation explorer, then Query's page, and waits for `me` among its fields. */
+/** `me`'s description in the committed SDL: what the documentation explorer must show. */
+const ME_DESCRIPTION = buildSchema(readFileSync(path.resolve(__dirname, '../../schema/schema.graphql'), 'utf8'))
+  .getQueryType()!
+  .getFields().me.description!;
+
+/** Opens the documentation explorer, then Query's page, and waits for `me` and its description. */
 async function openQueryDocs(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
   const docs = page.locator('.graphiql-doc-explorer');
   await docs.getByText('Query', { exact: true }).first().click();
   await docs.locator('.graphiql-doc-explorer-field-name', { hasText: /^me$/ }).waitFor();
+  await docs.getByText(ME_DESCRIPTION, { exact: true }).waitFor();
 }
 
 async function setEditor(page: Page, selector: string, value: string): Promise<void> {
