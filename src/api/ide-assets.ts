@@ -103,13 +103,20 @@ export function writeIdeAssets(assets: IdeAssets, directory: string): void {
   writeFileSync(path.join(directory, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
+let loaded: IdeAssetsOrigin | undefined;
+
 /**
  * The built copy when this code is compiled, the sources when it runs as TypeScript. A compiled
  * API without the copy is a broken build: it fails at boot rather than serving from node_modules,
  * which the production image does not have.
  */
 export function loadIdeAssets(): IdeAssetsOrigin {
-  if (path.extname(__filename) === '.ts') return { assets: assembleIdeAssets(), from: 'sources' };
+  // Once per process: the files do not change under it, and the tests boot many servers in one.
+  loaded ??= path.extname(__filename) === '.ts' ? { assets: assembleIdeAssets(), from: 'sources' } : loadBuilt();
+  return loaded;
+}
+
+function loadBuilt(): IdeAssetsOrigin {
   const manifestPath = path.join(BUILT, MANIFEST);
   if (!existsSync(manifestPath)) throw new Error(`The GraphQL IDE's files are missing (${manifestPath}): run \`npm run build\``);
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
