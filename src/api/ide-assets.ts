@@ -112,16 +112,20 @@ let loaded: IdeAssetsOrigin | undefined;
  */
 export function loadIdeAssets(): IdeAssetsOrigin {
   // Once per process: the files do not change under it, and the tests boot many servers in one.
-  loaded ??= path.extname(__filename) === '.ts' ? { assets: assembleIdeAssets(), from: 'sources' } : loadBuilt();
+  loaded ??= path.extname(__filename) === '.ts' ? { assets: assembleIdeAssets(), from: 'sources' } : readIdeAssets(BUILT);
   return loaded;
 }
 
-function loadBuilt(): IdeAssetsOrigin {
-  const manifestPath = path.join(BUILT, MANIFEST);
+/** What writeIdeAssets wrote into `directory`, checked complete. */
+export function readIdeAssets(directory: string): IdeAssetsOrigin {
+  const manifestPath = path.join(directory, MANIFEST);
   if (!existsSync(manifestPath)) throw new Error(`The GraphQL IDE's files are missing (${manifestPath}): run \`npm run build\``);
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
   const assets = {} as IdeAssets;
-  for (const entry of manifest) assets[entry.role] = { ...entry, body: readFileSync(path.join(BUILT, entry.file)) };
+  for (const entry of manifest) {
+    const file = path.join(directory, entry.file);
+    if (existsSync(file)) assets[entry.role] = { ...entry, body: readFileSync(file) };
+  }
   const missing = SOURCES.filter((source) => !assets[source.role]).map((source) => source.role);
   if (missing.length > 0) throw new Error(`The GraphQL IDE's build lacks ${missing.join(', ')}: run \`npm run build\``);
   return { assets, from: 'build' };
