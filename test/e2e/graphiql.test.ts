@@ -21,23 +21,30 @@ const QUERY_EDITOR = '.graphiql-query-editor .CodeMirror';
 const HEADERS_EDITOR = '.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror';
 const RESPONSE = '.graphiql-response .CodeMirror';
 
+/** One browser for the file (launched below): each visit has a context of its own. */
+let browser: Browser;
+
 interface Visit {
   page: Page;
-  context: BrowserContext;
-  /** Requests to anywhere but 127.0.0.1, refused. */
-  offsite: string[];
-  /** Uncaught errors and console errors (a refused script or style, a policy violation). */
-  problems: string[];
   /** The bodies of the GraphQL requests the page sent. */
   operations: string[];
 }
 
-async function visit(browser: Browser, url: string, httpCredentials?: { username: string; password: string }): Promise<Visit> {
-  const context = await browser.newContext({ httpCredentials, viewport: { width: 1400, height: 900 } });
+/**
+ * Opens `url` in a context of its own, waits for the editor, runs `steps`, then saves a screenshot
+ * (`name`, or `failed-<name>` when a step failed) and checks that the page made no request off the
+ * machine and logged no error (a refused script, style or font, a policy violation, an exception).
+ */
+async function inBrowser(
+  url: string,
+  name: string,
+  steps: (visit: Visit) => Promise<void>,
+  httpCredentials?: { username: string; password: string },
+): Promise<void> {
+  const context: BrowserContext = await browser.newContext({ httpCredentials, viewport: { width: 1400, height: 900 } });
   const offsite: string[] = [];
   await context.route('**/*', (route) => {
-    const target = new URL(route.request().url());
-    if (target.hostname === '127.0.0.1' || target.protocol === 'data:') return route.continue();
+    if (new URL(route.request().url()).hostname === '127.0.0.1') return route.continue();
     offsite.push(route.request().url());
     return route.abort('blockedbyclient');
   });
@@ -52,10 +59,20 @@ async function visit(browser: Browser, url: string, httpCredentials?: { username
   page.on('request', (request) => {
     if (request.method() === 'POST' && new URL(request.url()).pathname === '/graphql') operations.push(request.postData() ?? '');
   });
-  const response = await page.goto(url, { timeout: SLOW });
-  expect(response?.status()).toBe(200);
-  await page.locator(QUERY_EDITOR).waitFor({ timeout: SLOW });
-  return { page, context, offsite, problems, operations };
+  try {
+    const response = await page.goto(url, { timeout: SLOW });
+    expect(response?.status()).toBe(200);
+    await page.locator(QUERY_EDITOR).waitFor({ timeout: SLOW });
+    await steps({ page, operations });
+    await screenshot(page, name);
+  } catch (error) {
+    await screenshot(page, `failed-${name}`).catch(() => undefined);
+    throw error;
+  } finally {
+    await context.close();
+  }
+  expect(offsite).toEqual([]);
+  expect(problems).toEqual([]);
 }
 
 /** `me`'s description in the committed SDL: what the documentation explorer must show. */
@@ -96,7 +113,6 @@ async function screenshot(page: Page, name: string): Promise<void> {
   console.log(`GraphiQL screenshot: ${file}`);
 }
 
-let browser: Browser;
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does), or set CHROMIUM_PATH`);
   // One browser for the file: each test has its own context (cookies, credentials, routes).
@@ -126,21 +142,14 @@ describe('GraphiQL outside production', () => {
 
   it('loads offline, documents the schema and runs `me` with a pasted token', async () => {
     const influencer = await signUp(api.client, 'INFLUENCER', { country: 'FR' });
-    const { page, context, offsite, problems } = await visit(browser, `${api.url}/graphql`);
-    try {
+    await inBrowser(`${api.url}/graphql`, 'graphiql.png', async ({ page }) => {
       await openQueryDocs(page);
 
       await page.getByRole('button', { name: 'Headers' }).click();
       await setEditor(page, HEADERS_EDITOR, JSON.stringify({ Authorization: `Bearer ${influencer.token}` }, null, 2));
       await setEditor(page, QUERY_EDITOR, '{\n  me {\n    email\n    role\n  }\n}\n');
       expect(await run(page)).toEqual({ data: { me: { email: influencer.email, role: 'INFLUENCER' } } });
-
-      await screenshot(page, 'graphiql.png');
-      expect(offsite).toEqual([]);
-      expect(problems).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('serves the page and its files with a policy that allows no other origin, and the files for good', async () => {
@@ -212,21 +221,19 @@ describe('GraphiQL in production', () => {
   });
 
   it('documents the schema from the committed SDL, with introspection off, and runs operations anonymously', async () => {
-    const { page, context, offsite, problems, operations } = await visit(browser, `${api.url}/graphql`, operator());
-    try {
-      await openQueryDocs(page);
-      // The page never asked the server for its schema (it would have been refused).
-      expect(operations.filter((body) => body.includes('__schema'))).toEqual([]);
+    await inBrowser(
+      `${api.url}/graphql`,
+      'graphiql-production.png',
+      async ({ page, operations }) => {
+        await openQueryDocs(page);
+        // The page never asked the server for its schema (it would have been refused).
+        expect(operations.filter((body) => body.includes('__schema'))).toEqual([]);
 
-      // The operator's Basic sign-in is not sent along: /graphql would refuse it as a malformed token.
-      await setEditor(page, QUERY_EDITOR, '{\n  me {\n    email\n  }\n}\n');
-      expect(await run(page)).toEqual({ data: { me: null } });
-
-      await screenshot(page, 'graphiql-production.png');
-      expect(offsite).toEqual([]);
-      expect(problems).toEqual([]);
-    } finally {
-      await context.close();
-    }
+        // The operator's Basic sign-in is not sent along: /graphql would refuse it as a malformed token.
+        await setEditor(page, QUERY_EDITOR, '{\n  me {\n    email\n  }\n}\n');
+        expect(await run(page)).toEqual({ data: { me: null } });
+      },
+      operator(),
+    );
   });
 });
