@@ -6,6 +6,8 @@ RUN npm ci
 COPY tsconfig.json tsconfig.build.json ormconfig.ts ./
 COPY src ./src
 COPY migrations ./migrations
+# The committed SDL: the build copies it into dist/ide for the GraphQL IDE (introspection is off in production).
+COPY schema ./schema
 COPY bench ./bench
 RUN npm run build && npm prune --omit=dev
 

@@ -26,7 +26,8 @@ export const DASHBOARD_AUTH_TTL_MS = 60_000;
  */
 export const DASHBOARD_CHECKS_PER_MINUTE = 30;
 
-const REALM = 'Basic realm="Perks queues", charset="UTF-8"';
+// One realm for every page operators sign in to (the queue dashboard, the GraphQL IDE in production).
+const REALM = 'Basic realm="Perks operators", charset="UTF-8"';
 
 function refuse(res: Response, status: 401 | 403 | 429, challenge: boolean, retryAfterSeconds = 60): void {
   if (challenge) res.setHeader('www-authenticate', REALM);
@@ -37,13 +38,18 @@ function refuse(res: Response, status: 401 | 403 | 429, challenge: boolean, retr
     .send(status === 401 ? 'Unauthorized\n' : status === 403 ? 'Forbidden\n' : 'Too many attempts\n');
 }
 
-export interface DashboardDeps {
+export interface OperatorAuthDeps {
   env: Env;
   log: Logger;
-  /** The API's limiter, connected at boot; the dashboard counts sign-ins against logIn's own limits. */
+  /** The API's limiter, connected at boot; operator sign-ins count against logIn's own limits. */
   limiter: RateLimiter;
-  queues: Queues;
   services: Services;
+}
+
+export interface DashboardDeps {
+  queues: Queues;
+  /** adminOnly's handler, one per process: the dashboard and the GraphQL IDE share its cache and budget. */
+  operatorsOnly: RequestHandler;
 }
 
 /**
@@ -53,7 +59,7 @@ export interface DashboardDeps {
  * `Bearer` token instead. Every failed Basic check gets the same 401, so the dashboard tells a
  * guesser nothing logIn would not; a valid token of someone who is not an operator gets 403.
  */
-export function adminOnly({ env, log, limiter, services }: Omit<DashboardDeps, 'queues'>): RequestHandler {
+export function adminOnly({ env, log, limiter, services }: OperatorAuthDeps): RequestHandler {
   const verified = new TtlCache<string, Promise<boolean | number>>(DASHBOARD_AUTH_TTL_MS, 64);
   let windowStart = 0;
   let checksInWindow = 0;
@@ -142,8 +148,7 @@ const sameOriginWrites: RequestHandler = (req, res, next) => {
 };
 
 /** bull-board on every queue at /admin/queues, behind adminOnly. */
-export function queueDashboard(deps: DashboardDeps): express.Router {
-  const { queues } = deps;
+export function queueDashboard({ queues, operatorsOnly }: DashboardDeps): express.Router {
   const adapter = new ExpressAdapter();
   adapter.setBasePath(DASHBOARD_PATH);
   createBullBoard({
@@ -157,6 +162,6 @@ export function queueDashboard(deps: DashboardDeps): express.Router {
     res.setHeader('cache-control', 'no-store');
     next();
   });
-  router.use(adminOnly(deps), sameOriginWrites, adapter.getRouter());
+  router.use(operatorsOnly, sameOriginWrites, adapter.getRouter());
   return router;
 }

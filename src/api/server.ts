@@ -15,9 +15,11 @@ import { RateLimiter } from '../core/rate-limit';
 import { UNSUBSCRIBE_PATH } from '../modules/notifications/email.service';
 import type { Services } from '../modules/services';
 import { buildContext, requestIdOf, type ApiContext } from './context';
-import { DASHBOARD_PATH, queueDashboard } from './dashboard';
+import { adminOnly, DASHBOARD_PATH, queueDashboard } from './dashboard';
 import { formatError, operationLoggingPlugin } from './errors';
 import { CLAIMS_CSV_PATH, claimsCsvExport } from './exports';
+import { graphqlIde } from './ide';
+import { loadIdeAssets } from './ide-assets';
 import { inputBoundaryPlugin } from './input-boundary';
 import { createLimits } from './limits';
 import { createApiMetrics, graphqlMetricsPlugin, httpMetrics, metricsEndpoint } from './metrics';
@@ -107,6 +109,9 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
   const limiter = new RateLimiter(redis, env.BULLMQ_PREFIX, log);
   await limiter.ready();
   const limits = createLimits(env, limiter);
+  // Read at boot: a compiled API whose build lacks them fails here, not on an operator's first visit.
+  const ide = loadIdeAssets();
+  log.debug({ from: ide.from }, 'GraphQL IDE files loaded');
   // Subscribed before the first request: a notification published after boot reaches this process's subscribers.
   const feed = new LiveFeed(redis, env.BULLMQ_PREFIX, log);
   await feed.start();
@@ -124,8 +129,9 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginCacheControlDisabled(),
-      // Apollo's default serves a landing page at GET /graphql, in production too (a page linking to Studio).
-      ...(env.NODE_ENV === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
+      // Apollo's default landing page loads Sandbox from a CDN (and links to Studio in production):
+      // GET /graphql is our own GraphiQL instead (ide.ts), served before Apollo sees the request.
+      ApolloServerPluginLandingPageDisabled(),
       operationLoggingPlugin(),
       inputBoundaryPlugin(),
       graphqlMetricsPlugin(metrics),
@@ -146,7 +152,16 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
   });
   const scrape = metricsEndpoint(metrics, env, log);
   if (scrape) app.get('/metrics', scrape);
-  app.use(DASHBOARD_PATH, queueDashboard({ env, log, limiter, queues, services }));
+  // One operator sign-in (HTTP Basic or an admin's token) for every operators' page.
+  const operatorsOnly = adminOnly({ env, log, limiter, services });
+  app.use(DASHBOARD_PATH, queueDashboard({ queues, operatorsOnly }));
+  app.use(
+    graphqlIde({
+      assets: ide.assets,
+      introspection: limits.apolloOptions.introspection,
+      operatorsOnly: env.NODE_ENV === 'production' ? operatorsOnly : undefined,
+    }),
+  );
   app.use(
     '/graphql',
     express.json({ limit: env.BODY_LIMIT }),

@@ -32,19 +32,20 @@ describe('the landing page at GET /graphql', () => {
   });
   afterAll(() => Promise.all([production?.stop(), development?.stop()]));
 
-  it("is Apollo's page outside production, and no page at all in production", async () => {
+  it('is our own GraphiQL outside production, and asks for an operator sign-in in production', async () => {
     const page = await html(development);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
-    expect(await page.text()).toMatch(/apollo/i);
+    const markup = await page.text();
+    expect(markup).toContain('Perks GraphQL IDE');
+    // Apollo's landing page (Sandbox from a CDN) is gone everywhere.
+    expect(markup).not.toMatch(/apollo|sandbox|studio|https?:\/\//i);
 
-    // What any GET without an operation gets: a GraphQL error, no markup.
+    // No markup without an operator's credentials: a Basic challenge (the queue dashboard's).
     const refused = await html(production);
-    expect(refused.status).toBe(400);
-    expect(refused.headers.get('content-type')).toMatch(/application\/json/);
-    const body = await refused.text();
-    expect(body).not.toMatch(/<|sandbox|studio|landing/i);
-    expect(JSON.parse(body).errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
+    expect(await refused.text()).not.toMatch(/<|sandbox|studio|landing/i);
   });
 });
 
