@@ -18,6 +18,7 @@ import { ClaimsLedger1795690000000 } from './1795690000000-ClaimsLedger';
 import { OwnData1795697000000 } from './1795697000000-OwnData';
 import { Notifications1795700000000 } from './1795700000000-Notifications';
 import { OutreachActivity1795705000000 } from './1795705000000-OutreachActivity';
+import { ScoreRunProgress1795712000000 } from './1795712000000-ScoreRunProgress';
 
 export const migrations: Function[] = [
   Foundation1795628515648,
@@ -37,4 +38,5 @@ export const migrations: Function[] = [
   OwnData1795697000000,
   Notifications1795700000000,
   OutreachActivity1795705000000,
+  ScoreRunProgress1795712000000,
 ];

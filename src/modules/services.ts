@@ -10,6 +10,7 @@ import { CampaignsService } from './campaigns/campaigns.service';
 import { ActivityService } from './activity/activity.service';
 import { InfluencersService } from './influencers/influencers.service';
 import { NotificationsService } from './notifications/notifications.service';
+import { OperationsService } from './operations/operations.service';
 import { ConsentService } from './privacy/consent.service';
 import { DataExportService } from './privacy/data-export';
 import { PrivacyService } from './privacy/privacy.service';
@@ -28,6 +29,7 @@ export interface Services {
   matching: MatchingService;
   influencers: InfluencersService;
   notifications: NotificationsService;
+  operations: OperationsService;
   privacy: PrivacyService;
   consent: ConsentService;
   dataExport: DataExportService;
@@ -65,10 +67,16 @@ export function createServices(dataSource: DataSource, env: Env, queues: Queues,
     matching,
     influencers,
     notifications: new NotificationsService(dataSource),
+    operations: new OperationsService(dataSource, queues),
     privacy: new PrivacyService(dataSource, accounts, matching),
     consent: new ConsentService(dataSource, matching),
     dataExport: new DataExportService(dataSource),
-    scoring: new ScoringService(dataSource, queues, { databaseUrl: env.DATABASE_URL, historyDays: env.SCORE_HISTORY_DAYS, instanceId }),
+    scoring: new ScoringService(dataSource, queues, {
+      databaseUrl: env.DATABASE_URL,
+      historyDays: env.SCORE_HISTORY_DAYS,
+      instanceId,
+      progressIntervalMs: env.SCORE_RUN_PROGRESS_MS,
+    }),
     topics,
     webhooks,
   };
