@@ -95,8 +95,9 @@ export class PerksApi {
         signal: AbortSignal.timeout(30_000),
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-      throw new CliError(`cannot reach the API at ${endpoint.href} (${cause}): is it running? check PERKS_URL`);
+      const { cause } = error as { cause?: { code?: string; message?: string } };
+      const why = cause?.code ?? cause?.message ?? (error as Error).message;
+      throw new CliError(`cannot reach the API at ${endpoint.href} (${why}): is it running? check PERKS_URL`);
     }
     let body: { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> };
     try {
