@@ -57,7 +57,7 @@ describe('the worker process: liveness and readiness', () => {
       worker.child.kill('SIGTERM');
       await until('/readyz to say draining', async () => {
         const r = await fetch(readyz);
-        return r.status === 503 && (await r.json()).status === 'draining';
+        return r.status === 503 && ((await r.json()) as { status: string }).status === 'draining';
       });
       expect((await fetch(healthz)).status).toBe(200);
       expect(worker.child.exitCode).toBeNull(); // waiting for the job
