@@ -65,8 +65,9 @@ function boundedRank(received: NonNullable<Ranks['received']>, rank: Float64Arra
 }
 
 /**
- * The computation's steps and their shares of its time (rough, from runs at a million
- * influencers): a run's progress through COMPUTING counts these, PageRank by its convergence.
+ * The computation's steps and rough shares of its time (not measured step by step; the stats'
+ * `phases` has the seconds of each): a run's progress through COMPUTING counts these, PageRank
+ * by its convergence.
  */
 export const COMPUTE_STEPS = { pairs: 2, credibility: 2, figures: 1, engagement: 2, pagerank: 4, scores: 1 } as const;
 const COMPUTE_TOTAL = Object.values(COMPUTE_STEPS).reduce((a, b) => a + b, 0);
