@@ -102,7 +102,8 @@ client.on('error', () => undefined);
 })().then(
   () => client.end(),
   (error) => { parentPort.postMessage(String(error && error.message || error)); return client.end().catch(() => undefined); },
-);
+// The message listener would keep this thread alive (and stop() waiting) until terminated.
+).finally(() => process.exit(0));
 `;
 
 export interface RunProgressSettings {
@@ -212,7 +213,10 @@ export class RunProgress {
     if (!worker) return;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     worker.postMessage('stop');
-    const timer = setTimeout(() => void worker.terminate(), 5_000);
+    const timer = setTimeout(() => {
+      this.log.warn({ runId: this.run.id }, 'score run progress thread did not stop within 5 s: terminated');
+      void worker.terminate();
+    }, 5_000);
     await exited;
     clearTimeout(timer);
   }
