@@ -110,13 +110,17 @@ describe('score run progress (real Postgres, Redis and worker)', () => {
     try {
       const { id } = (await api.client.ok(RECOMPUTE, { date: dayString(1) }, { token: admin })).recomputeScores;
 
-      // Interactions, posts and influencers are read; the account snapshots are not.
-      const l = await waitFor(id, 'part of LOADING', (r) => r.phase === 'LOADING' && r.phaseProgress > 0);
+      // Interactions (120) and influencers (3) are read (there are no posts); the account snapshots are not.
+      const l = await waitFor(
+        id,
+        'part of LOADING',
+        (r) => r.phase === 'LOADING' && (r.phaseWork.find((x) => x.phase === 'LOADING')?.done ?? 0) >= 123,
+      );
       expect(l.phaseProgress).toBeLessThan(1);
       expect(l.progress).toBeGreaterThan(0);
       expect(l.etaSeconds).toEqual(expect.any(Number));
       const counted = l.phaseWork.find((w) => w.phase === 'LOADING')!;
-      expect(counted.done).toBeGreaterThanOrEqual(20 + 40 + 60); // the interactions at least
+      expect(counted.done).toBe(123);
       expect(counted.done).toBeLessThan(counted.total);
 
       await release(blockers.shift()!);
@@ -155,8 +159,9 @@ describe('score run progress (real Postgres, Redis and worker)', () => {
       expect(seen[i].progress).toBeGreaterThanOrEqual(seen[i - 1].progress);
     }
     for (const r of seen.filter((x) => x.status === 'RUNNING' && x.progress >= 0.01)) expect(r.etaSeconds).not.toBeNull();
+    // At least the four held or final points: part of LOADING, WRITING, SWITCHING, 1.
     const distinct = [...new Set(seen.map((r) => r.progress))];
-    expect(distinct.length).toBeGreaterThanOrEqual(5);
+    expect(distinct.length).toBeGreaterThanOrEqual(4);
   });
 
   it('weighs the phases of the next run by the durations of the last successful one', async () => {
