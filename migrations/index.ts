@@ -19,6 +19,7 @@ import { OwnData1795697000000 } from './1795697000000-OwnData';
 import { Notifications1795700000000 } from './1795700000000-Notifications';
 import { OutreachActivity1795705000000 } from './1795705000000-OutreachActivity';
 import { EmailNotifications1795710000000 } from './1795710000000-EmailNotifications';
+import { ScoreRunProgress1795712000000 } from './1795712000000-ScoreRunProgress';
 
 export const migrations: Function[] = [
   Foundation1795628515648,
@@ -39,4 +40,5 @@ export const migrations: Function[] = [
   Notifications1795700000000,
   OutreachActivity1795705000000,
   EmailNotifications1795710000000,
+  ScoreRunProgress1795712000000,
 ];

@@ -54,26 +54,38 @@ async function main(): Promise<void> {
   // The worker's port is internal: /metrics is open there unless METRICS_TOKEN is set.
   const scrape = metricsResponder(registry, core.env.METRICS_TOKEN, core.log);
 
+  // Set at SIGTERM: jobs in progress finish, no new ones start; /readyz says so until the process exits.
+  let draining = false;
+  const json = (res: http.ServerResponse, status: number, body: object) =>
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   const health = http.createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/metrics') {
       void scrape(req, res);
       return;
     }
-    if (req.url !== '/healthz') {
-      res.writeHead(404).end();
+    // Liveness: the process answers. A dependency outage is not a reason to restart it (it
+    // reconnects by itself), so that is /readyz's business.
+    if (req.url === '/healthz') {
+      json(res, 200, { status: 'ok' });
       return;
     }
-    void checkDependencies(core.dataSource, core.redis).then((dependencies) => {
-      const ok = dependencies.postgres && dependencies.redis && runtime.running();
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable', workers: runtime.running(), ...dependencies }));
-    });
+    // Readiness: workers running, Postgres and Redis answering, not draining.
+    if (req.url === '/readyz') {
+      void checkDependencies(core.dataSource, core.redis).then((dependencies) => {
+        const workers = runtime.running();
+        const ready = !draining && workers && dependencies.postgres && dependencies.redis;
+        json(res, ready ? 200 : 503, { status: ready ? 'ready' : draining ? 'draining' : 'unavailable', workers, ...dependencies });
+      });
+      return;
+    }
+    res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => health.listen(core.env.WORKER_PORT, core.env.HOST, resolve));
   const { port } = health.address() as AddressInfo;
   core.log.info(
     {
       healthz: `http://${core.env.HOST}:${port}/healthz`,
+      readyz: `http://${core.env.HOST}:${port}/readyz`,
       metrics: `http://${core.env.HOST}:${port}/metrics`,
       jobs: jobs.map((j) => j.name),
       startupMs: Math.round(process.uptime() * 1000),
@@ -83,9 +95,11 @@ async function main(): Promise<void> {
 
   onShutdown(
     async () => {
-      health.close();
+      draining = true;
       await relay.stop();
       await runtime.close();
+      // Open until the jobs are done, so that /readyz answers 503 (draining) meanwhile.
+      health.close();
       await core.close();
     },
     core.log,

@@ -13,6 +13,7 @@ import { CampaignResolver } from '../modules/campaigns/campaigns.resolver';
 import { ActivityResolver } from '../modules/activity/activity.resolver';
 import { InfluencerResolver, SocialAccountResolver, UserInfluencerResolver } from '../modules/influencers/influencers.resolver';
 import { NotificationsResolver } from '../modules/notifications/notifications.resolver';
+import { OperationsResolver } from '../modules/operations/operations.resolver';
 import { PrivacyResolver } from '../modules/privacy/privacy.resolver';
 import { InfluencerScoreResolver, resolveScoreFieldsDirectly } from '../modules/scoring/influencer-score.resolver';
 import { ScoringResolver } from '../modules/scoring/scoring.resolver';
@@ -49,6 +50,7 @@ function resolverInstances(services: Services) {
     new UserInfluencerResolver(services.influencers),
     new SocialAccountResolver(),
     new NotificationsResolver(services.notifications),
+    new OperationsResolver(services.operations),
     new PrivacyResolver(services.privacy, services.consent, services.dataExport),
     new ScoringResolver(services.scoring),
     new InfluencerScoreResolver(),

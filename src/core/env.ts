@@ -35,6 +35,8 @@ export interface Env {
   SCORES_CRON: string;
   SCORES_TZ: string;
   SCORE_HISTORY_DAYS: number;
+  /** How often a running score run writes its progress (phase, share done, ETA) to its row. */
+  SCORE_RUN_PROGRESS_MS: number;
   /** Query limits on /graphql (src/api/limits.ts); refusals never state them. */
   GRAPHQL_MAX_DEPTH: number;
   GRAPHQL_MAX_ALIASES: number;
@@ -256,6 +258,7 @@ export function loadEnv(source: Source = process.env): Env {
       }
     }),
     SCORE_HISTORY_DAYS: r.int('SCORE_HISTORY_DAYS', 180, 2, 3650),
+    SCORE_RUN_PROGRESS_MS: r.int('SCORE_RUN_PROGRESS_MS', 500, 50, 60_000),
     GRAPHQL_MAX_DEPTH: r.int('GRAPHQL_MAX_DEPTH', 10, 2, 100),
     GRAPHQL_MAX_ALIASES: r.int('GRAPHQL_MAX_ALIASES', 30, 0, 1000),
     GRAPHQL_MAX_DIRECTIVES: r.int('GRAPHQL_MAX_DIRECTIVES', 20, 0, 1000),

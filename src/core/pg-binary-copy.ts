@@ -116,6 +116,7 @@ class CopyOutQuery {
   constructor(
     query: string,
     private readonly onRow: (row: BinaryRow) => void,
+    private readonly onRows?: (rows: number) => void,
   ) {
     this.text = `COPY (${query}) TO STDOUT (FORMAT binary)`;
     this.done = new Promise((resolve, reject) => {
@@ -172,6 +173,8 @@ class CopyOutQuery {
   private receive(chunk: Buffer): void {
     try {
       this.frame(chunk);
+      // Once per socket chunk (tens of KB), not per row: progress reporting costs nothing per row.
+      this.onRows?.(this.rows);
     } catch (error) {
       // Unparseable protocol data: the connection cannot be trusted any more. pg reports the
       // destroyed stream to the active query (this one), which then fails.
@@ -317,9 +320,17 @@ class CopyOutQuery {
   }
 }
 
-/** Streams `COPY (query) TO STDOUT (FORMAT binary)`, calling onRow for every row. Returns the row count. */
-export async function copyOut(client: ClientBase, query: string, onRow: (row: BinaryRow) => void): Promise<number> {
-  const copy = new CopyOutQuery(query, onRow);
+/**
+ * Streams `COPY (query) TO STDOUT (FORMAT binary)`, calling onRow for every row, and onRows with
+ * the rows so far after each socket chunk (for progress). Returns the row count.
+ */
+export async function copyOut(
+  client: ClientBase,
+  query: string,
+  onRow: (row: BinaryRow) => void,
+  onRows?: (rows: number) => void,
+): Promise<number> {
+  const copy = new CopyOutQuery(query, onRow, onRows);
   client.query(copy);
   return copy.done;
 }

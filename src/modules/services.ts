@@ -12,6 +12,7 @@ import { ActivityService } from './activity/activity.service';
 import { InfluencersService } from './influencers/influencers.service';
 import { EmailService } from './notifications/email.service';
 import { NotificationsService } from './notifications/notifications.service';
+import { OperationsService } from './operations/operations.service';
 import { ConsentService } from './privacy/consent.service';
 import { DataExportService } from './privacy/data-export';
 import { PrivacyService } from './privacy/privacy.service';
@@ -31,6 +32,7 @@ export interface Services {
   influencers: InfluencersService;
   notifications: NotificationsService;
   email: EmailService;
+  operations: OperationsService;
   privacy: PrivacyService;
   consent: ConsentService;
   dataExport: DataExportService;
@@ -82,10 +84,16 @@ export function createServices(dataSource: DataSource, env: Env, queues: Queues,
       lookbackHours: env.EMAIL_LOOKBACK_HOURS,
       instanceId,
     }),
+    operations: new OperationsService(dataSource, queues),
     privacy: new PrivacyService(dataSource, accounts, matching),
     consent: new ConsentService(dataSource, matching),
     dataExport: new DataExportService(dataSource),
-    scoring: new ScoringService(dataSource, queues, { databaseUrl: env.DATABASE_URL, historyDays: env.SCORE_HISTORY_DAYS, instanceId }),
+    scoring: new ScoringService(dataSource, queues, {
+      databaseUrl: env.DATABASE_URL,
+      historyDays: env.SCORE_HISTORY_DAYS,
+      instanceId,
+      progressIntervalMs: env.SCORE_RUN_PROGRESS_MS,
+    }),
     topics,
     webhooks,
   };

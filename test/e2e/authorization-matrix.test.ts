@@ -509,6 +509,12 @@ const MATRIX: Row[] = [
     check: (run, { w }) => must(run.id === String(w.scoreRunId), 'another run'),
   }),
   row({
+    operation: 'queueStates',
+    document: `{ queueStates { name reachable waiting } }`,
+    objects: NO_OBJECT,
+    expect: ONLY({ admin: OK }),
+  }),
+  row({
     operation: 'scoreRuns',
     document: `{ scoreRuns { totalCount edges { node { id } } } }`,
     objects: NO_OBJECT,

@@ -562,7 +562,7 @@ describe('faults survived (real processes, private Postgres and Redis)', () => {
     expect(alive(api)).toBe(true);
     expect((await client.ok(`{ me { email } }`, {}, brand)).me.email).toBe(brand.email);
     const worker = workers.filter(alive)[0];
-    const healthz = (await waitForLog(worker, 'worker ready')).healthz as string;
-    await until('the worker to report healthy', async () => (await fetch(healthz)).status === 200, 20_000, 250);
+    const readyz = (await waitForLog(worker, 'worker ready')).readyz as string;
+    await until('the worker to report ready', async () => (await fetch(readyz)).status === 200, 20_000, 250);
   }, 120_000);
 });

@@ -32,13 +32,16 @@ describe('the API and worker processes', () => {
     expect(api.logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['shutting down', 'stopped']));
   });
 
-  it('boots the worker with its own /healthz and stops it on SIGTERM', async () => {
+  it('boots the worker with its own /healthz and /readyz and stops it on SIGTERM', async () => {
     const worker = runEntry('worker.ts', env);
     try {
       const ready = await waitForLog(worker, 'worker ready');
       const health = await fetch(ready.healthz);
       expect(health.status).toBe(200);
-      expect(await health.json()).toEqual({ status: 'ok', workers: true, postgres: true, redis: true });
+      expect(await health.json()).toEqual({ status: 'ok' });
+      const readiness = await fetch(ready.readyz);
+      expect(readiness.status).toBe(200);
+      expect(await readiness.json()).toEqual({ status: 'ready', workers: true, postgres: true, redis: true });
     } finally {
       worker.child.kill('SIGTERM');
     }

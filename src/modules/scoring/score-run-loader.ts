@@ -88,7 +88,7 @@ async function estimatedRows(client: ClientBase, table: string): Promise<number>
 export async function loadModelInput(
   client: ClientBase,
   window: ScoreWindow,
-  onProgress: (fraction: number) => void,
+  onProgress: (rowsRead: number, rowsExpected: number) => void,
 ): Promise<LoadedInput> {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
@@ -100,11 +100,32 @@ export async function loadModelInput(
     const evidence = new Float64Array(nodes).fill(NO_EVIDENCE);
     const nodeFollowers = new Int32Array(nodes);
     const interactions = new InteractionColumns(await estimatedRows(client, 'interactions'));
-    const half = await windowMidPage(client, window);
+    const sample = await windowSample(client, window);
+    const half = sample.page;
     let posts: Posts | undefined;
     let influencers: Influencers | undefined;
-    let loaded = 0;
-    const progress = () => onProgress(++loaded / 6);
+    // Rows read per read, of the planner's and the sample's estimates; a finished read's estimate
+    // becomes its count.
+    const expected = [sample.rows / 2, sample.rows / 2, ...(await plannerRows(client, ['posts', 'influencers', 'account_snapshots']))];
+    const read = expected.map(() => 0);
+    const finished = -1;
+    const report = () => {
+      let done = 0;
+      let total = 0;
+      let reading = false;
+      for (let i = 0; i < read.length; i++) {
+        done += read[i];
+        total += Math.max(read[i], expected[i]);
+        reading ||= expected[i] !== finished;
+      }
+      // An estimate can fall short (a table never analysed estimates 0): a read still going is
+      // never shown as all done.
+      onProgress(done, reading ? Math.max(total, done / 0.99) : total);
+    };
+    const counting = (i: number) => (rows: number) => {
+      read[i] = rows;
+      report();
+    };
     const inSnapshot = (task: (c: ClientBase) => Promise<void>) => async (c: ClientBase) => {
       if (c === client) return task(c);
       await c.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${snapshot}'`);
@@ -112,18 +133,19 @@ export async function loadModelInput(
       await c.query('COMMIT');
     };
     const reads: Array<(c: ClientBase) => Promise<unknown>> = [
-      async (c) => loadInteractions(c, window, `ctid < '(${half},0)'::tid`, interactions, false),
-      async (c) => loadInteractions(c, window, `ctid >= '(${half},0)'::tid`, interactions, true),
-      async (c) => (posts = await loadPosts(c, window)),
-      async (c) => (influencers = await loadInfluencers(c)),
-      async (c) => loadAccountEvidence(c, window, { quality, evidence, followers: nodeFollowers }),
+      async (c) => loadInteractions(c, window, `ctid < '(${half},0)'::tid`, interactions, false, counting(0)),
+      async (c) => loadInteractions(c, window, `ctid >= '(${half},0)'::tid`, interactions, true, counting(1)),
+      async (c) => (posts = await loadPosts(c, window, counting(2))),
+      async (c) => (influencers = await loadInfluencers(c, counting(3))),
+      async (c) => loadAccountEvidence(c, window, { quality, evidence, followers: nodeFollowers }, counting(4)),
     ];
     await onSideConnections(
       client,
-      reads.map((task) =>
+      reads.map((task, i) =>
         inSnapshot(async (c) => {
           await task(c);
-          progress();
+          expected[i] = finished;
+          report();
         }),
       ),
     );
@@ -138,7 +160,6 @@ export async function loadModelInput(
     for (let i = 0; i < influencers!.model.count; i++) {
       for (let k = ownedStart[i]; k < ownedStart[i + 1]; k++) followers[i] += nodeFollowers[ownedNodes[k]];
     }
-    onProgress(1);
     return {
       model: { nodes, edges, quality, evidence, posts: posts!.model, influencers: influencers!.model, maxTopicId: posts!.maxTopicId },
       influencerIds: influencers!.ids,
@@ -158,17 +179,31 @@ const SAMPLED_PAGES = 256;
  * history the window lies in its last pages, and half of the table's pages would hold none of it.
  */
 export async function windowMidPage(client: ClientBase, window: ScoreWindow): Promise<number> {
+  return (await windowSample(client, window)).page;
+}
+
+/** The split page, and the window's interactions estimated from the same sample (for progress). */
+async function windowSample(client: ClientBase, window: ScoreWindow): Promise<{ page: number; rows: number }> {
   const [{ pages }] = (await client.query(`SELECT (pg_relation_size('interactions') / current_setting('block_size')::int)::int AS pages`))
     .rows;
   const percent = Math.min(100, (100 * SAMPLED_PAGES) / Math.max(1, pages));
-  const [{ page }] = (
+  const [{ page, n }] = (
     await client.query(
-      `SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY (ctid::text::point)[0])::int AS page
+      `SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY (ctid::text::point)[0])::int AS page, count(*)::int AS n
        FROM interactions TABLESAMPLE SYSTEM (${percent}) REPEATABLE (1)
        WHERE occurred_at >= ${sqlTime(window.startMs)} AND occurred_at < ${sqlTime(window.endMs)}`,
     )
   ).rows;
-  return page ?? Math.ceil(pages / 2);
+  return { page: page ?? Math.ceil(pages / 2), rows: Math.round((n * 100) / percent) };
+}
+
+/** The planner's row counts (0 for a table never analysed), without estimatedRows' margins. */
+async function plannerRows(client: ClientBase, tables: string[]): Promise<number[]> {
+  const { rows } = await client.query(
+    `SELECT greatest(c.reltuples, 0)::float8 AS n FROM unnest($1::text[]) WITH ORDINALITY t(name, i) JOIN pg_class c ON c.oid = t.name::regclass ORDER BY t.i`,
+    [tables],
+  );
+  return rows.map((r: { n: number }) => r.n);
 }
 
 interface Influencers {
@@ -180,7 +215,7 @@ interface Influencers {
  * Influencers (opted in) and the nodes of their VERIFIED accounts: an account nobody proved is
  * nobody's. Followers are filled in later, from the connectors' snapshots of those nodes.
  */
-async function loadInfluencers(client: ClientBase): Promise<Influencers> {
+async function loadInfluencers(client: ClientBase, onRows: (rows: number) => void): Promise<Influencers> {
   let capacity = await estimatedRows(client, 'influencers');
   let ids = Buffer.alloc(16 * capacity);
   let ownedStart = new Int32Array(capacity + 1);
@@ -212,6 +247,7 @@ async function loadInfluencers(client: ClientBase): Promise<Influencers> {
       owned[ownedCount++] = readInt32(row, 1);
       ownedStart[count] = ownedCount;
     },
+    onRows,
   );
   return {
     model: {
@@ -241,7 +277,12 @@ interface NodeEvidence {
  * the prior and the evidence their snapshot gave them (frozen at erasure), so erasing one person
  * moves nobody else's score. A few rows, by a partial index.
  */
-async function loadAccountEvidence(client: ClientBase, window: ScoreWindow, into: NodeEvidence): Promise<void> {
+async function loadAccountEvidence(
+  client: ClientBase,
+  window: ScoreWindow,
+  into: NodeEvidence,
+  onRows: (rows: number) => void,
+): Promise<void> {
   const { quality, evidence, followers } = into;
   const nodes = quality.length;
   const account: AccountEvidence = { followers: 0, following: 0, posts: 0, accountAgeDays: 0, verified: false };
@@ -263,6 +304,7 @@ async function loadAccountEvidence(client: ClientBase, window: ScoreWindow, into
       evidence[node] = evidenceQuality(account);
       followers[node] = account.followers;
     },
+    onRows,
   );
   const erased = await client.query(`SELECT id, erased_quality, erased_evidence FROM actors WHERE erased_quality IS NOT NULL`);
   for (const row of erased.rows) {
@@ -280,7 +322,7 @@ interface Posts {
 }
 
 /** Posts of the window and of the window before it, with a dense index over their ids. */
-async function loadPosts(client: ClientBase, window: ScoreWindow): Promise<Posts> {
+async function loadPosts(client: ClientBase, window: ScoreWindow, onRows: (rows: number) => void): Promise<Posts> {
   let capacity = await estimatedRows(client, 'posts');
   let ids = new Float64Array(capacity);
   let author = new Int32Array(capacity);
@@ -321,6 +363,7 @@ async function loadPosts(client: ClientBase, window: ScoreWindow): Promise<Posts
       forEachInt(row, 3, addTopic);
       topicStart[++count] = topics;
     },
+    onRows,
   );
   return {
     model: {
@@ -433,6 +476,7 @@ async function loadInteractions(
   pages: string,
   columns: InteractionColumns,
   fromTop: boolean,
+  onRows: (rows: number) => void,
 ): Promise<void> {
   const endMs = window.endMs;
   await copyOut(
@@ -455,5 +499,6 @@ async function loadInteractions(
       columns.kind[i] = k;
       columns.setPostId(i, (v.getInt32(packed) * 4294967296 + low - k) / 8);
     },
+    onRows,
   );
 }

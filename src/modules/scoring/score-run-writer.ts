@@ -52,7 +52,7 @@ export async function writeSnapshot(
   runId: number,
   result: ModelResult,
   influencerIds: Buffer,
-  onProgress: (fraction: number) => void,
+  onProgress: (rowsWritten: number, rowsTotal: number) => void,
 ): Promise<void> {
   const t = snapshotTables(runId);
   const s = result.influencers;
@@ -65,8 +65,16 @@ export async function writeSnapshot(
     await client.query(`CREATE TABLE ${table} (LIKE ${parent}, CONSTRAINT ${table}_run_check CHECK (run_id = ${runId}))`);
   }
 
-  let done = 0;
-  const tableDone = () => onProgress(++done / 3);
+  // Rows handed to COPY, counted at each yield (every ROWS_PER_YIELD rows), of the exact total.
+  // Building indexes after the loads is work too: counted as a tenth of a table's rows.
+  const counts = [s.score.length, s.topicIds.length, result.nodeRank.length];
+  const written = [0, 0, 0];
+  const total = counts.reduce((a, b) => a + b, 0) * 1.1;
+  const wrote = (table: number, rows: number) => {
+    written[table] = rows;
+    onProgress(written[0] + written[1] + written[2], total);
+  };
+  const tableDone = (table: number) => wrote(table, counts[table] * 1.1);
   // Indexes after the load: building a btree once is far cheaper than maintaining it per row.
   // VACUUM sets the visibility map, so search and matching read the scores through index-only
   // scans instead of visiting the heap for every row (new tables have an empty map).
@@ -96,7 +104,10 @@ export async function writeSnapshot(
             .int32(s.engagedInteractions[i])
             .int16(s.activity[i])
             .int16(s.activeWeeks[i]);
-          if (i % ROWS_PER_YIELD === 0) yield;
+          if (i % ROWS_PER_YIELD === 0) {
+            wrote(0, i);
+            yield;
+          }
         }
       });
       await c.query(`ALTER TABLE ${t.scores} ADD CONSTRAINT ${t.scores}_pkey PRIMARY KEY (influencer_id)`);
@@ -104,7 +115,7 @@ export async function writeSnapshot(
       await c.query(`CREATE INDEX ${t.scores}_score_idx ON ${t.scores} (score, influencer_id)`);
       await c.query(`CREATE INDEX ${t.scores}_reach_idx ON ${t.scores} (reach, influencer_id)`);
       await c.query(`VACUUM (ANALYZE) ${t.scores}`);
-      tableDone();
+      tableDone(0);
     },
     async (c) => {
       await copyIn(c, t.topics, function* (w) {
@@ -117,25 +128,31 @@ export async function writeSnapshot(
               .int16(s.topicScores[k])
               .float4(s.topicEngagement[k]);
           }
-          if (i % ROWS_PER_YIELD === 0) yield;
+          if (i % ROWS_PER_YIELD === 0) {
+            wrote(1, s.topicStart[i]);
+            yield;
+          }
         }
       });
       await c.query(`ALTER TABLE ${t.topics} ADD CONSTRAINT ${t.topics}_pkey PRIMARY KEY (influencer_id, topic_id)`);
       await c.query(`CREATE INDEX ${t.topics}_topic_score_idx ON ${t.topics} (topic_id, score, influencer_id)`);
       await c.query(`VACUUM (ANALYZE) ${t.topics}`);
-      tableDone();
+      tableDone(1);
     },
     async (c) => {
       await copyIn(c, t.ranks, function* (w) {
         const { nodeRank: rank, credibility } = result;
         for (let n = 0; n < rank.length; n++) {
           w.row(4, 48).int32(runId).int32(n).float8(rank[n]).float4(credibility[n]);
-          if (n % ROWS_PER_YIELD === 0) yield;
+          if (n % ROWS_PER_YIELD === 0) {
+            wrote(2, n);
+            yield;
+          }
         }
       });
       await c.query(`ALTER TABLE ${t.ranks} ADD CONSTRAINT ${t.ranks}_pkey PRIMARY KEY (actor_id)`);
       await c.query(`ANALYZE ${t.ranks}`);
-      tableDone();
+      tableDone(2);
     },
   ]);
 }

@@ -86,6 +86,21 @@ export class ScoreRunStats {
   peakRssMbAfterComputing?: number;
 }
 
+@ObjectType({ description: "A score run phase's work: LOADING counts rows read, COMPUTING steps, WRITING rows written" })
+export class ScoreRunPhaseWork {
+  @Field(() => ScoreRunPhase)
+  phase: ScoreRunPhase;
+
+  @Field(() => Float)
+  done: number;
+
+  @Field(() => Float, { description: "The total, estimated while LOADING reads (a read's estimate becomes its count when it ends)" })
+  total: number;
+
+  @Field(() => Float, { nullable: true, description: 'Seconds spent in the phase; null before it started' })
+  seconds: number | null;
+}
+
 @ObjectType({ description: 'One recomputation of every score, for one date' })
 @Entity('score_runs')
 @Index('score_runs_run_date_key', ['runDate'], { unique: true })
@@ -109,9 +124,28 @@ export class ScoreRun {
   @Column({ type: 'enum', enum: ScoreRunPhase, enumName: 'score_run_phase', default: ScoreRunPhase.QUEUED })
   phase: ScoreRunPhase;
 
-  @Field(() => Float, { description: 'From 0 to 1' })
+  @Field(() => Float, {
+    description:
+      "From 0 to 1: the phases done and the current phase's share done, each phase weighted by its share of the previous run's time",
+  })
   @Column({ type: 'real', default: 0 })
   progress: number;
+
+  @Field(() => Float, { description: "The current phase's share done, from 0 to 1, by work counted (rows read, steps, rows written)" })
+  @Column({ name: 'phase_progress', type: 'real', default: 0 })
+  phaseProgress: number;
+
+  /** When the run expects to finish, as its worker last estimated (see etaSeconds). */
+  @Column({ name: 'eta_at', type: 'timestamptz', nullable: true })
+  etaAt: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the running worker last wrote the progress figures' })
+  @Column({ name: 'progress_at', type: 'timestamptz', nullable: true })
+  progressAt: Date | null;
+
+  /** Per phase: work done, its total and seconds spent (RunProgress); exposed as phaseWork. */
+  @Column({ type: 'jsonb', default: {} })
+  work: Record<string, { done: number; total: number; seconds: number | null }>;
 
   @Field(() => Int, { description: 'Incremented when a failed run is requested again' })
   @Column({ type: 'integer', default: 1 })
@@ -155,4 +189,22 @@ export class ScoreRun {
   /** Set when the run's snapshot was dropped by retention. */
   @Column({ name: 'purged_at', type: 'timestamptz', nullable: true })
   purgedAt: Date | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Seconds left, estimated from the progress so far; null unless RUNNING with some progress',
+  })
+  get etaSeconds(): number | null {
+    if (this.status !== ScoreRunStatus.RUNNING || !this.etaAt) return null;
+    return Math.max(0, Math.round((this.etaAt.getTime() - Date.now()) / 100) / 10);
+  }
+
+  @Field(() => [ScoreRunPhaseWork], { description: 'Work counted per phase, in order, with the seconds each took so far' })
+  get phaseWork(): ScoreRunPhaseWork[] {
+    // jsonb keeps keys in its own order: put the phases back in theirs.
+    const order = Object.values(ScoreRunPhase) as string[];
+    return Object.entries(this.work ?? {})
+      .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+      .map(([phase, w]) => Object.assign(new ScoreRunPhaseWork(), { phase, ...w }));
+  }
 }

@@ -8,6 +8,7 @@ import { computeScores, MODEL_VERSION, type ModelVersion } from './score-model';
 import { loadModelInput, windowOf } from './score-run-loader';
 import { dropSnapshotTables, snapshotTables, writeSnapshot } from './score-run-writer';
 import { CurrentRunCache } from './current-run';
+import { phaseWeights, RunProgress } from './run-progress';
 import { ScoreRun, ScoreRunPhase, ScoreRunStats, ScoreRunStatus, ScoreRunTrigger } from './score-run.entity';
 import { ScoreRunConnection } from './scoring.types';
 import { NotificationKind, notificationsCte, SCORE_CHANGE_THRESHOLD } from '../notifications/notification-events';
@@ -19,6 +20,8 @@ export interface ScoringSettings {
   instanceId: string;
   /** The score model the runs use (default MODEL_VERSION); the benchmark runs version 1 beside it. */
   modelVersion?: ModelVersion;
+  /** How often a running run writes its progress to its row (default 500 ms). */
+  progressIntervalMs?: number;
 }
 
 /** Only one score run computes at a time, across every worker process (session advisory lock). */
@@ -77,7 +80,7 @@ export class ScoringService {
     const [row] = await this.dataSource.query(
       `INSERT INTO score_runs (run_date, trigger, requested_by) VALUES ($1, $2, $3)
        ON CONFLICT (run_date) DO UPDATE
-         SET status = 'PENDING', phase = 'QUEUED', progress = 0, attempt = score_runs.attempt + 1, error = NULL,
+         SET status = 'PENDING', phase = 'QUEUED', progress = 0, phase_progress = 0, eta_at = NULL, work = '{}', attempt = score_runs.attempt + 1, error = NULL,
              trigger = EXCLUDED.trigger, requested_by = EXCLUDED.requested_by
          WHERE score_runs.status = 'FAILED'
        RETURNING id`,
@@ -180,25 +183,33 @@ export class ScoringService {
     const started = performance.now();
     const stats: ScoreRunStats = {};
     await this.dataSource.query(
-      `UPDATE score_runs SET status = 'RUNNING', phase = 'LOADING', progress = 0, started_at = now(), finished_at = NULL, error = NULL, model_version = $2 WHERE id = $1`,
+      `UPDATE score_runs SET status = 'RUNNING', phase = 'LOADING', progress = 0, phase_progress = 0, eta_at = NULL, progress_at = now(),
+         work = '{}', started_at = now(), finished_at = NULL, error = NULL, model_version = $2 WHERE id = $1`,
       [run.id, this.modelVersion],
     );
+    const progress = new RunProgress(
+      run,
+      await phaseWeights(this.dataSource, run.id),
+      { databaseUrl: this.settings.databaseUrl, intervalMs: this.settings.progressIntervalMs ?? 500 },
+      this.dataSource,
+      log,
+    );
+    progress.enter(ScoreRunPhase.LOADING);
+    progress.start();
+    const report = (done: number, total: number) => progress.report(done, total);
     const client = await this.connect('perks-score-run');
     try {
       const phaseStart = { loading: performance.now() };
-      const loaded = await loadModelInput(
-        client,
-        windowOf(run.runDate),
-        (f) => void this.progress(run.id, ScoreRunPhase.LOADING, f * 0.3).catch(() => undefined),
-      );
+      const loaded = await loadModelInput(client, windowOf(run.runDate), report);
       stats.loadingSeconds = seconds(phaseStart.loading);
       const peakMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
       stats.peakRssMbAfterLoading = peakMb();
 
-      await this.progress(run.id, ScoreRunPhase.COMPUTING, 0.3);
+      progress.enter(ScoreRunPhase.COMPUTING);
       const computing = performance.now();
       const result = computeScores(loaded.model, {
         version: this.modelVersion,
+        onProgress: report,
         onFallback: (parts) => log.warn({ runId: run.id, parts }, 'score model parts fell back from a worker thread to the main thread'),
       });
       stats.computingSeconds = seconds(computing);
@@ -215,24 +226,19 @@ export class ScoringService {
         threadFallbacks: result.stats.threadFallbacks,
       });
 
-      await this.progress(run.id, ScoreRunPhase.WRITING, 0.6);
+      progress.enter(ScoreRunPhase.WRITING);
       const writing = performance.now();
-      await writeSnapshot(
-        client,
-        run.id,
-        result,
-        loaded.influencerIds,
-        (f) => void this.progress(run.id, ScoreRunPhase.WRITING, 0.6 + f * 0.35).catch(() => undefined),
-      );
+      await writeSnapshot(client, run.id, result, loaded.influencerIds, report);
       stats.writingSeconds = seconds(writing);
 
-      await this.progress(run.id, ScoreRunPhase.SWITCHING, 0.95);
+      progress.enter(ScoreRunPhase.SWITCHING);
       const switching = performance.now();
       stats.switchingSeconds = 0;
       stats.totalSeconds = seconds(started);
       stats.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-      await this.switchTo(client, run, stats);
+      await this.switchTo(client, run, stats, progress.finalWork());
       this.currentRuns.invalidate();
+      await progress.stop();
       stats.switchingSeconds = seconds(switching);
       await this.dataSource.query(`UPDATE score_runs SET stats = $2 WHERE id = $1`, [run.id, stats]);
       log.info({ runId: run.id, runDate: run.runDate, ...stats }, 'score run finished');
@@ -247,12 +253,13 @@ export class ScoringService {
       );
       return stats;
     } finally {
+      await progress.stop();
       await client.end();
     }
   }
 
   /** Attaches the new tables and moves the pointer in one transaction (only forward in time). */
-  private async switchTo(client: Client, run: ScoreRun, stats: ScoreRunStats): Promise<void> {
+  private async switchTo(client: Client, run: ScoreRun, stats: ScoreRunStats, work: object): Promise<void> {
     const t = snapshotTables(run.id);
     await client.query('BEGIN');
     try {
@@ -274,8 +281,9 @@ export class ScoringService {
       const newer = (await client.query(`SELECT 1 FROM score_runs WHERE is_current`)).rowCount;
       if ((newer === 0) !== becomesCurrent) throw new Error(`score run ${run.id}: the current run changed during its switch`);
       await client.query(
-        `UPDATE score_runs SET status = 'SUCCEEDED', phase = 'DONE', progress = 1, finished_at = now(), is_current = $2, stats = $3 WHERE id = $1`,
-        [run.id, newer === 0, stats],
+        `UPDATE score_runs SET status = 'SUCCEEDED', phase = 'DONE', progress = 1, phase_progress = 1, eta_at = NULL, progress_at = now(),
+           work = $4, finished_at = now(), is_current = $2, stats = $3 WHERE id = $1`,
+        [run.id, newer === 0, stats, work],
       );
       await client.query('COMMIT');
     } catch (error) {
@@ -336,18 +344,6 @@ export class ScoringService {
       `SELECT id FROM score_runs WHERE status = 'SUCCEEDED' AND purged_at IS NULL ORDER BY run_date DESC OFFSET 2`,
     );
     for (const { id } of stale) await client.query(`DROP TABLE IF EXISTS ${snapshotTables(id).ranks}`);
-  }
-
-  /** Progress writes of a run, applied in the order they were made (fire-and-forget ones included). */
-  private progressWrites: Promise<unknown> = Promise.resolve();
-
-  private progress(runId: number, phase: ScoreRunPhase, progress: number): Promise<void> {
-    // Chained, so a late fire-and-forget update cannot land after the next phase's and undo it.
-    const write = this.progressWrites.then(() =>
-      this.dataSource.query(`UPDATE score_runs SET phase = $2, progress = $3 WHERE id = $1`, [runId, phase, Math.min(1, progress)]),
-    );
-    this.progressWrites = write.catch(() => undefined);
-    return write.then(() => undefined);
   }
 
   /** A dedicated connection without the pool's statement timeout: COPY of millions of rows takes a while. */

@@ -65,6 +65,25 @@ function boundedRank(received: NonNullable<Ranks['received']>, rank: Float64Arra
 }
 
 /**
+ * The computation's steps and rough shares of its time (not measured step by step; the stats'
+ * `phases` has the seconds of each): a run's progress through COMPUTING counts these, PageRank
+ * by its convergence.
+ */
+export const COMPUTE_STEPS = { pairs: 2, credibility: 2, figures: 1, engagement: 2, pagerank: 4, scores: 1 } as const;
+const COMPUTE_TOTAL = Object.values(COMPUTE_STEPS).reduce((a, b) => a + b, 0);
+
+/**
+ * The share of PageRank done after an iteration: how far the L1 change has fallen from the first
+ * iteration's towards the tolerance, on a log scale (it falls about geometrically), or the share
+ * of the iteration cap, whichever is more.
+ */
+export function convergenceOf(first: number, residual: number, tolerance: number, iterations: number, maxIterations: number): number {
+  const byCap = iterations / maxIterations;
+  if (!(first > tolerance) || !(residual > 0)) return Math.min(1, Math.max(byCap, residual <= tolerance ? 1 : 0));
+  return Math.min(1, Math.max(byCap, Math.log(first / residual) / Math.log(first / tolerance)));
+}
+
+/**
  * Scores every influencer. Deterministic: the same rows in any order give the same result, on one
  * thread or two (`threads`: by default two for large graphs on a machine with more than one core).
  */
@@ -73,10 +92,14 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
   const log = new ThreadLog();
   const phases: Record<string, number> = {};
   let phaseStart = performance.now();
-  const phase = (name: string) => {
+  let stepsDone = 0;
+  const report = options.onProgress ?? (() => undefined);
+  const phase = (name: keyof typeof COMPUTE_STEPS) => {
     const now = performance.now();
     phases[name] = Math.round(now - phaseStart) / 1000;
     phaseStart = now;
+    stepsDone += COMPUTE_STEPS[name];
+    report(stepsDone, COMPUTE_TOTAL);
   };
   const { nodes, edges, posts, influencers } = input;
   const pairs = buildPairs(input, options, log);
@@ -91,6 +114,8 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
     const { credibility, mutual, unknown } = credibilityOf(nodes, pairs, input.evidence, threads, log);
     passOn = { credibility, mutual, unknown, mutualFactor: CREDIBILITY.mutualFactor };
     phase('credibility');
+  } else {
+    stepsDone += COMPUTE_STEPS.credibility;
   }
 
   // Distinct targets of every node, for its selectivity. The pairs read them at random, so they
@@ -110,6 +135,8 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
   if (options.figures ?? true) {
     figures = figuresOf(input, pairs, distinctTargets, PARAMS.windowDays);
     phase('figures');
+  } else {
+    stepsDone += COMPUTE_STEPS.figures;
   }
   const maxTopics = PARAMS.maxTopics;
   const out: InfluencerScores = {
@@ -182,6 +209,8 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
   // teleports in proportion to credibility: an account nobody vouches for starts with little rank.
   const { ownedStart, ownedNodes } = influencers;
   const weights = weightsOf(version);
+  const tolerance = version === 2 ? CREDIBILITY.tolerance : PARAMS.tolerance;
+  let firstChange = Infinity;
   const { rank, iterations, residual, received } = rankNodes(nodes, pairs, {
     prior: passOn ? passOn.credibility : input.quality,
     passOn,
@@ -189,7 +218,11 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
     whilePairs: new Arena(edgeActor.buffer, true),
     afterPairs: new Arena(weight.buffer, true),
     log,
-    tolerance: version === 2 ? CREDIBILITY.tolerance : PARAMS.tolerance,
+    tolerance,
+    onIteration: (done, change) => {
+      if (done === 1) firstChange = change;
+      report(stepsDone + COMPUTE_STEPS.pagerank * convergenceOf(firstChange, change, tolerance, done, PARAMS.maxIterations), COMPUTE_TOTAL);
+    },
   });
 
   phase('pagerank');

@@ -210,6 +210,8 @@ export interface RankSettings {
   log?: ThreadLog;
   /** The L1 change at which the iterations stop (default PARAMS.tolerance). */
   tolerance?: number;
+  /** After each iteration, with the L1 change it made (for progress). */
+  onIteration?: (iterations: number, residual: number) => void;
 }
 
 /**
@@ -218,7 +220,7 @@ export interface RankSettings {
  * goes back to the teleport vector.
  */
 export function rankNodes(nodes: number, pairs: Pairs, settings: RankSettings): Ranks {
-  const { prior, passOn, threads, whilePairs, afterPairs, log, tolerance = PARAMS.tolerance } = settings;
+  const { prior, passOn, threads, whilePairs, afterPairs, log, tolerance = PARAMS.tolerance, onIteration } = settings;
   const { count, src, weight } = pairs;
   const outWeight = whilePairs.float64(nodes).fill(0);
   for (let p = 0; p < count; p++) outWeight[src[p]] += weight[p];
@@ -266,6 +268,7 @@ export function rankNodes(nodes: number, pairs: Pairs, settings: RankSettings): 
       worker?.wait(command);
       residual = nextRanks(blocked.targets, sums, rank, ranks[(iterations + 1) % 2], teleport, leakedRank, leak, leaked);
       iterations++;
+      onIteration?.(iterations, residual);
     }
   } finally {
     worker?.stop();

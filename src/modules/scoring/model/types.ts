@@ -116,4 +116,9 @@ export interface ModelOptions {
   onFallback?: (parts: string[]) => void;
   /** Compute outreach and activity beside the score (default true; false leaves them 0, for tests). */
   figures?: boolean;
+  /**
+   * Work done of the total, after each step and each PageRank iteration (COMPUTE_STEPS): for a
+   * run's progress. Called a few dozen times per computation, never per node or pair.
+   */
+  onProgress?: (done: number, total: number) => void;
 }
