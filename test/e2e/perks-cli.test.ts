@@ -124,7 +124,7 @@ describe('the operator CLI against a running API (real Postgres, Redis and worke
     const shown = await perks(['queues', '--json'], operator);
     expect(shown.code).toBe(0);
     const queues = JSON.parse(shown.stdout);
-    expect(queues.map((q: { name: string }) => q.name)).toEqual(['scoring', 'matching', 'maintenance', 'webhooks']);
+    expect(queues.map((q: { name: string }) => q.name)).toEqual(['scoring', 'matching', 'maintenance', 'webhooks', 'email']);
     for (const q of queues) expect(q).toMatchObject({ reachable: true, paused: false, waiting: expect.any(Number), outboxed: 0 });
     // The score run of the test above completed on the scoring queue.
     expect(queues[0].completed).toBeGreaterThanOrEqual(1);

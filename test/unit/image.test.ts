@@ -56,7 +56,9 @@ describe('the Docker image', () => {
     const imageConfig = JSON.parse(readFileSync(path.join(ROOT, 'tsconfig.image.json'), 'utf8').replace(/^\s*\/\/.*$/gm, ''));
     expect(imageConfig.include).toEqual(['src', 'migrations', 'ormconfig.ts']);
     expect(dockerfile).toContain('RUN npm run build:image && npm prune --omit=dev');
-    expect(pkg.scripts['build:image']).toBe('rm -rf dist && tsc -p tsconfig.image.json');
+    expect(pkg.scripts['build:image']).toBe(
+      'rm -rf dist && tsc -p tsconfig.image.json && ts-node --transpile-only src/scripts/build-ide.ts',
+    );
     expect(dockerfile).not.toMatch(/^COPY[ \t]+([^\s]+[ \t]+)*(\.\/)?(bench|test)\b/m);
     expect(dockerfile).toMatch(/^COPY schema\/schema\.graphql \.\/schema\/schema\.graphql$/m);
   });
@@ -69,7 +71,21 @@ describe('the Docker image', () => {
     // Nothing production needs is deleted ...
     expect(kept.map(([p]) => p).filter(covered)).toEqual([]);
     // ... and every package kept only for development (or as nobody's regular dependency) is.
-    const needed = new Set(kept.flatMap(([, e]) => [...Object.keys(e.dependencies ?? {}), ...Object.keys(e.optionalDependencies ?? {})]));
+    // What kept packages need, followed through the packages they need (by name: close enough for hoisted trees).
+    const dependenciesOf = (e: (typeof kept)[number][1]) => [
+      ...Object.keys(e.dependencies ?? {}),
+      ...Object.keys(e.optionalDependencies ?? {}),
+    ];
+    const byName = new Map(Object.entries(lock).map(([p, e]) => [nameOf(p), e]));
+    const needed = new Set<string>();
+    const pending = kept.flatMap(([, e]) => dependenciesOf(e));
+    while (pending.length) {
+      const name = pending.pop()!;
+      if (needed.has(name)) continue;
+      needed.add(name);
+      const entry = byName.get(name);
+      if (entry) pending.push(...dependenciesOf(entry));
+    }
     const left = Object.entries(lock)
       .filter(([p, e]) => e.devOptional && !covered(p) && !needed.has(nameOf(p)))
       .map(([p]) => p);

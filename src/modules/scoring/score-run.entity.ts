@@ -105,6 +105,7 @@ export class ScoreRunPhaseWork {
 @Entity('score_runs')
 @Index('score_runs_run_date_key', ['runDate'], { unique: true })
 @Index('score_runs_is_current_key', ['isCurrent'], { unique: true, where: '"is_current"' })
+@Check('score_runs_phase_progress_check', '"phase_progress" >= 0 AND "phase_progress" <= 1')
 @Check('score_runs_progress_check', '"progress" >= 0 AND "progress" <= 1')
 @Check('score_runs_current_check', `NOT "is_current" OR "status" = 'SUCCEEDED'`)
 export class ScoreRun {
