@@ -58,6 +58,7 @@ const CALLER: Record<string, PrincipalName | null> = {
   organization: 'brandA',
   scoreRun: 'admin',
   scoreRuns: 'admin',
+  queueStates: 'admin',
   topics: 'anonymous',
   addAgencyClient: 'brandA',
   cancelClaim: 'influencerA',
