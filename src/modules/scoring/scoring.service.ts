@@ -8,7 +8,7 @@ import { computeScores, MODEL_VERSION, type ModelVersion } from './score-model';
 import { loadModelInput, windowOf } from './score-run-loader';
 import { dropSnapshotTables, snapshotTables, writeSnapshot } from './score-run-writer';
 import { CurrentRunCache } from './current-run';
-import { phaseWeights, RunProgress } from './run-progress';
+import { DEFAULT_PROGRESS_INTERVAL_MS, phaseWeights, RunProgress } from './run-progress';
 import { ScoreRun, ScoreRunPhase, ScoreRunStats, ScoreRunStatus, ScoreRunTrigger } from './score-run.entity';
 import { ScoreRunConnection } from './scoring.types';
 import { NotificationKind, notificationsCte, SCORE_CHANGE_THRESHOLD } from '../notifications/notification-events';
@@ -20,7 +20,7 @@ export interface ScoringSettings {
   instanceId: string;
   /** The score model the runs use (default MODEL_VERSION); the benchmark runs version 1 beside it. */
   modelVersion?: ModelVersion;
-  /** How often a running run writes its progress to its row (default 500 ms). */
+  /** How often a running run writes its progress to its row (default DEFAULT_PROGRESS_INTERVAL_MS, 2 s). */
   progressIntervalMs?: number;
 }
 
@@ -190,7 +190,7 @@ export class ScoringService {
     const progress = new RunProgress(
       run,
       await phaseWeights(this.dataSource, run.id),
-      { databaseUrl: this.settings.databaseUrl, intervalMs: this.settings.progressIntervalMs ?? 500 },
+      { databaseUrl: this.settings.databaseUrl, intervalMs: this.settings.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS },
       this.dataSource,
       log,
     );
