@@ -325,7 +325,9 @@ describe('faults survived (real processes, private Postgres and Redis)', () => {
       runId = (await client.ok(RECOMPUTE, { date }, { token: admin })).recomputeScores.id;
       await waitForRun(runId, (r) => r.phase === 'SWITCHING');
       const jobId = await runJobId(runId);
-      const started = (w: Running) => w.logs.some((l) => l.msg === 'job started' && l.job === 'recompute-scores' && l.jobId === jobId);
+      // The worker whose latest line about the job is its start: another may have started it first
+      // and failed it busy (the previous run's worker still held the run lock), before the retry ran here.
+      const started = (w: Running) => w.logs.filter((l) => l.job === 'recompute-scores' && l.jobId === jobId).at(-1)?.msg === 'job started';
       victim = await until('the worker running the job', async () => workers.find(started), 30_000);
       expect((await client.ok(SCORED_ON, {}, { token: admin })).influencerByHandle.scoredOn).toBe(previous);
 
