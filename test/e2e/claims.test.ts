@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { logger } from '../../src/core/logger';
 import type { WorkerRuntime } from '../../src/core/worker-runtime';
 import { ScoreRunTrigger } from '../../src/modules/scoring/score-run.entity';
-import { connectVerified, establishedAccount, ingestAccounts } from '../helpers/accounts';
+import { connectorKey, connectVerified, establishedAccount, ingestAccounts } from '../helpers/accounts';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';
 import { logInAdmin, signUp, type SignedUp, type Person } from '../helpers/graphql';
@@ -87,13 +87,7 @@ describe('matching, offers, claims and redemptions (real Postgres, Redis, concur
     // One influencer with engagement that leaves the 90-day window between two run dates.
     fading = people[199];
     const admin = await logInAdmin(api.client);
-    const key = (
-      await api.client.ok(
-        `mutation { createApiKey(input: { name: "c", scopes: [INGEST] }) { ... on CreatedApiKey { key } } }`,
-        {},
-        { token: admin },
-      )
-    ).createApiKey.key;
+    const key = await connectorKey(api.client, admin);
     await connectVerified(api.client, fading, key, {
       network: 'X',
       handle: 'fading',

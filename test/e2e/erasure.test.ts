@@ -7,7 +7,7 @@ import { computeScores, type ModelResult } from '../../src/modules/scoring/score
 import { loadModelInput, windowOf } from '../../src/modules/scoring/score-run-loader';
 import { ScoreRunTrigger } from '../../src/modules/scoring/score-run.entity';
 import { RUN_LOCK } from '../../src/modules/scoring/scoring.service';
-import { connectVerified, establishedAccount, ingestAccounts } from '../helpers/accounts';
+import { connectorKey, connectVerified, establishedAccount, ingestAccounts, xInteraction } from '../helpers/accounts';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';
 import { LOG_IN, logInAdmin, signUp, type SignedUp, type Person } from '../helpers/graphql';
@@ -173,13 +173,7 @@ describe('eraseMyData (real Postgres and Redis)', () => {
     database = await createScratchDatabase('erasure');
     api = await startTestApi({ DATABASE_URL: database.url, BULLMQ_PREFIX: suitePrefix('erasure') });
     admin = await logInAdmin(api.client);
-    connector = (
-      await api.client.ok(
-        `mutation { createApiKey(input: { name: "c", scopes: [INGEST] }) { ... on CreatedApiKey { key } } }`,
-        {},
-        { token: admin },
-      )
-    ).createApiKey.key;
+    connector = await connectorKey(api.client, admin);
     brand = await signUp(api.client, 'BRAND');
 
     victim = await person(victimName, { country: 'FR', language: 'fr' });
@@ -200,15 +194,8 @@ describe('eraseMyData (real Postgres and Redis)', () => {
       connector,
       fans.map((fan) => establishedAccount('X', fan)),
     );
-    const interaction = (externalId: string, kind: string, actor: string, target: string, post: string | undefined, n: number) => ({
-      externalId,
-      network: 'X',
-      kind,
-      actorHandle: actor,
-      targetHandle: target,
-      postExternalId: post,
-      occurredAt: at(n),
-    });
+    const interaction = (externalId: string, kind: string, actor: string, target: string, post: string | undefined, n: number) =>
+      xInteraction(externalId, kind, actor, target, post, at(n));
     const { ingestActivity } = await api.client.ok(
       INGEST,
       {

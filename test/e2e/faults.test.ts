@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
-import { connectVerified, establishedAccount, ingestAccounts } from '../helpers/accounts';
+import { connectorKey, connectVerified, establishedAccount, ingestAccounts } from '../helpers/accounts';
 import { GraphQLClient, logInAdmin, signUp, type SignedUp } from '../helpers/graphql';
 import { freePort, runEntry, waitForLog, type Running } from '../helpers/processes';
 import { sleep, until } from '../helpers/wait';
@@ -257,13 +257,7 @@ describe('faults survived (real processes, private Postgres and Redis)', () => {
     await db.connect();
 
     admin = await logInAdmin(client);
-    const connector = (
-      await client.ok(
-        `mutation { createApiKey(input: { name: "c", scopes: [INGEST] }) { ... on CreatedApiKey { key } } }`,
-        {},
-        { token: admin },
-      )
-    ).createApiKey.key;
+    const connector = await connectorKey(client, admin);
     brand = await signUp(client, 'BRAND');
     const people = await Promise.all(Array.from({ length: 40 }, () => signUp(client, 'INFLUENCER', { country: 'FR' })));
     // Some engagement, so scores differ and a wrong recovery would show in them.

@@ -12,7 +12,7 @@ import {
 } from '../../src/client/generated/graphql';
 import { logger } from '../../src/core/logger';
 import { ScoreRunTrigger } from '../../src/modules/scoring/score-run.entity';
-import { connectVerified, establishedAccount, ingestAccounts } from '../helpers/accounts';
+import { connectorKey, connectVerified, establishedAccount, ingestAccounts } from '../helpers/accounts';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';
 import { campaignInput } from '../helpers/fixtures';
@@ -103,13 +103,7 @@ describe('the inbox: notifications written with each change (real Postgres, Redi
 
     // One influencer with engagement that leaves the 90-day window between two run dates: their score falls to the floor.
     const admin = await logInAdmin(api.client);
-    const key = (
-      await api.client.ok(
-        `mutation { createApiKey(input: { name: "c", scopes: [INGEST] }) { ... on CreatedApiKey { key } } }`,
-        {},
-        { token: admin },
-      )
-    ).createApiKey.key;
+    const key = await connectorKey(api.client, admin);
     await connectVerified(api.client, fading, key, {
       network: 'X',
       handle: 'fading',

@@ -6,7 +6,7 @@ import { ConsentService } from '../../src/modules/privacy/consent.service';
 import { computeScores, type ModelResult } from '../../src/modules/scoring/score-model';
 import { loadModelInput, windowOf } from '../../src/modules/scoring/score-run-loader';
 import { ScoreRunTrigger } from '../../src/modules/scoring/score-run.entity';
-import { connectAccount, connectVerified, establishedAccount, ingestAccounts } from '../helpers/accounts';
+import { connectAccount, connectorKey, connectVerified, establishedAccount, ingestAccounts, xInteraction } from '../helpers/accounts';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';
 import { logInAdmin, signUp, type SignedUp, type Person } from '../helpers/graphql';
@@ -112,13 +112,7 @@ describe('their own data: profile, opting out, disconnecting, exporting (real Po
     database = await createScratchDatabase('own_data');
     api = await startTestApi({ DATABASE_URL: database.url, BULLMQ_PREFIX: suitePrefix('own-data') });
     const admin = await logInAdmin(api.client);
-    connector = (
-      await api.client.ok(
-        `mutation { createApiKey(input: { name: "c", scopes: [INGEST] }) { ... on CreatedApiKey { key } } }`,
-        {},
-        { token: admin },
-      )
-    ).createApiKey.key;
+    connector = await connectorKey(api.client, admin);
     brand = await signUp(api.client, 'BRAND');
     // The brand listens to claim events, so what it was told about the person is in webhook_events.
     await api.dataSource.query(
@@ -143,15 +137,8 @@ describe('their own data: profile, opting out, disconnecting, exporting (real Po
       fans.map((fan) => establishedAccount('X', fan)),
     );
     const at = (n: number) => day(n).toISOString();
-    const interaction = (externalId: string, kind: string, actor: string, target: string, post: string | undefined, n: number) => ({
-      externalId,
-      network: 'X',
-      kind,
-      actorHandle: actor,
-      targetHandle: target,
-      postExternalId: post,
-      occurredAt: at(n),
-    });
+    const interaction = (externalId: string, kind: string, actor: string, target: string, post: string | undefined, n: number) =>
+      xInteraction(externalId, kind, actor, target, post, at(n));
     const { ingestActivity } = await api.client.ok(
       INGEST,
       {

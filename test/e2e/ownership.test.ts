@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { WorkerRuntime } from '../../src/core/worker-runtime';
 import { handleHash } from '../../src/modules/activity/actor-key';
-import { CONNECT, connectAccount, establishedAccount, ingestAccounts, type AccountSnapshotInput } from '../helpers/accounts';
+import { type AccountSnapshotInput, CONNECT, connectAccount, connectorKey, establishedAccount, ingestAccounts } from '../helpers/accounts';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';
 import { logInAdmin, signUp, type SignedUp } from '../helpers/graphql';
@@ -89,13 +89,7 @@ describe('account evidence and proof of ownership (real Postgres, Redis and Bull
     api = await startTestApi({ DATABASE_URL: database.url, BULLMQ_PREFIX: suitePrefix('ownership') });
     worker = await startTestWorker(api);
     admin = await logInAdmin(api.client);
-    connector = (
-      await api.client.ok(
-        `mutation { createApiKey(input: { name: "c", scopes: [INGEST] }) { ... on CreatedApiKey { key } } }`,
-        {},
-        { token: admin },
-      )
-    ).createApiKey.key;
+    connector = await connectorKey(api.client, admin);
   });
   afterAll(async () => {
     await worker?.close();

@@ -87,3 +87,25 @@ export async function connectVerified(
   await ingestAccounts(client, connector, [establishedAccount(input.network, input.handle, { bio, ...snapshot })]);
   return id;
 }
+
+/** One interaction on X as a connector sends it to ingestActivity (the privacy tests' activity). */
+export function xInteraction(
+  externalId: string,
+  kind: string,
+  actor: string,
+  target: string,
+  post: string | undefined,
+  occurredAt: string,
+) {
+  return { externalId, network: 'X', kind, actorHandle: actor, targetHandle: target, postExternalId: post, occurredAt };
+}
+
+/** A new connector key (scope INGEST), created by the operator whose token is given. */
+export async function connectorKey(client: GraphQLClient, adminToken: string): Promise<string> {
+  const { createApiKey } = await client.ok(
+    `mutation { createApiKey(input: { name: "c", scopes: [INGEST] }) { ... on CreatedApiKey { key } } }`,
+    {},
+    { token: adminToken },
+  );
+  return createApiKey.key;
+}
