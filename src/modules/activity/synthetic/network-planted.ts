@@ -198,10 +198,11 @@ export function plantInteractions(
 function plantBuyers(p: Planter, pop: Population, plan: Plan): void {
   const { poolStart, popularFirst } = plan.accounts;
   const { byNetwork } = pop;
+  const farms = Array.from({ length: poolStart.length - 1 }, (_, net) =>
+    Int32Array.from({ length: poolStart[net + 1] - poolStart[net] }, (_, j) => poolStart[net] + j),
+  );
   plan.buyers.forEach((b, k) => {
-    const net = pop.inf.network[b];
-    const pool = Int32Array.from({ length: poolStart[net + 1] - poolStart[net] }, (_, j) => poolStart[net] + j);
-    for (const fake of p.distinctFrom(pool, plan.boughtEngagers[k])) {
+    for (const fake of p.distinctFrom(farms[pop.inf.network[b]], plan.boughtEngagers[k])) {
       for (let times = 1 + p.pr.below(2); times > 0; times--)
         p.react(fake, b, p.pr.float() < 0.6 ? KIND.LIKE : KIND.RESHARE, p.anyTimeInWindow());
     }
