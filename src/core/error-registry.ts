@@ -87,5 +87,7 @@ export function failureRegistry<E extends FailureEntries<E>>(
   family: string,
   entries: E,
 ): FailureRegistry<Extract<FailureOf<E[keyof E]>, ErrorResult>> {
-  return new FailureRegistry(family, entries as unknown as Record<string, never>);
+  type F = Extract<FailureOf<E[keyof E]>, ErrorResult>;
+  // FailureEntries checked each entry against its code; the registry itself needs only the union.
+  return new FailureRegistry<F>(family, entries as unknown as Record<string, (new () => F) | RebuiltFailure<F>>);
 }

@@ -1,19 +1,6 @@
 import { ErrorCode } from '../../src/core/errors';
 import { EligibilityReason } from '../../src/modules/agencies/agencies.types';
-import {
-  AlreadyClaimedError,
-  BudgetExhaustedError,
-  CampaignNotActiveError,
-  CLAIM_FAILURES,
-  ClaimCapReachedError,
-  IdempotencyKeyReusedError,
-  NotEligibleError,
-  OfferDeclinedError,
-  OfferExpiredError,
-  OfferWithdrawnError,
-  SoldOutError,
-  type ClaimFailure,
-} from '../../src/modules/claims/claims.errors';
+import * as claims from '../../src/modules/claims/claims.errors';
 
 /** claim_requests.result as the code before the failure registry wrote it, one row per failure. */
 const WRITTEN_BEFORE = [
@@ -29,35 +16,39 @@ const WRITTEN_BEFORE = [
 ];
 
 const reason = Object.assign(new EligibilityReason(), { condition: 'MIN_SCORE', message: 'score 10 is below 11' });
-const FAILURES: ClaimFailure[] = [
-  new SoldOutError(),
-  new OfferExpiredError(),
-  new OfferWithdrawnError(),
-  new OfferDeclinedError(),
-  new AlreadyClaimedError(),
-  new NotEligibleError([reason]),
-  new CampaignNotActiveError(),
-  new BudgetExhaustedError(),
-  new ClaimCapReachedError(2),
+const FAILURES: claims.ClaimFailure[] = [
+  new claims.SoldOutError(),
+  new claims.OfferExpiredError(),
+  new claims.OfferWithdrawnError(),
+  new claims.OfferDeclinedError(),
+  new claims.AlreadyClaimedError(),
+  new claims.NotEligibleError([reason]),
+  new claims.CampaignNotActiveError(),
+  new claims.BudgetExhaustedError(),
+  new claims.ClaimCapReachedError(2),
 ];
 
 describe('the claimOffer failure registry', () => {
-  it('rebuilds a row written in the format before the registry into the same failure, of the same class', () => {
+  it('rebuilds a row written in the format of the code before the registry into the same failure, of the same class', () => {
     WRITTEN_BEFORE.forEach((json, i) => {
-      const rebuilt = CLAIM_FAILURES.rebuild(JSON.parse(json));
+      const rebuilt = claims.CLAIM_FAILURES.rebuild(JSON.parse(json));
       expect(rebuilt).toBeInstanceOf(FAILURES[i].constructor);
       expect(rebuilt).toEqual(FAILURES[i]);
     });
-    expect((CLAIM_FAILURES.rebuild(JSON.parse(WRITTEN_BEFORE[5])) as NotEligibleError).reasons[0]).toBeInstanceOf(EligibilityReason);
+    expect((claims.CLAIM_FAILURES.rebuild(JSON.parse(WRITTEN_BEFORE[5])) as claims.NotEligibleError).reasons[0]).toBeInstanceOf(
+      EligibilityReason,
+    );
   });
 
   it('stores every failure in that same format', () => {
-    expect(FAILURES.map((f) => JSON.parse(JSON.stringify(CLAIM_FAILURES.store(f))))).toEqual(WRITTEN_BEFORE.map((j) => JSON.parse(j)));
+    expect(FAILURES.map((f) => JSON.parse(JSON.stringify(claims.CLAIM_FAILURES.store(f))))).toEqual(
+      WRITTEN_BEFORE.map((j) => JSON.parse(j)),
+    );
   });
 
   it('keeps the stored message, not the one the class would write today', () => {
-    const rebuilt = CLAIM_FAILURES.rebuild({ errorCode: 'CAMPAIGN_NOT_ACTIVE', message: 'The campaign is paused' });
-    expect(rebuilt).toBeInstanceOf(CampaignNotActiveError);
+    const rebuilt = claims.CLAIM_FAILURES.rebuild({ errorCode: 'CAMPAIGN_NOT_ACTIVE', message: 'The campaign is paused' });
+    expect(rebuilt).toBeInstanceOf(claims.CampaignNotActiveError);
     expect(rebuilt.message).toBe('The campaign is paused');
   });
 
@@ -69,12 +60,12 @@ describe('the claimOffer failure registry', () => {
       { message: 'x' },
       null,
     ]) {
-      expect(() => CLAIM_FAILURES.rebuild(stored)).toThrow(/claimOffer: a stored answer with the error code/);
+      expect(() => claims.CLAIM_FAILURES.rebuild(stored)).toThrow(/claimOffer: a stored answer with the error code/);
     }
   });
 
   it('lists the GraphQL types of its failures, in order, for the union (the reused key is not one: it is never stored)', () => {
-    expect(CLAIM_FAILURES.types).toEqual(FAILURES.map((f) => f.constructor));
-    expect(CLAIM_FAILURES.types).not.toContain(IdempotencyKeyReusedError);
+    expect(claims.CLAIM_FAILURES.types).toEqual(FAILURES.map((f) => f.constructor));
+    expect(claims.CLAIM_FAILURES.types).not.toContain(claims.IdempotencyKeyReusedError);
   });
 });
