@@ -113,8 +113,9 @@ export async function withPgClient<T>(dataSource: DataSource, fn: (client: PoolC
 }
 
 /** A value inlined into SQL sent with the simple protocol (which takes no parameters). */
-export function literal(value: string | number | null): string {
+export function literal(value: string | number | boolean | null): string {
   if (value === null) return 'NULL';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
     return String(value);
@@ -137,21 +138,35 @@ export class PreparedSql {
     private readonly sql: string,
   ) {}
 
-  /** Prepares the statement on `client` unless it already is. */
-  async prepareOn(client: PoolClient): Promise<void> {
+  /**
+   * Prepares on `client` the statements it has not seen yet, all in one message: a transaction's
+   * statements cost a new connection one round trip, however many they are.
+   */
+  static async prepareAll(client: PoolClient, statements: PreparedSql[]): Promise<void> {
     let names = PreparedSql.prepared.get(client);
-    if (names?.has(this.name)) return;
+    if (!names) PreparedSql.prepared.set(client, (names = new Set()));
+    const missing = statements.filter((statement) => !names.has(statement.name));
+    if (missing.length === 0) return;
     try {
-      await client.query(`PREPARE ${this.name} (${this.types.join(', ')}) AS ${this.sql}`);
+      await client.query(missing.map((statement) => statement.prepareSql()).join('; '));
     } catch (error) {
       if (sqlState(error) !== DUPLICATE_PREPARED_STATEMENT) throw error;
+      // One was prepared behind our back, and the server skipped the rest of the message: one at a time.
+      for (const statement of missing) {
+        await client.query(statement.prepareSql()).catch((again: unknown) => {
+          if (sqlState(again) !== DUPLICATE_PREPARED_STATEMENT) throw again;
+        });
+      }
     }
-    if (!names) PreparedSql.prepared.set(client, (names = new Set()));
-    names.add(this.name);
+    for (const statement of missing) names.add(statement.name);
+  }
+
+  private prepareSql(): string {
+    return `PREPARE ${this.name} (${this.types.join(', ')}) AS ${this.sql}`;
   }
 
   /** EXECUTE with these values, inlined as literals (one per type, in order). */
-  execute(...values: Array<string | number | null>): string {
+  execute(...values: Array<string | number | boolean | null>): string {
     if (values.length !== this.types.length) throw new Error(`${this.name} takes ${this.types.length} values, not ${values.length}`);
     return `EXECUTE ${this.name}(${values.map(literal).join(', ')})`;
   }
@@ -163,8 +178,8 @@ export interface HotTransaction {
   /** The connection's EntityManager: its queries run inside the transaction. */
   manager: EntityManager;
   /**
-   * Sends the last statement and COMMIT in one message (simple protocol: values inlined with
-   * `literal`, or a PreparedSql's EXECUTE) and returns the statement's rows. Row locks it takes
+   * Sends the last statement and COMMIT in one message (simple protocol: a PreparedSql's EXECUTE,
+   * its values inlined with `literal`) and returns the statement's rows. Row locks it takes
    * are released by the server at the commit, not a network round trip (and a busy event loop) later.
    */
   finish(sql: string): Promise<Array<Record<string, unknown>>>;
@@ -185,7 +200,7 @@ export async function hotTransaction<T>(
   run: (first: Array<Record<string, unknown>>, tx: HotTransaction) => Promise<T>,
 ): Promise<T> {
   return withPgClient(dataSource, async (client, manager) => {
-    for (const statement of prepared) await statement.prepareOn(client);
+    await PreparedSql.prepareAll(client, prepared);
     let open = true;
     try {
       const [, first] = (await client.query(`BEGIN; ${firstSql}`)) as unknown as QueryResult[];

@@ -40,15 +40,19 @@ export enum ErrorCode {
 }
 registerEnumType(ErrorCode, { name: 'ErrorCode', description: 'Codes of expected business failures' });
 
+/**
+ * `C` narrows a failure class to its own code (`extends ErrorResult<ErrorCode.SOLD_OUT>`), so a
+ * failure registry keyed by code can check each entry's class at compile time.
+ */
 @InterfaceType({ description: 'An expected business failure, returned as data' })
-export abstract class ErrorResult {
+export abstract class ErrorResult<C extends ErrorCode = ErrorCode> {
   @Field(() => ErrorCode)
-  errorCode: ErrorCode;
+  errorCode: C;
 
   @Field(() => String, { description: 'A sentence a person can act on' })
   message: string;
 
-  constructor(errorCode: ErrorCode, message: string) {
+  constructor(errorCode: C, message: string) {
     this.errorCode = errorCode;
     this.message = message;
   }

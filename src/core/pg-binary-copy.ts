@@ -335,14 +335,20 @@ export async function copyOut(
   return copy.done;
 }
 
-/** Encodes rows for `COPY table FROM STDIN (FORMAT binary)` into buffers of about chunkBytes. */
+/**
+ * Encodes rows for `COPY table (columns) FROM STDIN (FORMAT binary)` into buffers of about
+ * chunkBytes. Each row has one field per named column, written in the columns' order.
+ */
 export class BinaryRowWriter {
   private chunks: Buffer[] = [];
   private buffer: Buffer;
   private view: DataView;
   private at = 0;
 
-  constructor(private readonly chunkBytes = 1 << 20) {
+  constructor(
+    private readonly fields: number,
+    private readonly chunkBytes = 1 << 20,
+  ) {
     this.buffer = Buffer.allocUnsafe(chunkBytes);
     this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
     SIGNATURE.copy(this.buffer, 0);
@@ -351,10 +357,10 @@ export class BinaryRowWriter {
     this.at = HEADER_LENGTH;
   }
 
-  /** Starts a row of `fields` fields; `maxBytes` is an upper bound of its encoded size. */
-  row(fields: number, maxBytes: number): this {
+  /** Starts a row (its fields follow, one per column); `maxBytes` is an upper bound of its encoded size. */
+  row(maxBytes: number): this {
     this.ensure(2 + maxBytes);
-    this.view.setInt16(this.at, fields);
+    this.view.setInt16(this.at, this.fields);
     this.at += 2;
     return this;
   }
@@ -479,15 +485,19 @@ export class BinaryRowWriter {
 }
 
 /**
- * Runs `COPY target FROM STDIN (FORMAT binary)` fed by `produce`, which writes rows and may yield
- * completed buffers as it goes (so a large load does not sit in memory whole).
+ * Runs `COPY table (columns) FROM STDIN (FORMAT binary)` fed by `produce`, which writes rows, each
+ * field in the order of `columns`, and may yield completed buffers as it goes (so a large load does
+ * not sit in memory whole). The columns are named, never implied by the table's order: a column
+ * added to the table later cannot shift the fields into the wrong ones.
  */
 export async function copyIn(
   client: ClientBase,
-  target: string,
+  table: string,
+  columns: readonly string[],
   produce: (writer: BinaryRowWriter) => Iterable<void> | void,
 ): Promise<void> {
-  const writer = new BinaryRowWriter();
+  if (columns.length === 0) throw new Error(`COPY into ${table} names no column`);
+  const writer = new BinaryRowWriter(columns.length);
   function* buffers(): Generator<Buffer> {
     const steps = produce(writer);
     if (steps) {
@@ -495,7 +505,7 @@ export async function copyIn(
     }
     yield* writer.finish();
   }
-  await pipeline(Readable.from(buffers()), client.query(copyFrom(`COPY ${target} FROM STDIN (FORMAT binary)`)));
+  await pipeline(Readable.from(buffers()), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN (FORMAT binary)`)));
 }
 
 /**

@@ -18,6 +18,7 @@ const CLAIM = `mutation($offerId: ID!, $key: String) {
     ... on Claim { id code status }
     ... on ErrorResult { errorCode message }
     ... on NotEligibleError { reasons { condition message } }
+    ... on ClaimCapReachedError { limit }
   }
 }`;
 const CANCEL = `mutation($id: ID!) { cancelClaim(claimId: $id) { __typename ... on Claim { status } ... on ErrorResult { errorCode } } }`;
@@ -192,6 +193,37 @@ describe('matching, offers, claims and redemptions (real Postgres, Redis, concur
     await api.client.ok(UPDATE, { id, input: { inventory: 2 } }, brand);
     expect((await claim(people[3], offers.get(people[3].influencerId)!, key)).__typename).toBe('SoldOutError');
     expect((await claim(people[3], offers.get(people[3].influencerId)!, randomUUID())).__typename).toBe('Claim');
+  });
+
+  it('replays answers stored in the format written before the failure registry, and fails loudly on a code it does not know', async () => {
+    const id = await campaign();
+    await api.services.matching.matchCampaign(id);
+    const who = people[12];
+    const offerId = (await offersOf(id)).get(who.influencerId)!;
+    const storedKey = async (result: string) => {
+      const key = randomUUID();
+      await api.dataSource.query(`INSERT INTO claim_requests (influencer_id, idempotency_key, offer_id, result) VALUES ($1, $2, $3, $4)`, [
+        who.influencerId,
+        key,
+        offerId,
+        result,
+      ]);
+      return key;
+    };
+    const notEligible = `{"errorCode":"NOT_ELIGIBLE","message":"You no longer meet this campaign's targeting: score 10 is below 11","reasons":[{"condition":"MIN_SCORE","message":"score 10 is below 11"}]}`;
+    expect(await claim(who, offerId, await storedKey(notEligible))).toEqual({ __typename: 'NotEligibleError', ...JSON.parse(notEligible) });
+    const capped = `{"errorCode":"CLAIM_CAP_REACHED","message":"You hold 2 active claims of this brand's perks, its limit: redeem or cancel one before claiming another","limit":2}`;
+    expect(await claim(who, offerId, await storedKey(capped))).toEqual({ __typename: 'ClaimCapReachedError', ...JSON.parse(capped) });
+    const soldOut = `{"errorCode":"SOLD_OUT","message":"Every unit of this perk has been claimed"}`;
+    expect(await claim(who, offerId, await storedKey(soldOut))).toEqual({ __typename: 'SoldOutError', ...JSON.parse(soldOut) });
+
+    // A code no failure of claimOffer has is a defect: an internal error, never some other answer.
+    const unknown = await api.client.request(CLAIM, { offerId, key: await storedKey(`{"errorCode":"NO_SUCH_CODE","message":"?"}`) }, who);
+    expect(unknown.data?.claimOffer ?? null).toBeNull();
+    expect(unknown.errors?.[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    // Replays took nothing: the offer is still there to claim.
+    expect(await claim(who, offerId, randomUUID())).toMatchObject({ __typename: 'Claim', status: 'ACTIVE' });
+    expect(await held(id)).toMatchObject({ held: 1, claims: 1 });
   });
 
   it('redeems a code exactly once, for its own brand only, and answers a foreign code like an unknown one', async () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../ormconfig';
 import { dropDatabase, ensureDatabase, hotTransaction, PreparedSql } from '../../src/core/database';
@@ -116,6 +117,37 @@ describe('hotTransaction with prepared statements', () => {
       await other.destroy();
     }
     expect(await preparedCount()).toEqual({ sum: 3, n: 1 });
+  });
+
+  it('prepares every statement a transaction names in one message, and each one still when one was prepared behind its back', async () => {
+    const times = new PreparedSql('test_hot_times', ['int', 'int'], 'SELECT $1 * $2 AS product');
+    const minus = new PreparedSql('test_hot_minus', ['int', 'int'], 'SELECT $1 - $2 AS difference');
+    const run = (ds: DataSource) =>
+      hotTransaction(ds, [add, times, minus], times.execute(6, 7), async ([row], tx) => {
+        const names = await tx.manager.query(`SELECT name FROM pg_prepared_statements WHERE name LIKE 'test_hot_%' ORDER BY name`);
+        const [{ difference }] = await tx.finish(minus.execute(7, 6));
+        return { product: row.product, difference, names: names.map((r: { name: string }) => r.name) };
+      });
+    const answer = { product: 42, difference: 1, names: ['test_hot_add', 'test_hot_minus', 'test_hot_times'] };
+    const sent = jest.spyOn(Client.prototype, 'query');
+    const prepares = () => sent.mock.calls.filter(([text]) => typeof text === 'string' && text.startsWith('PREPARE')).map(([text]) => text);
+    for (const behindItsBack of [false, true]) {
+      const other = await createDataSource(process.env.DATABASE_URL!, 1).initialize();
+      try {
+        if (behindItsBack) await other.query(`PREPARE test_hot_minus (int, int) AS SELECT $1 - $2 AS difference`);
+        sent.mockClear();
+        expect(await run(other)).toEqual(answer);
+        // One message for the three; after a clash, the three once more, one at a time.
+        expect(prepares().length).toBe(behindItsBack ? 4 : 1);
+        expect(prepares()[0]).toMatch(/^PREPARE test_hot_add .*; PREPARE test_hot_times .*; PREPARE test_hot_minus /s);
+        sent.mockClear();
+        expect(await run(other)).toEqual(answer);
+        expect(prepares()).toEqual([]);
+      } finally {
+        await other.destroy();
+      }
+    }
+    sent.mockRestore();
   });
 
   it('rolls back a transaction whose callback fails', async () => {

@@ -132,9 +132,9 @@ function missingFields(item: Record<string, unknown>): string | null {
 }
 
 async function stageWithCopy(client: PoolClient, posts: ValidPost[], interactions: ValidInteraction[]): Promise<void> {
-  await copyIn(client, 'stage_posts', function* (w) {
+  await copyIn(client, 'stage_posts', ['idx', 'network', 'external_id', 'author_hash', 'posted_at', 'topic_ids'], function* (w) {
     for (const p of posts) {
-      w.row(6, 200 + p.externalId.length * 4)
+      w.row(200 + p.externalId.length * 4)
         .int32(p.index)
         .text(p.network)
         .text(p.externalId)
@@ -144,9 +144,10 @@ async function stageWithCopy(client: PoolClient, posts: ValidPost[], interaction
       yield;
     }
   });
-  await copyIn(client, 'stage_interactions', function* (w) {
+  const interactionColumns = ['idx', 'network', 'external_id', 'kind', 'actor_hash', 'target_hash', 'post_external_id', 'occurred_at'];
+  await copyIn(client, 'stage_interactions', interactionColumns, function* (w) {
     for (const x of interactions) {
-      w.row(8, 200 + (x.externalId.length + (x.postExternalId?.length ?? 0)) * 4)
+      w.row(200 + (x.externalId.length + (x.postExternalId?.length ?? 0)) * 4)
         .int32(x.index)
         .text(x.network)
         .text(x.externalId)

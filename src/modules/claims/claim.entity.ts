@@ -76,7 +76,7 @@ export class ClaimRequest {
   @Column({ name: 'offer_id', type: 'uuid' })
   offerId: string;
 
-  /** The result as data: { claimId } or { errorCode, message, reasons? }. Null while the first request runs. */
+  /** The result as data: { claimId } or a failure as CLAIM_FAILURES stores it. Null while the first request runs. */
   @Column({ type: 'jsonb', nullable: true })
   result: Record<string, unknown> | null;
 

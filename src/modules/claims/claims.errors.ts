@@ -1,45 +1,46 @@
 import { createUnionType, Field, Int, ObjectType } from 'type-graphql';
+import { failureRegistry, rebuiltBy, type FailureIn } from '../../core/error-registry';
 import { ErrorCode, ErrorResult } from '../../core/errors';
 import { EligibilityReason } from '../agencies/agencies.types';
-import { Claim } from './claim.entity';
+import { Claim, ClaimStatus } from './claim.entity';
 
 @ObjectType({ implements: ErrorResult })
-export class SoldOutError extends ErrorResult {
+export class SoldOutError extends ErrorResult<ErrorCode.SOLD_OUT> {
   constructor() {
     super(ErrorCode.SOLD_OUT, 'Every unit of this perk has been claimed');
   }
 }
 
 @ObjectType({ implements: ErrorResult })
-export class OfferExpiredError extends ErrorResult {
+export class OfferExpiredError extends ErrorResult<ErrorCode.OFFER_EXPIRED> {
   constructor() {
     super(ErrorCode.OFFER_EXPIRED, 'This offer has expired');
   }
 }
 
 @ObjectType({ implements: ErrorResult })
-export class OfferWithdrawnError extends ErrorResult {
+export class OfferWithdrawnError extends ErrorResult<ErrorCode.OFFER_WITHDRAWN> {
   constructor() {
     super(ErrorCode.OFFER_WITHDRAWN, 'This offer was withdrawn: you no longer meet the targeting, or the campaign is over');
   }
 }
 
 @ObjectType({ implements: ErrorResult })
-export class OfferDeclinedError extends ErrorResult {
+export class OfferDeclinedError extends ErrorResult<ErrorCode.OFFER_DECLINED> {
   constructor() {
     super(ErrorCode.OFFER_DECLINED, 'You declined this offer');
   }
 }
 
 @ObjectType({ implements: ErrorResult })
-export class AlreadyClaimedError extends ErrorResult {
+export class AlreadyClaimedError extends ErrorResult<ErrorCode.ALREADY_CLAIMED> {
   constructor() {
     super(ErrorCode.ALREADY_CLAIMED, 'You already claimed this perk');
   }
 }
 
 @ObjectType({ implements: ErrorResult })
-export class NotEligibleError extends ErrorResult {
+export class NotEligibleError extends ErrorResult<ErrorCode.NOT_ELIGIBLE> {
   @Field(() => [EligibilityReason])
   reasons: EligibilityReason[];
 
@@ -50,21 +51,21 @@ export class NotEligibleError extends ErrorResult {
 }
 
 @ObjectType({ implements: ErrorResult })
-export class CampaignNotActiveError extends ErrorResult {
+export class CampaignNotActiveError extends ErrorResult<ErrorCode.CAMPAIGN_NOT_ACTIVE> {
   constructor(message = 'The campaign is not running now (paused, not started yet, or over)') {
     super(ErrorCode.CAMPAIGN_NOT_ACTIVE, message);
   }
 }
 
 @ObjectType({ implements: ErrorResult })
-export class BudgetExhaustedError extends ErrorResult {
+export class BudgetExhaustedError extends ErrorResult<ErrorCode.BUDGET_EXHAUSTED> {
   constructor() {
     super(ErrorCode.BUDGET_EXHAUSTED, "The campaign's budget cannot cover one more unit of this perk");
   }
 }
 
 @ObjectType({ implements: ErrorResult })
-export class ClaimCapReachedError extends ErrorResult {
+export class ClaimCapReachedError extends ErrorResult<ErrorCode.CLAIM_CAP_REACHED> {
   @Field(() => Int, { description: "The brand's limit on the active claims one influencer holds across its campaigns" })
   limit: number;
 
@@ -78,51 +79,67 @@ export class ClaimCapReachedError extends ErrorResult {
 }
 
 @ObjectType({ implements: ErrorResult })
-export class IdempotencyKeyReusedError extends ErrorResult {
+export class IdempotencyKeyReusedError extends ErrorResult<ErrorCode.IDEMPOTENCY_KEY_REUSED> {
   constructor() {
     super(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This idempotency key was used for another offer: use a new key for each claim');
   }
 }
 
 @ObjectType({ implements: ErrorResult })
-export class AlreadyRedeemedError extends ErrorResult {
+export class AlreadyRedeemedError extends ErrorResult<ErrorCode.ALREADY_REDEEMED> {
   constructor() {
     super(ErrorCode.ALREADY_REDEEMED, 'This code was already redeemed');
   }
 }
 
 @ObjectType({ implements: ErrorResult })
-export class ClaimCancelledError extends ErrorResult {
+export class ClaimCancelledError extends ErrorResult<ErrorCode.CLAIM_CANCELLED> {
   constructor() {
     super(ErrorCode.CLAIM_CANCELLED, 'This claim was cancelled');
   }
 }
 
 @ObjectType({ implements: ErrorResult })
-export class InvalidCodeError extends ErrorResult {
+export class InvalidCodeError extends ErrorResult<ErrorCode.INVALID_CODE> {
   constructor() {
     // The same answer for an unknown code and another brand's code, so codes cannot be probed.
     super(ErrorCode.INVALID_CODE, 'No claim with this code in your campaigns');
   }
 }
 
+/**
+ * Every failure claimOffer stores as a key's first answer, by code: the union, the stored JSON
+ * (claim_requests.result) and its replay all come from here. Rows written before this registry
+ * hold the same JSON ({ errorCode, message, reasons?, limit? }).
+ */
+export const CLAIM_FAILURES = failureRegistry('claimOffer', {
+  [ErrorCode.SOLD_OUT]: SoldOutError,
+  [ErrorCode.OFFER_EXPIRED]: OfferExpiredError,
+  [ErrorCode.OFFER_WITHDRAWN]: OfferWithdrawnError,
+  [ErrorCode.OFFER_DECLINED]: OfferDeclinedError,
+  [ErrorCode.ALREADY_CLAIMED]: AlreadyClaimedError,
+  [ErrorCode.NOT_ELIGIBLE]: rebuiltBy(
+    NotEligibleError,
+    (stored) => new NotEligibleError(stored.reasons.map((r) => Object.assign(new EligibilityReason(), r))),
+  ),
+  [ErrorCode.CAMPAIGN_NOT_ACTIVE]: CampaignNotActiveError,
+  [ErrorCode.BUDGET_EXHAUSTED]: BudgetExhaustedError,
+  [ErrorCode.CLAIM_CAP_REACHED]: rebuiltBy(ClaimCapReachedError, (stored) => new ClaimCapReachedError(stored.limit)),
+});
+
+/** A failure claimOffer stores and replays. */
+export type ClaimFailure = FailureIn<typeof CLAIM_FAILURES>;
+
 export const ClaimOfferResult = createUnionType({
   name: 'ClaimOfferResult',
-  types: () =>
-    [
-      Claim,
-      SoldOutError,
-      OfferExpiredError,
-      OfferWithdrawnError,
-      OfferDeclinedError,
-      AlreadyClaimedError,
-      NotEligibleError,
-      CampaignNotActiveError,
-      BudgetExhaustedError,
-      ClaimCapReachedError,
-      IdempotencyKeyReusedError,
-    ] as const,
+  // The key reused for another offer answers the retry only: it is never stored.
+  types: () => [Claim, ...CLAIM_FAILURES.types, IdempotencyKeyReusedError] as const,
 });
+
+/** Why a claim that is no longer ACTIVE can be neither cancelled nor redeemed (cancelClaim and redeemClaim alike). */
+export function closedClaimError(status: ClaimStatus): AlreadyRedeemedError | ClaimCancelledError {
+  return status === ClaimStatus.REDEEMED ? new AlreadyRedeemedError() : new ClaimCancelledError();
+}
 
 export const CancelClaimResult = createUnionType({
   name: 'CancelClaimResult',
@@ -133,65 +150,3 @@ export const RedeemClaimResult = createUnionType({
   name: 'RedeemClaimResult',
   types: () => [Claim, AlreadyRedeemedError, ClaimCancelledError, InvalidCodeError] as const,
 });
-
-/** Every error claimOffer can answer, by code: a stored first answer is replayed from its code. */
-export type ClaimFailure =
-  | SoldOutError
-  | OfferExpiredError
-  | OfferWithdrawnError
-  | OfferDeclinedError
-  | AlreadyClaimedError
-  | NotEligibleError
-  | CampaignNotActiveError
-  | BudgetExhaustedError
-  | ClaimCapReachedError;
-
-/** What is stored for an idempotency key that got a failure: enough for claimFailureFrom to rebuild it. */
-export interface StoredFailure {
-  errorCode: string;
-  message: string;
-  reasons?: EligibilityReason[];
-  limit?: number;
-}
-
-export function storedFailure(failure: ClaimFailure): StoredFailure {
-  return {
-    errorCode: failure.errorCode,
-    message: failure.message,
-    ...(failure instanceof NotEligibleError ? { reasons: failure.reasons } : {}),
-    ...(failure instanceof ClaimCapReachedError ? { limit: failure.limit } : {}),
-  };
-}
-
-type ClaimFailureCode =
-  | ErrorCode.SOLD_OUT
-  | ErrorCode.OFFER_EXPIRED
-  | ErrorCode.OFFER_WITHDRAWN
-  | ErrorCode.OFFER_DECLINED
-  | ErrorCode.ALREADY_CLAIMED
-  | ErrorCode.NOT_ELIGIBLE
-  | ErrorCode.CAMPAIGN_NOT_ACTIVE
-  | ErrorCode.BUDGET_EXHAUSTED
-  | ErrorCode.CLAIM_CAP_REACHED;
-
-/** How each stored code is rebuilt, one entry per ClaimFailure (a code without one compiles to an error here). */
-const REBUILD: Record<ClaimFailureCode, (stored: StoredFailure) => ClaimFailure> = {
-  [ErrorCode.SOLD_OUT]: () => new SoldOutError(),
-  [ErrorCode.OFFER_EXPIRED]: () => new OfferExpiredError(),
-  [ErrorCode.OFFER_WITHDRAWN]: () => new OfferWithdrawnError(),
-  [ErrorCode.OFFER_DECLINED]: () => new OfferDeclinedError(),
-  [ErrorCode.ALREADY_CLAIMED]: () => new AlreadyClaimedError(),
-  [ErrorCode.NOT_ELIGIBLE]: (s) => new NotEligibleError((s.reasons ?? []).map((r) => Object.assign(new EligibilityReason(), r))),
-  [ErrorCode.CAMPAIGN_NOT_ACTIVE]: () => new CampaignNotActiveError(),
-  [ErrorCode.BUDGET_EXHAUSTED]: () => new BudgetExhaustedError(),
-  [ErrorCode.CLAIM_CAP_REACHED]: (s) => new ClaimCapReachedError(s.limit ?? 0),
-};
-
-/** Rebuilds a stored first answer; a code that is not a claim failure is a defect, not a default. */
-export function claimFailureFrom(stored: StoredFailure): ClaimFailure {
-  const rebuild = REBUILD[stored.errorCode as keyof typeof REBUILD];
-  if (!rebuild) throw new Error(`stored claim answer with an unknown error code ${stored.errorCode}`);
-  const failure = rebuild(stored);
-  failure.message = stored.message;
-  return failure;
-}

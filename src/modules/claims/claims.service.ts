@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ApiKeyScope, Role, type Principal, type UserPrincipal } from '../../core/context';
-import { hotTransaction, literal, PreparedSql, type HotTransaction } from '../../core/database';
+import { hotTransaction, PreparedSql, type HotTransaction } from '../../core/database';
 import { businessMetrics } from '../../core/business-metrics';
-import { badInput, notFound } from '../../core/errors';
+import { badInput, ErrorCode, notFound } from '../../core/errors';
 import { isUuid } from '../accounts/accounts.service';
 import { influencerIdOfUser } from '../influencers/influencers.service';
 import { EligibilityReason } from '../agencies/agencies.types';
@@ -22,9 +22,10 @@ import {
   AlreadyRedeemedError,
   BudgetExhaustedError,
   CampaignNotActiveError,
+  CLAIM_FAILURES,
   ClaimCancelledError,
   ClaimCapReachedError,
-  claimFailureFrom,
+  closedClaimError,
   IdempotencyKeyReusedError,
   InvalidCodeError,
   NotEligibleError,
@@ -32,7 +33,6 @@ import {
   OfferExpiredError,
   OfferWithdrawnError,
   SoldOutError,
-  storedFailure,
   type ClaimFailure,
 } from './claims.errors';
 
@@ -85,13 +85,8 @@ function refusalOf(offer: LockedOffer, facts: InfluencerFacts | null): ClaimFail
   return failed.length ? new NotEligibleError(failed.map((f) => Object.assign(new EligibilityReason(), f))) : null;
 }
 
-/** Records the answer (a jsonb SQL expression) for an influencer's idempotency key. */
-function answerSql(influencerId: string, key: string | null, answer: string): string {
-  return `UPDATE claim_requests SET result = ${answer} WHERE influencer_id = ${literal(influencerId)} AND idempotency_key = ${literal(key)}`;
-}
-
-/** What is stored for an idempotency key that got a failure, for claimFailureFrom to rebuild (a success stores its claim id). */
-const storedAnswer = (failure: ClaimFailure): string => JSON.stringify(storedFailure(failure));
+/** What is stored for an idempotency key that got a failure, for CLAIM_FAILURES to rebuild (a success stores its claim id). */
+const storedAnswer = (failure: ClaimFailure): string => JSON.stringify(CLAIM_FAILURES.store(failure));
 
 /**
  * The claim's first statement, after BEGIN: takes the idempotency key ($2, may be null) of the
@@ -146,23 +141,24 @@ const CLAIM_TAKE_WEBHOOKS = `${webhookEventsCte('wh', [
 
 /**
  * Takes a unit of campaign $1 for offer $2 of influencer $3, creates the claim with code $4,
- * closes the offer and records the answer for key $5 (the claim, or why there was no unit: $6
- * sold out, $7 not active, $8 budget exhausted, $10 the cap of $9 reached) in one statement sent
- * with the COMMIT. `campaign` locks the row and reads its latest version, which the UPDATE then
- * changes (a unit taken, the perk's value spent), or leaves alone when `verdict` names a reason.
- * The cap's count runs only for a capped brand ($9 not null: CLAIM_FIRST holds the influencer's
- * cap lock), in this statement's snapshot, taken after that lock: it sees every claim before it.
+ * closes the offer and records the answer for key $5 (the claim, or why there was no unit: the
+ * stored failure $6 holds under the verdict's code) in one statement sent with the COMMIT, and
+ * returns that answer. `campaign` locks the row and reads its latest version, which the UPDATE
+ * then changes (a unit taken, the perk's value spent), or leaves alone when `verdict` names a
+ * reason. The cap's count runs only for a capped brand ($7 not null: CLAIM_FIRST holds the
+ * influencer's cap lock), in this statement's snapshot, taken after that lock: it sees every
+ * claim before it.
  */
 const CLAIM_TAKE = new PreparedSql(
   'claim_offer_take',
-  ['uuid', 'uuid', 'uuid', 'text', 'text', 'jsonb', 'jsonb', 'jsonb', 'int', 'jsonb'],
+  ['uuid', 'uuid', 'uuid', 'text', 'text', 'jsonb', 'int'],
   `WITH campaign AS (SELECT id, brand_id, name, inventory, ended_at, status, remaining, budget, budget_spent, perk_value_cents
                     FROM campaigns WHERE id = $1 FOR UPDATE),
    verdict AS (
      SELECT CASE WHEN remaining = 0 THEN 'SOLD_OUT' WHEN status <> 'ACTIVE' THEN 'CAMPAIGN_NOT_ACTIVE'
                  WHEN budget_spent + perk_value_cents > budget THEN 'BUDGET_EXHAUSTED'
-                 WHEN $9 IS NOT NULL AND (SELECT count(*) FROM claims cl JOIN campaigns k ON k.id = cl.campaign_id
-                                          WHERE cl.influencer_id = $3 AND cl.status = 'ACTIVE' AND k.brand_id = campaign.brand_id) >= $9
+                 WHEN $7 IS NOT NULL AND (SELECT count(*) FROM claims cl JOIN campaigns k ON k.id = cl.campaign_id
+                                          WHERE cl.influencer_id = $3 AND cl.status = 'ACTIVE' AND k.brand_id = campaign.brand_id) >= $7
                  THEN 'CLAIM_CAP_REACHED' END AS refusal
      FROM campaign),
    taken AS (
@@ -175,15 +171,14 @@ const CLAIM_TAKE = new PreparedSql(
      RETURNING id, offer_id, campaign_id, influencer_id, code, status, claimed_at),
    closed AS (
      UPDATE offers SET status = 'CLAIMED', closed_at = now() WHERE id = $2 AND EXISTS (SELECT 1 FROM claim)),
+   refused AS (SELECT $6 -> refusal AS answer FROM verdict WHERE NOT EXISTS (SELECT 1 FROM claim)),
    answered AS (
      UPDATE claim_requests SET result =
        CASE WHEN EXISTS (SELECT 1 FROM claim) THEN jsonb_build_object('claimId', (SELECT id FROM claim))
-            ELSE CASE (SELECT refusal FROM verdict) WHEN 'SOLD_OUT' THEN $6 WHEN 'CAMPAIGN_NOT_ACTIVE' THEN $7
-                                                    WHEN 'BUDGET_EXHAUSTED' THEN $8
-                                                    WHEN 'CLAIM_CAP_REACHED' THEN $10 END END
+            ELSE (SELECT answer FROM refused) END
      WHERE influencer_id = $3 AND idempotency_key = $5),
    ${CLAIM_TAKE_WEBHOOKS}
-   SELECT claim.*, (SELECT refusal FROM verdict) AS refusal, ${webhookEndpointsColumn('wh')}
+   SELECT claim.*, (SELECT answer FROM refused) AS refused, ${webhookEndpointsColumn('wh')}
    FROM (SELECT 1) AS one LEFT JOIN claim ON true`,
 );
 
@@ -217,25 +212,56 @@ const CLAIM_REDEEMED_NOTIFICATION = notificationsCte('notified', [
   },
 ]);
 
-/** What CLAIM_TAKE records for a key when there was no unit to take (the cap's answer names the brand's limit). */
-const SOLD_OUT_ANSWER = storedAnswer(new SoldOutError());
-const NOT_ACTIVE_ANSWER = storedAnswer(new CampaignNotActiveError());
-const BUDGET_ANSWER = storedAnswer(new BudgetExhaustedError());
+/**
+ * What CLAIM_TAKE may record for a key when there was no unit to take, by its verdict's code (the
+ * cap's answer, which names the brand's limit, is added per claim).
+ */
+const TAKE_REFUSALS = Object.fromEntries(
+  [new SoldOutError(), new CampaignNotActiveError(), new BudgetExhaustedError()].map((f) => [f.errorCode, CLAIM_FAILURES.store(f)]),
+);
+const UNCAPPED_REFUSALS = JSON.stringify(TAKE_REFUSALS);
+const refusalAnswers = (cap: number | null): string =>
+  cap === null
+    ? UNCAPPED_REFUSALS
+    : JSON.stringify({ ...TAKE_REFUSALS, [ErrorCode.CLAIM_CAP_REACHED]: CLAIM_FAILURES.store(new ClaimCapReachedError(cap)) });
 
-/** The failure CLAIM_TAKE's verdict names. */
-function takeRefusal(refusal: string, cap: number | null): ClaimFailure {
-  switch (refusal) {
-    case 'SOLD_OUT':
-      return new SoldOutError();
-    case 'CAMPAIGN_NOT_ACTIVE':
-      return new CampaignNotActiveError();
-    case 'BUDGET_EXHAUSTED':
-      return new BudgetExhaustedError();
-    case 'CLAIM_CAP_REACHED':
-      return new ClaimCapReachedError(cap!);
-    default:
-      throw new Error(`claim_offer_take answered an unknown refusal ${refusal}`);
-  }
+/**
+ * Ends the refusal of a claim: records the answer ($5) for the key ($4, may be null) of influencer
+ * $3, and closes offer $1 when it was found past its lifetime ($2), with the COMMIT.
+ */
+const CLAIM_REFUSE = new PreparedSql(
+  'claim_offer_refuse',
+  ['uuid', 'boolean', 'uuid', 'text', 'jsonb'],
+  `WITH expired AS (UPDATE offers SET status = 'EXPIRED', closed_at = now() WHERE id = $1 AND $2)
+   UPDATE claim_requests SET result = $5 WHERE influencer_id = $3 AND idempotency_key = $4`,
+);
+
+/**
+ * A retry's answer, read with the COMMIT: the offer key $2 of influencer $1 was taken for, the
+ * answer stored for it and, when that was a claim, the claim as it is now.
+ */
+const CLAIM_REPLAY = new PreparedSql(
+  'claim_offer_replay',
+  ['uuid', 'text'],
+  `SELECT r.offer_id AS key_offer_id, r.result, c.id, c.offer_id, c.campaign_id, c.influencer_id, c.code, c.status,
+          c.claimed_at, c.redeemed_at, c.cancelled_at
+   FROM claim_requests r LEFT JOIN claims c ON c.id = (r.result ->> 'claimId')::uuid
+   WHERE r.influencer_id = $1 AND r.idempotency_key = $2`,
+);
+
+/** The claim a statement returned (CLAIM_TAKE's new one, CLAIM_REPLAY's stored one). */
+function claimOf(tx: HotTransaction, row: Record<string, unknown>): Claim {
+  return tx.manager.getRepository(Claim).create({
+    id: row.id as string,
+    offerId: row.offer_id as string,
+    campaignId: row.campaign_id as string,
+    influencerId: row.influencer_id as string,
+    code: row.code as string,
+    status: row.status as ClaimStatus,
+    claimedAt: row.claimed_at as Date,
+    redeemedAt: (row.redeemed_at as Date | null) ?? null,
+    cancelledAt: (row.cancelled_at as Date | null) ?? null,
+  });
 }
 
 export class ClaimsService {
@@ -256,8 +282,13 @@ export class ClaimsService {
    * with one statement that takes the key, locks the offer and reads the campaign and the
    * eligibility facts; then the statement that takes the unit (or records why not) with COMMIT.
    * The campaign row, which every claimer of a campaign needs, is locked only by that last
-   * message, so it is held while the server works and not while answers travel. Both statements
-   * are prepared once per connection (EXECUTE in the simple protocol), so neither is planned anew.
+   * message, so it is held while the server works and not while answers travel. A refusal found
+   * by the first statement, and a retry's stored answer, are written or read with the COMMIT.
+   *
+   * Every value travels one way: a PreparedSql's EXECUTE, its values inlined as literals, so it
+   * can share a simple-protocol message with BEGIN or COMMIT (and tracing strips the values from
+   * its span). The statements are prepared once per connection, all in one message, so none is
+   * planned anew.
    */
   async claimOffer(user: UserPrincipal, offerId: string, idempotencyKey?: string): Promise<ClaimResult> {
     if (!isUuid(offerId)) throw notFound('Offer');
@@ -268,18 +299,19 @@ export class ClaimsService {
     const first = CLAIM_FIRST.execute(user.userId, key, offerId);
     const webhooks: { endpointIds?: string[] | null } = {};
     let replayed = false;
-    const result = await hotTransaction(this.dataSource, [CLAIM_FIRST, CLAIM_TAKE], first, async ([row], tx) => {
+    const statements = [CLAIM_FIRST, CLAIM_TAKE, CLAIM_REFUSE, CLAIM_REPLAY];
+    const result = await hotTransaction(this.dataSource, statements, first, async ([row], tx) => {
       if (!row) throw notFound('Influencer profile');
       const influencerId = row.influencer_id as string;
       if (key !== null && !row.fresh) {
         replayed = true;
-        const [stored] = await tx.manager.query(
-          `SELECT offer_id, result FROM claim_requests WHERE influencer_id = $1 AND idempotency_key = $2`,
-          [influencerId, key],
-        );
-        if (stored.offer_id !== offerId) return new IdempotencyKeyReusedError();
-        if (stored.result.claimId) return tx.manager.getRepository(Claim).findOneByOrFail({ id: stored.result.claimId });
-        return claimFailureFrom(stored.result);
+        const [stored] = await tx.finish(CLAIM_REPLAY.execute(influencerId, key));
+        if (stored.key_offer_id !== offerId) return new IdempotencyKeyReusedError();
+        if ((stored.result as { claimId?: string }).claimId) {
+          if (!stored.id) throw new Error(`the claim a stored answer names is gone: ${JSON.stringify(stored.result)}`);
+          return claimOf(tx, stored);
+        }
+        return CLAIM_FAILURES.rebuild(stored.result);
       }
       if (!row.id) throw notFound('Offer');
       const offer = row as unknown as LockedOffer;
@@ -289,13 +321,8 @@ export class ClaimsService {
       const refusal = refusalOf(offer, facts);
       if (refusal) {
         // The answer for the key (and an offer found past its lifetime) go with the COMMIT.
-        const writes = [
-          refusal instanceof OfferExpiredError
-            ? `UPDATE offers SET status = 'EXPIRED', closed_at = now() WHERE id = ${literal(offerId)}`
-            : '',
-          key !== null ? answerSql(influencerId, key, literal(storedAnswer(refusal))) : '',
-        ].filter(Boolean);
-        if (writes.length) await tx.finish(writes.join('; '));
+        const expired = refusal instanceof OfferExpiredError;
+        if (expired || key !== null) await tx.finish(CLAIM_REFUSE.execute(offerId, expired, influencerId, key, storedAnswer(refusal)));
         return refusal;
       }
       return this.takeUnit(tx, influencerId, offerId, offer.campaign_id, key, offer.claim_cap, webhooks);
@@ -316,34 +343,11 @@ export class ClaimsService {
     cap: number | null,
     webhooks: { endpointIds?: string[] | null },
   ): Promise<Claim | ClaimFailure> {
-    const capAnswer = cap === null ? null : storedAnswer(new ClaimCapReachedError(cap));
-    const [row] = await tx.finish(
-      CLAIM_TAKE.execute(
-        campaignId,
-        offerId,
-        influencerId,
-        redemptionCode(),
-        key,
-        SOLD_OUT_ANSWER,
-        NOT_ACTIVE_ANSWER,
-        BUDGET_ANSWER,
-        cap,
-        capAnswer,
-      ),
-    );
+    const [row] = await tx.finish(CLAIM_TAKE.execute(campaignId, offerId, influencerId, redemptionCode(), key, refusalAnswers(cap), cap));
     webhooks.endpointIds = row.webhook_endpoint_ids as string[] | null;
-    if (!row.id) return takeRefusal(row.refusal as string, cap);
-    return tx.manager.getRepository(Claim).create({
-      id: row.id as string,
-      offerId: row.offer_id as string,
-      campaignId: row.campaign_id as string,
-      influencerId: row.influencer_id as string,
-      code: row.code as string,
-      status: row.status as ClaimStatus,
-      claimedAt: row.claimed_at as Date,
-      redeemedAt: null,
-      cancelledAt: null,
-    });
+    // The failure is rebuilt from the answer just stored, as a retry will be: a verdict without one throws.
+    if (!row.id) return CLAIM_FAILURES.rebuild(row.refused);
+    return claimOf(tx, row);
   }
 
   /**
@@ -373,7 +377,7 @@ export class ClaimsService {
       return cancelled.campaign_id as string;
     });
     const current = await this.dataSource.getRepository(Claim).findOneByOrFail({ id: claim.id });
-    if (result === null) return current.status === ClaimStatus.REDEEMED ? new AlreadyRedeemedError() : new ClaimCancelledError();
+    if (result === null) return closedClaimError(current.status);
     businessMetrics.cancellations.inc({ by: byInfluencer ? 'influencer' : 'brand' });
     this.webhooks.requestDelivery(endpointIds);
     await this.matching.requestMatch(result);
@@ -408,7 +412,7 @@ export class ClaimsService {
       params,
     );
     if (!seen) return new InvalidCodeError();
-    return seen.status === ClaimStatus.REDEEMED ? new AlreadyRedeemedError() : new ClaimCancelledError();
+    return closedClaimError(seen.status);
   }
 
   /** The influencer's own claim, or one of a campaign the principal manages; anything else is not found. */

@@ -13,10 +13,7 @@ export function snapshotTables(runId: number) {
   };
 }
 
-/**
- * The columns of influencer_scores a run writes, in the order each row writes them: named, so
- * that a column added to the parent later cannot shift the others.
- */
+/** The columns of influencer_scores a run writes, in the order each row writes them. */
 const SCORE_COLUMNS = [
   'run_id',
   'influencer_id',
@@ -80,9 +77,9 @@ export async function writeSnapshot(
   // scans instead of visiting the heap for every row (new tables have an empty map).
   await onSideConnections(client, [
     async (c) => {
-      await copyIn(c, `${t.scores} (${SCORE_COLUMNS.join(', ')})`, function* (w) {
+      await copyIn(c, t.scores, SCORE_COLUMNS, function* (w) {
         for (let i = 0; i < s.score.length; i++) {
-          w.row(SCORE_COLUMNS.length, 180)
+          w.row(180)
             .int32(runId)
             .bytesAt(influencerIds, i * 16, 16)
             .int16(s.score[i])
@@ -118,10 +115,10 @@ export async function writeSnapshot(
       tableDone(0);
     },
     async (c) => {
-      await copyIn(c, t.topics, function* (w) {
+      await copyIn(c, t.topics, ['run_id', 'influencer_id', 'topic_id', 'score', 'engagement'], function* (w) {
         for (let i = 0; i < s.score.length; i++) {
           for (let k = s.topicStart[i]; k < s.topicStart[i + 1]; k++) {
-            w.row(5, 60)
+            w.row(60)
               .int32(runId)
               .bytesAt(influencerIds, i * 16, 16)
               .int16(s.topicIds[k])
@@ -140,10 +137,10 @@ export async function writeSnapshot(
       tableDone(1);
     },
     async (c) => {
-      await copyIn(c, t.ranks, function* (w) {
+      await copyIn(c, t.ranks, ['run_id', 'actor_id', 'rank', 'credibility'], function* (w) {
         const { nodeRank: rank, credibility } = result;
         for (let n = 0; n < rank.length; n++) {
-          w.row(4, 48).int32(runId).int32(n).float8(rank[n]).float4(credibility[n]);
+          w.row(48).int32(runId).int32(n).float8(rank[n]).float4(credibility[n]);
           if (n % ROWS_PER_YIELD === 0) {
             wrote(2, n);
             yield;

@@ -133,23 +133,28 @@ async function writeInfluencers(client: Client, network: SyntheticNetwork, seed:
   const ids = Array.from({ length: count }, (_, i) => stableUuid(`influencer:${seed}:${i}`));
   const createdAt = endMs - 120 * DAY_MS;
 
-  await copyIn(client, 'influencers (id, display_name, country, language, opted_in_at, created_at, updated_at)', function* (w) {
-    for (let i = 0; i < count; i++) {
-      w.row(7, 120)
-        .bytes(ids[i])
-        .text(`Creator ${network.handle(i)}`)
-        .text(COUNTRIES[inf.country[i]])
-        .text(LANGUAGES[inf.language[i]])
-        .timestampMs(createdAt)
-        .timestampMs(createdAt)
-        .timestampMs(createdAt);
-      if (i % ROWS_PER_YIELD === 0) yield;
-    }
-  });
-  await copyIn(client, 'actors (id, network, handle_hash)', function* (w) {
+  await copyIn(
+    client,
+    'influencers',
+    ['id', 'display_name', 'country', 'language', 'opted_in_at', 'created_at', 'updated_at'],
+    function* (w) {
+      for (let i = 0; i < count; i++) {
+        w.row(120)
+          .bytes(ids[i])
+          .text(`Creator ${network.handle(i)}`)
+          .text(COUNTRIES[inf.country[i]])
+          .text(LANGUAGES[inf.language[i]])
+          .timestampMs(createdAt)
+          .timestampMs(createdAt)
+          .timestampMs(createdAt);
+        if (i % ROWS_PER_YIELD === 0) yield;
+      }
+    },
+  );
+  await copyIn(client, 'actors', ['id', 'network', 'handle_hash'], function* (w) {
     for (let a = 0; a < network.actors; a++) {
       const net = NETWORKS[network.actorNetwork(a)];
-      w.row(3, 80)
+      w.row(80)
         .int32(actorBase + 1 + a)
         .text(net)
         .bytes(handleHash(net, network.handle(a)));
@@ -162,14 +167,30 @@ async function writeInfluencers(client: Client, network: SyntheticNetwork, seed:
   const acc = network.accounts;
   await copyIn(
     client,
-    `social_accounts (id, influencer_id, network, handle, followers, following, account_created_at, verified, actor_id,
-       status, verification_code, verified_at, verification_method, created_at, updated_at)`,
+    'social_accounts',
+    [
+      'id',
+      'influencer_id',
+      'network',
+      'handle',
+      'followers',
+      'following',
+      'account_created_at',
+      'verified',
+      'actor_id',
+      'status',
+      'verification_code',
+      'verified_at',
+      'verification_method',
+      'created_at',
+      'updated_at',
+    ],
     function* (w) {
       for (let k = 0; k < count + squatters.length; k++) {
         const claim = k >= count;
         const influencer = claim ? squatters[k - count] : k;
         const account = claim ? squatted[k - count] : k;
-        w.row(15, 240)
+        w.row(240)
           .bytes(stableUuid(claim ? `social-account-claim:${seed}:${k - count}` : `social-account:${seed}:${k}`))
           .bytes(ids[influencer])
           .text(NETWORKS[network.actorNetwork(account)])
@@ -205,11 +226,12 @@ async function writeSnapshots(client: Client, network: SyntheticNetwork, actorBa
   let rows = 0;
   await copyIn(
     client,
-    'account_snapshots (actor_id, followers, following, posts, account_created_at, verified, observed_at)',
+    'account_snapshots',
+    ['actor_id', 'followers', 'following', 'posts', 'account_created_at', 'verified', 'observed_at'],
     function* (w) {
       for (let a = 0; a < network.actors; a++) {
         if (!acc.hasEvidence[a]) continue;
-        w.row(7, 80)
+        w.row(80)
           .int32(actorBase + 1 + a)
           .int32(acc.followers[a])
           .int32(acc.following[a])
@@ -231,12 +253,12 @@ async function writePosts(
   postBase: number,
   topicId: (t: number) => number,
 ): Promise<void> {
-  await copyIn(client, 'posts (id, network, external_id, author_id, posted_at, topic_ids)', function* (w) {
+  await copyIn(client, 'posts', ['id', 'network', 'external_id', 'author_id', 'posted_at', 'topic_ids'], function* (w) {
     for (const chunk of network.posts()) {
       for (let k = 0; k < chunk.author.length; k++) {
         const post = chunk.firstPostId + k;
         const author = chunk.author[k];
-        w.row(6, 120)
+        w.row(120)
           .int64(postBase + 1 + post)
           .text(NETWORKS[network.actorNetwork(author)])
           .text(network.postExternalId(post))
@@ -251,23 +273,28 @@ async function writePosts(
 }
 
 async function writeInteractions(client: Client, network: SyntheticNetwork, actorBase: number, postBase: number): Promise<void> {
-  await copyIn(client, 'interactions (network, external_id, kind, actor_id, target_id, post_id, occurred_at)', function* (w) {
-    let n = 0;
-    for (const chunk of network.interactions()) {
-      for (let k = 0; k < chunk.actor.length; k++, n++) {
-        const target = chunk.target[k];
-        w.row(7, 120)
-          .text(NETWORKS[network.actorNetwork(target)])
-          .text(network.interactionExternalId(n))
-          .int16(chunk.kind[k])
-          .int32(actorBase + 1 + chunk.actor[k])
-          .int32(actorBase + 1 + target);
-        if (chunk.post[k] < 0) w.null();
-        else w.int64(postBase + 1 + chunk.post[k]);
-        w.timestampMs(chunk.occurredAtMs[k]);
-        if (k % ROWS_PER_YIELD === 0) yield;
+  await copyIn(
+    client,
+    'interactions',
+    ['network', 'external_id', 'kind', 'actor_id', 'target_id', 'post_id', 'occurred_at'],
+    function* (w) {
+      let n = 0;
+      for (const chunk of network.interactions()) {
+        for (let k = 0; k < chunk.actor.length; k++, n++) {
+          const target = chunk.target[k];
+          w.row(120)
+            .text(NETWORKS[network.actorNetwork(target)])
+            .text(network.interactionExternalId(n))
+            .int16(chunk.kind[k])
+            .int32(actorBase + 1 + chunk.actor[k])
+            .int32(actorBase + 1 + target);
+          if (chunk.post[k] < 0) w.null();
+          else w.int64(postBase + 1 + chunk.post[k]);
+          w.timestampMs(chunk.occurredAtMs[k]);
+          if (k % ROWS_PER_YIELD === 0) yield;
+        }
+        yield;
       }
-      yield;
-    }
-  });
+    },
+  );
 }
