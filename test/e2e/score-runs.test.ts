@@ -1,10 +1,13 @@
+import type { Job } from 'bullmq';
 import { Client } from 'pg';
 import { CREDIBILITY } from '../../src/modules/scoring/score-model';
+import { RUN_LOCK, ScoreRunBusyError } from '../../src/modules/scoring/scoring.service';
 import type { WorkerRuntime } from '../../src/core/worker-runtime';
 import { connectVerified, establishedAccount, ingestAccounts } from '../helpers/accounts';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';
 import { logInAdmin, signUp } from '../helpers/graphql';
+import { until } from '../helpers/wait';
 import { startTestWorker, suitePrefix } from '../helpers/worker';
 
 const CREATE_KEY = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { ... on CreatedApiKey { key } } }`;
@@ -326,6 +329,61 @@ describe('score runs end to end (real Postgres, Redis and BullMQ worker)', () =>
     expect(done.isCurrent).toBe(false); // an older date never takes the pointer back
     expect(before).toHaveLength(influencers.length);
     expect(await snapshot(first.id)).toEqual(before);
+  });
+
+  it('fails a run busy while another holds the run lock, leaves it untouched, and completes it on a BullMQ retry', async () => {
+    const date = dayString(4);
+    // Another worker's run, as the service sees it: a session holding the run lock.
+    const other = new Client({ connectionString: database.url });
+    await other.connect();
+    let runId: string;
+    let job: Job | undefined;
+    try {
+      await other.query('SELECT pg_advisory_lock($1)', [RUN_LOCK]);
+      runId = (await api.client.ok(RECOMPUTE, { date }, { token: admin })).recomputeScores.id;
+      const jobId = `score-run-${api.instanceId}-${runId}-1`;
+      // Two busy attempts: the first and BullMQ's first retry, each refused, each left for the next.
+      job = await until(
+        'two busy attempts',
+        async () => {
+          const seen = await api.queues.scoring.getJob(jobId);
+          return seen && seen.attemptsMade >= 2 && seen;
+        },
+        60_000,
+      );
+      expect(job.failedReason).toBe(new ScoreRunBusyError().message);
+      expect(await job.getState()).toBe('delayed');
+      // A refused attempt writes nothing: the row still waits, and no snapshot table exists.
+      const [row] = await api.dataSource.query(`SELECT status, phase, started_at, error FROM score_runs WHERE id = $1`, [runId]);
+      expect(row).toEqual({ status: 'PENDING', phase: 'QUEUED', started_at: null, error: null });
+      const [{ tables }] = await api.dataSource.query(`SELECT count(*)::int AS tables FROM pg_class WHERE relname LIKE $1`, [
+        `%\\_r${runId}`,
+      ]);
+      expect(tables).toBe(0);
+    } finally {
+      await other.end(); // the other run ends: its session releases the lock
+    }
+    await until('the retried job to complete', async () => (await job!.getState()) === 'completed', 60_000);
+    const done = await waitForRun(runId);
+    expect(done).toMatchObject({ status: 'SUCCEEDED', phase: 'DONE', error: null, isCurrent: false });
+    // One run for the date, its snapshot written once and attached once.
+    const [{ runs }] = await api.dataSource.query(`SELECT count(*)::int AS runs FROM score_runs WHERE run_date = $1`, [date]);
+    expect(runs).toBe(1);
+    const [{ rows, distinct }] = await api.dataSource.query(
+      `SELECT count(*)::int AS rows, count(DISTINCT influencer_id)::int AS distinct FROM influencer_scores WHERE run_id = $1`,
+      [runId],
+    );
+    expect({ rows, distinct }).toEqual({ rows: influencers.length, distinct: influencers.length });
+    const tables = await api.dataSource.query(
+      `SELECT c.relname, i.inhparent::regclass::text AS parent FROM pg_class c LEFT JOIN pg_inherits i ON i.inhrelid = c.oid
+       WHERE c.relkind = 'r' AND c.relname LIKE $1 ORDER BY c.relname`,
+      [`%\\_r${runId}`],
+    );
+    // (Node ranks are kept for the two latest runs only: this older date's went at its own purge.)
+    expect(tables).toEqual([
+      { relname: `influencer_scores_r${runId}`, parent: 'influencer_scores' },
+      { relname: `influencer_topic_scores_r${runId}`, parent: 'influencer_topic_scores' },
+    ]);
   });
 
   it('refuses dates that are malformed or in the future, and non-operators', async () => {
