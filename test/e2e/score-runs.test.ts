@@ -351,7 +351,7 @@ describe('score runs end to end (real Postgres, Redis and BullMQ worker)', () =>
         },
         60_000,
       );
-      expect(job.failedReason).toBe(new ScoreRunBusyError().message);
+      expect(job.failedReason).toBe(ScoreRunBusyError.MESSAGE);
       expect(await job.getState()).toBe('delayed');
       // A refused attempt writes nothing: the row still waits, and no snapshot table exists.
       const [row] = await api.dataSource.query(`SELECT status, phase, started_at, error FROM score_runs WHERE id = $1`, [runId]);
@@ -384,6 +384,50 @@ describe('score runs end to end (real Postgres, Redis and BullMQ worker)', () =>
       { relname: `influencer_scores_r${runId}`, parent: 'influencer_scores' },
       { relname: `influencer_topic_scores_r${runId}`, parent: 'influencer_topic_scores' },
     ]);
+  });
+
+  it('retries at the resume sweep, not fails, a run refused busy on every attempt', async () => {
+    const date = dayString(5);
+    const other = new Client({ connectionString: database.url });
+    await other.connect();
+    let runId: string;
+    try {
+      await other.query('SELECT pg_advisory_lock($1)', [RUN_LOCK]);
+      runId = (await api.client.ok(RECOMPUTE, { date }, { token: admin })).recomputeScores.id;
+      const jobId = `score-run-${api.instanceId}-${runId}-1`;
+      // Every attempt refused (DEFAULT_JOB_OPTIONS: 5, over about 30 s of backoff): BullMQ gives up.
+      const job = await until(
+        'the job to fail for good',
+        async () => {
+          const seen = await api.queues.scoring.getJob(jobId);
+          return seen && (await seen.getState()) === 'failed' && seen;
+        },
+        100_000,
+        250,
+      );
+      expect(job.failedReason).toBe(ScoreRunBusyError.MESSAGE);
+      expect((await api.dataSource.query(`SELECT status FROM score_runs WHERE id = $1`, [runId]))[0].status).toBe('PENDING');
+    } finally {
+      await other.end();
+    }
+    // The sweep (every 10 minutes, and after Redis lost its data) tries it again instead of failing the date.
+    expect(await api.services.scoring.resumeRuns()).toEqual({ enqueued: 1, failed: 0 });
+    const done = await waitForRun(runId, (r) => r.status === 'SUCCEEDED' || r.status === 'FAILED');
+    expect(done).toMatchObject({ status: 'SUCCEEDED', error: null });
+    const [{ rows }] = await api.dataSource.query(`SELECT count(*)::int AS rows FROM influencer_scores WHERE run_id = $1`, [runId]);
+    expect(rows).toBe(influencers.length);
+  }, 150_000);
+
+  it('fails at the resume sweep a run whose job failed for another reason, and counts it once', async () => {
+    const [stuck] = await api.dataSource.query(
+      `INSERT INTO score_runs (run_date, trigger, status, phase, started_at) VALUES ($1, 'ADMIN', 'RUNNING', 'LOADING', now()) RETURNING id`,
+      [dayString(6)],
+    );
+    const jobId = `score-run-${api.instanceId}-${stuck.id}-1`;
+    await api.queues.scoring.add('no-such-job', {}, { jobId }); // the worker fails it at once, without retries
+    await until('the job to fail', async () => (await (await api.queues.scoring.getJob(jobId))?.getState()) === 'failed');
+    expect(await api.services.scoring.resumeRuns()).toEqual({ enqueued: 0, failed: 1 });
+    expect((await waitForRun(String(stuck.id), (r) => r.status === 'FAILED')).error).toMatch(/^job failed: No handler/);
   });
 
   it('refuses dates that are malformed or in the future, and non-operators', async () => {
