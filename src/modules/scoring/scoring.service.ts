@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { businessMetrics } from '../../core/business-metrics';
 import { decodeCursor, encodeCursor, toConnection } from '../../core/connection';
+import { affectedRows } from '../../core/database';
 import type { Logger } from '../../core/logger';
 import { enqueue, type Queues } from '../../core/queues';
 import { computeScores, MODEL_VERSION, type ModelVersion } from './score-model';
@@ -124,13 +125,12 @@ export class ScoringService {
           report.enqueued++;
           continue;
         }
-        // TypeORM answers an UPDATE with [rows, affected count].
-        const [, marked]: [unknown[], number] = await this.dataSource.query(
+        report.failed += await affectedRows(
+          this.dataSource,
           `UPDATE score_runs SET status = 'FAILED', error = $3, finished_at = now()
            WHERE id = $1 AND attempt = $2 AND status IN ('PENDING', 'RUNNING')`,
           [id, attempt, `job failed: ${job.failedReason}`.slice(0, 500)],
         );
-        report.failed += marked;
       }
     }
     return report;
