@@ -1,6 +1,6 @@
 import { handleHash } from '../../src/modules/activity/actor-key';
 import { dateOf } from '../helpers/dates';
-import { EXPORT, ownDataWorld, type OwnDataWorld } from '../helpers/own-data';
+import { EXPORT, withOwnDataWorld, type OwnDataWorld } from '../helpers/own-data';
 
 /*
  * Issue 14, item 4: an influencer's own data through the API, exportMyData: its document is checked
@@ -11,27 +11,9 @@ import { EXPORT, ownDataWorld, type OwnDataWorld } from '../helpers/own-data';
 type Row = Record<string, any>;
 
 describe('their own data: exporting (real Postgres and Redis)', () => {
-  let world: OwnDataWorld;
-  let tag: OwnDataWorld['tag'];
-  let name: OwnDataWorld['name'];
-  let handles: OwnDataWorld['handles'];
-  let activityIds: OwnDataWorld['activityIds'];
-  let handleOf: OwnDataWorld['handleOf'];
-  let api: OwnDataWorld['api'];
-  let brand: OwnDataWorld['brand'];
-  let owner: OwnDataWorld['owner'];
-  let people: OwnDataWorld['people'];
-  let links: OwnDataWorld['links'];
-  let claim: OwnDataWorld['claim'];
-  let idempotencyKey: OwnDataWorld['idempotencyKey'];
-
-  beforeAll(async () => {
-    world = await ownDataWorld();
+  let { tag, name, handles, activityIds, handleOf, api, brand, owner, people, links, claim, idempotencyKey } = {} as OwnDataWorld;
+  withOwnDataWorld((world) => {
     ({ tag, name, handles, activityIds, handleOf, api, brand, owner, people, links, claim, idempotencyKey } = world);
-  }, 180_000);
-
-  afterAll(async () => {
-    await world?.stop();
   });
 
   describe('exportMyData', () => {

@@ -4,7 +4,7 @@ import { ConsentService } from '../../src/modules/privacy/consent.service';
 import { computeScores, type ModelResult } from '../../src/modules/scoring/score-model';
 import { loadModelInput, windowOf } from '../../src/modules/scoring/score-run-loader';
 import { dateOf, uuidOf } from '../helpers/dates';
-import { CREATE, ELIGIBILITY, EXPORT, ownDataWorld, type OwnDataWorld } from '../helpers/own-data';
+import { CREATE, ELIGIBILITY, EXPORT, withOwnDataWorld, type OwnDataWorld } from '../helpers/own-data';
 
 /*
  * Issue 14, item 4: an influencer's own data through the API. updateMyProfile (and LANGUAGES
@@ -29,31 +29,11 @@ const REDEEM = `mutation($code: String!) { redeemClaim(code: $code) { __typename
 type Row = Record<string, any>;
 
 describe('their own data: profile, opting out, disconnecting (real Postgres and Redis)', () => {
-  let world: OwnDataWorld;
-  let name: OwnDataWorld['name'];
-  let handles: OwnDataWorld['handles'];
-  let handleOf: OwnDataWorld['handleOf'];
-  let database: OwnDataWorld['database'];
-  let api: OwnDataWorld['api'];
-  let brand: OwnDataWorld['brand'];
-  let owner: OwnDataWorld['owner'];
-  let people: OwnDataWorld['people'];
-  let links: OwnDataWorld['links'];
-  let campaigns: OwnDataWorld['campaigns'];
-  let claim: OwnDataWorld['claim'];
-  let campaign: OwnDataWorld['campaign'];
-  let offerOf: OwnDataWorld['offerOf'];
-  let runScores: OwnDataWorld['runScores'];
-  let eligibility: OwnDataWorld['eligibility'];
-
-  beforeAll(async () => {
-    world = await ownDataWorld();
-    ({ name, handles, handleOf, database, api, brand, owner, people, links, campaigns, claim, campaign, offerOf, runScores, eligibility } =
-      world);
-  }, 180_000);
-
-  afterAll(async () => {
-    await world?.stop();
+  let { name, handles, handleOf, database, api, brand, owner, people } = {} as OwnDataWorld;
+  let { links, campaigns, claim, campaign, offerOf, runScores, eligibility } = {} as OwnDataWorld;
+  withOwnDataWorld((world) => {
+    ({ name, handles, handleOf, database, api, brand, owner, people } = world);
+    ({ links, campaigns, claim, campaign, offerOf, runScores, eligibility } = world);
   });
 
   describe('updateMyProfile and LANGUAGES targeting', () => {

@@ -51,6 +51,18 @@ export interface OwnDataWorld {
   stop: () => Promise<void>;
 }
 
+/** Builds the world before the suite's tests (handing it to `use`) and drops it after them. */
+export function withOwnDataWorld(use: (world: OwnDataWorld) => void): void {
+  let world: OwnDataWorld | undefined;
+  beforeAll(async () => {
+    world = await ownDataWorld();
+    use(world);
+  }, 180_000);
+  afterAll(async () => {
+    await world?.stop();
+  });
+}
+
 export async function ownDataWorld(): Promise<OwnDataWorld> {
   const database = await createScratchDatabase('own_data');
   let api: TestApi | undefined;
