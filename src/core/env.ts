@@ -77,13 +77,13 @@ export interface Env {
   WEBHOOK_RETRY_WINDOW_MS: number;
   /** One webhook request's deadline. */
   WEBHOOK_TIMEOUT_MS: number;
-  /** When the worker sweeps for deliveries no job stands for (a lost enqueue): a cron pattern (6 fields: with seconds). */
+  /** When the worker sweeps for deliveries no job stands for (a lost enqueue): a cron pattern (5 fields, or 6 with seconds first). */
   WEBHOOK_SWEEP_CRON: string;
   /** Where e-mail goes (smtp:// or smtps://, credentials in the URL); unset: no e-mail at all. */
   SMTP_URL?: string;
   /** The From of every mail: an address, or `Name <address>`. */
   SMTP_FROM: string;
-  /** When the worker collects due e-mail (a cron pattern; 6 fields: with seconds). */
+  /** When the worker collects due e-mail: a cron pattern (5 fields, or 6 with seconds first). */
   EMAIL_SWEEP_CRON: string;
   /** How often one message is tried (temporary failures: 4xx, timeouts, refused connections) before it is FAILED. */
   EMAIL_ATTEMPTS: number;

@@ -117,13 +117,13 @@ export function rateLimited(retryAfterSeconds: number): GraphQLError {
   });
 }
 
-/** True for a Postgres unique violation, optionally on a named constraint. */
 /** The SQLSTATE of a Postgres error, whether pg's own or wrapped by TypeORM. */
 export function sqlState(error: unknown): string | undefined {
   const e = error as { code?: string; driverError?: { code?: string } };
   return e?.code ?? e?.driverError?.code;
 }
 
+/** True for a Postgres unique violation, optionally on a named constraint. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   const e = error as { constraint?: string; driverError?: { constraint?: string } };
   const name = e?.constraint ?? e?.driverError?.constraint;

@@ -11,7 +11,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const HEADER_LENGTH = SIGNATURE.length + 8; // signature, flags (int32), header extension length (int32)
-/** Microseconds from the Unix epoch to Postgres' epoch (2000-01-01). */
+/** Milliseconds from the Unix epoch to Postgres' epoch (2000-01-01); Postgres counts microseconds from it. */
 const PG_EPOCH_MS = 946_684_800_000;
 
 export interface BinaryRow {

@@ -29,7 +29,10 @@ export interface JobContext {
 export interface JobDefinition<N extends string = string, D = unknown, Deps = unknown> {
   name: N;
   queue: QueueName;
-  /** Options applied when the job is enqueued (attempts, backoff, deduplication ...). */
+  /**
+   * Options of the jobs the worker runtime adds itself (a schedule's jobs, a recovery job). `enqueue`
+   * never reads them: its callers pass their own, over the queue's DEFAULT_JOB_OPTIONS.
+   */
   options?: JobsOptions;
   /**
    * Recurring jobs: the worker upserts a BullMQ job scheduler with this cron pattern at boot, or

@@ -1,10 +1,13 @@
+import type { Job } from 'bullmq';
 import { Client } from 'pg';
 import { CREDIBILITY } from '../../src/modules/scoring/score-model';
+import { RUN_LOCK, ScoreRunBusyError } from '../../src/modules/scoring/scoring.service';
 import type { WorkerRuntime } from '../../src/core/worker-runtime';
 import { connectVerified, establishedAccount, ingestAccounts } from '../helpers/accounts';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';
 import { logInAdmin, signUp } from '../helpers/graphql';
+import { until } from '../helpers/wait';
 import { startTestWorker, suitePrefix } from '../helpers/worker';
 
 const CREATE_KEY = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { ... on CreatedApiKey { key } } }`;
@@ -326,6 +329,106 @@ describe('score runs end to end (real Postgres, Redis and BullMQ worker)', () =>
     expect(done.isCurrent).toBe(false); // an older date never takes the pointer back
     expect(before).toHaveLength(influencers.length);
     expect(await snapshot(first.id)).toEqual(before);
+  });
+
+  it('fails a run busy while another holds the run lock, leaves it untouched, and completes it on a BullMQ retry', async () => {
+    const date = dayString(4);
+    // Another worker's run, as the service sees it: a session holding the run lock.
+    const other = new Client({ connectionString: database.url });
+    await other.connect();
+    let runId: string;
+    let job: Job | undefined;
+    try {
+      await other.query('SELECT pg_advisory_lock($1)', [RUN_LOCK]);
+      runId = (await api.client.ok(RECOMPUTE, { date }, { token: admin })).recomputeScores.id;
+      const jobId = `score-run-${api.instanceId}-${runId}-1`;
+      // Two busy attempts: the first and BullMQ's first retry, each refused, each left for the next.
+      job = await until(
+        'two busy attempts',
+        async () => {
+          const seen = await api.queues.scoring.getJob(jobId);
+          return seen && seen.attemptsMade >= 2 && seen;
+        },
+        60_000,
+      );
+      expect(job.failedReason).toBe(ScoreRunBusyError.MESSAGE);
+      // Not given up on: waiting for its next retry (or already in it, on a slow machine).
+      expect(['delayed', 'waiting', 'active']).toContain(await job.getState());
+      // A refused attempt writes nothing: the row still waits, and no snapshot table exists.
+      const [row] = await api.dataSource.query(`SELECT status, phase, started_at, error FROM score_runs WHERE id = $1`, [runId]);
+      expect(row).toEqual({ status: 'PENDING', phase: 'QUEUED', started_at: null, error: null });
+      const [{ tables }] = await api.dataSource.query(`SELECT count(*)::int AS tables FROM pg_class WHERE relname LIKE $1`, [
+        `%\\_r${runId}`,
+      ]);
+      expect(tables).toBe(0);
+    } finally {
+      await other.end(); // the other run ends: its session releases the lock
+    }
+    await until('the retried job to complete', async () => (await job!.getState()) === 'completed', 60_000);
+    const done = await waitForRun(runId);
+    expect(done).toMatchObject({ status: 'SUCCEEDED', phase: 'DONE', error: null, isCurrent: false });
+    // One run for the date, its snapshot written once and attached once.
+    const [{ runs }] = await api.dataSource.query(`SELECT count(*)::int AS runs FROM score_runs WHERE run_date = $1`, [date]);
+    expect(runs).toBe(1);
+    const [{ rows, distinct }] = await api.dataSource.query(
+      `SELECT count(*)::int AS rows, count(DISTINCT influencer_id)::int AS distinct FROM influencer_scores WHERE run_id = $1`,
+      [runId],
+    );
+    expect({ rows, distinct }).toEqual({ rows: influencers.length, distinct: influencers.length });
+    const tables = await api.dataSource.query(
+      `SELECT c.relname, i.inhparent::regclass::text AS parent FROM pg_class c LEFT JOIN pg_inherits i ON i.inhrelid = c.oid
+       WHERE c.relkind = 'r' AND c.relname LIKE $1 ORDER BY c.relname`,
+      [`%\\_r${runId}`],
+    );
+    // (Node ranks are kept for the two latest runs only: this older date's went at its own purge.)
+    expect(tables).toEqual([
+      { relname: `influencer_scores_r${runId}`, parent: 'influencer_scores' },
+      { relname: `influencer_topic_scores_r${runId}`, parent: 'influencer_topic_scores' },
+    ]);
+  });
+
+  it('retries at the resume sweep, not fails, a run refused busy on every attempt', async () => {
+    const date = dayString(5);
+    const other = new Client({ connectionString: database.url });
+    await other.connect();
+    let runId: string;
+    try {
+      await other.query('SELECT pg_advisory_lock($1)', [RUN_LOCK]);
+      runId = (await api.client.ok(RECOMPUTE, { date }, { token: admin })).recomputeScores.id;
+      const jobId = `score-run-${api.instanceId}-${runId}-1`;
+      // Every attempt refused (DEFAULT_JOB_OPTIONS: 5, over about 30 s of backoff): BullMQ gives up.
+      const job = await until(
+        'the job to fail for good',
+        async () => {
+          const seen = await api.queues.scoring.getJob(jobId);
+          return seen && (await seen.getState()) === 'failed' && seen;
+        },
+        100_000,
+        250,
+      );
+      expect(job.failedReason).toBe(ScoreRunBusyError.MESSAGE);
+      expect((await api.dataSource.query(`SELECT status FROM score_runs WHERE id = $1`, [runId]))[0].status).toBe('PENDING');
+    } finally {
+      await other.end();
+    }
+    // The sweep (every 10 minutes, and after Redis lost its data) tries it again instead of failing the date.
+    expect(await api.services.scoring.resumeRuns()).toEqual({ enqueued: 1, failed: 0 });
+    const done = await waitForRun(runId, (r) => r.status === 'SUCCEEDED' || r.status === 'FAILED');
+    expect(done).toMatchObject({ status: 'SUCCEEDED', error: null });
+    const [{ rows }] = await api.dataSource.query(`SELECT count(*)::int AS rows FROM influencer_scores WHERE run_id = $1`, [runId]);
+    expect(rows).toBe(influencers.length);
+  }, 150_000);
+
+  it('fails at the resume sweep a run whose job failed for another reason, and counts it once', async () => {
+    const [stuck] = await api.dataSource.query(
+      `INSERT INTO score_runs (run_date, trigger, status, phase, started_at) VALUES ($1, 'ADMIN', 'RUNNING', 'LOADING', now()) RETURNING id`,
+      [dayString(6)],
+    );
+    const jobId = `score-run-${api.instanceId}-${stuck.id}-1`;
+    await api.queues.scoring.add('no-such-job', {}, { jobId }); // the worker fails it at once, without retries
+    await until('the job to fail', async () => (await (await api.queues.scoring.getJob(jobId))?.getState()) === 'failed');
+    expect(await api.services.scoring.resumeRuns()).toEqual({ enqueued: 0, failed: 1 });
+    expect((await waitForRun(String(stuck.id), (r) => r.status === 'FAILED')).error).toMatch(/^job failed: No handler/);
   });
 
   it('refuses dates that are malformed or in the future, and non-operators', async () => {

@@ -3,7 +3,7 @@ import { copyOut, forEachInt, isNull, onSideConnections, readInt32, readInt64, r
 import { accountQuality, evidenceQuality, NO_EVIDENCE, PARAMS, type AccountEvidence, type ModelInput } from './score-model';
 
 const DAY_MS = 86_400_000;
-/** Microseconds from the Unix epoch to Postgres' epoch (2000-01-01), as in readTimestampMs. */
+/** Milliseconds from the Unix epoch to Postgres' epoch (2000-01-01), as in readTimestampMs. */
 const PG_EPOCH_MS = 946_684_800_000;
 
 export interface ScoreWindow {

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { businessMetrics } from '../../core/business-metrics';
 import { decodeCursor, encodeCursor, toConnection } from '../../core/connection';
+import { affectedRows } from '../../core/database';
 import type { Logger } from '../../core/logger';
 import { enqueue, type Queues } from '../../core/queues';
 import { computeScores, MODEL_VERSION, type ModelVersion } from './score-model';
@@ -27,10 +28,15 @@ export interface ScoringSettings {
 /** Only one score run computes at a time, across every worker process (session advisory lock). */
 export const RUN_LOCK = 7_301_002;
 
-/** A retryable refusal: another run holds the lock. BullMQ retries the job with backoff. */
+/**
+ * A retryable refusal: another run holds the lock. The job does not wait for it: BullMQ retries it
+ * with backoff (DEFAULT_JOB_OPTIONS: 5 attempts over about 30 s), and a run still refused after the
+ * last is retried by the next resumeRuns sweep, not failed.
+ */
 export class ScoreRunBusyError extends Error {
+  static readonly MESSAGE = 'another score run is in progress';
   constructor() {
-    super('another score run is in progress');
+    super(ScoreRunBusyError.MESSAGE);
   }
 }
 
@@ -99,7 +105,8 @@ export class ScoringService {
    * computing but has no job (Redis lost it, or the process died between commit and enqueue) is
    * enqueued again; one whose job failed for good while the row still says PENDING or RUNNING (a
    * job taken back from dead workers more than maxStalledCount times never reached its handler's
-   * catch) is marked FAILED, so asking for its date again re-arms it. Live jobs are left alone.
+   * catch) is marked FAILED, so asking for its date again re-arms it; one whose job failed only
+   * because every attempt found another run holding the lock is retried. Live jobs are left alone.
    */
   async resumeRuns(): Promise<{ enqueued: number; failed: number }> {
     const rows: Array<{ id: number; attempt: number }> = await this.dataSource.query(
@@ -113,12 +120,17 @@ export class ScoringService {
         await enqueue(this.queues.scoring, 'recompute-scores', { runId: id }, { jobId });
         report.enqueued++;
       } else if ((await job.getState()) === 'failed') {
-        const marked = await this.dataSource.query(
+        if (job.failedReason === ScoreRunBusyError.MESSAGE) {
+          await job.retry('failed', { resetAttemptsMade: true });
+          report.enqueued++;
+          continue;
+        }
+        report.failed += await affectedRows(
+          this.dataSource,
           `UPDATE score_runs SET status = 'FAILED', error = $3, finished_at = now()
-           WHERE id = $1 AND attempt = $2 AND status IN ('PENDING', 'RUNNING') RETURNING id`,
+           WHERE id = $1 AND attempt = $2 AND status IN ('PENDING', 'RUNNING')`,
           [id, attempt, `job failed: ${job.failedReason}`.slice(0, 500)],
         );
-        report.failed += marked.length;
       }
     }
     return report;

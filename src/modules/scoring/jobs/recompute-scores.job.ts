@@ -9,7 +9,10 @@ declare module '../../../core/queues' {
   }
 }
 
-/** Computes one score run. Safe to run twice: a finished run is a no-op, a second runner waits for the lock. */
+/**
+ * Computes one score run. Safe to run twice: a finished run is a no-op; a runner that finds the run
+ * lock taken does not wait, it fails with ScoreRunBusyError and BullMQ retries the job with backoff.
+ */
 export const recomputeScoresJob: JobDefinition<'recompute-scores', { runId: number }, JobDeps> = {
   name: 'recompute-scores',
   queue: 'scoring',
