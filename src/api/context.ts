@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { GraphQLError } from 'graphql';
 import type { Principal } from '../core/context';
 import type { Logger } from '../core/logger';
+import type { RateLimitGate } from '../core/rate-limited';
 import { createLoaders, type ModuleContext } from '../modules/loaders';
 import type { Services } from '../modules/services';
 import type { DataSource } from 'typeorm';
@@ -15,8 +16,8 @@ export function requestIdOf(req: Request): string {
   return given && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-/** The GraphQL context: what resolvers see, plus the HTTP response for the API's own plugins. */
-export type ApiContext = ModuleContext & { res: Response };
+/** The GraphQL context: what resolvers see, the gate of their @RateLimited policies, and the HTTP response for the API's own plugins. */
+export type ApiContext = ModuleContext & { res: Response; rateLimits: RateLimitGate };
 
 function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
@@ -65,6 +66,7 @@ export async function buildContext(
   log: Logger,
   services: Services,
   dataSource: DataSource,
+  rateLimits: RateLimitGate,
 ): Promise<ApiContext> {
   const requestId = String(res.locals.requestId ?? requestIdOf(req));
   const principal = await authenticateRequest(req, services);
@@ -73,6 +75,7 @@ export async function buildContext(
     log: log.child({ requestId }),
     principal,
     res,
+    rateLimits,
     loaders: createLoaders(dataSource, services.scoring.currentRuns),
   };
 }

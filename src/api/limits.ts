@@ -6,15 +6,17 @@ import {
   Kind,
   type DocumentNode,
   type FragmentDefinitionNode,
-  type GraphQLFieldResolver,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type ParseOptions,
   type ValidationRule,
 } from 'graphql';
+import type { Request } from 'express';
+import type { RequestContext } from '../core/context';
 import type { Env, RateLimitSetting } from '../core/env';
 import { rateLimited } from '../core/errors';
 import type { RateLimiter, RateLimitHit } from '../core/rate-limit';
+import { RateLimitPolicy, type RateLimitGate } from '../core/rate-limited';
 import { AuthPayload } from '../modules/accounts/accounts.types';
 import type { ApiContext } from './context';
 import { operationCost } from './query-cost';
@@ -53,8 +55,8 @@ export interface ApiLimits {
   ): GraphQLError | null;
   /** Rewords a parse or validation error as the HTTP answers do: no limit stated, no suggestions in production. */
   reword(error: GraphQLError): void;
-  /** Puts the per-principal rate limits in front of logIn, claimOffer and ingestActivity. */
-  rateLimit(schema: GraphQLSchema): GraphQLSchema;
+  /** One request's gate for the rate limits its resolvers name with @RateLimited (core/rate-limited.ts). */
+  rateLimitsFor(req: Request): RateLimitGate;
 }
 
 /**
@@ -105,6 +107,7 @@ export function createLimits(env: Env, limiter: RateLimiter): ApiLimits {
     },
   ];
 
+  const policies = rateLimitPolicies(limiter, env);
   return {
     apolloOptions: {
       introspection: !production,
@@ -114,29 +117,23 @@ export function createLimits(env: Env, limiter: RateLimiter): ApiLimits {
     plugins,
     costRefusal,
     reword,
-    rateLimit: (schema) => withRateLimits(schema, limiter, env),
+    rateLimitsFor: (req) => ({ limit: (policy, args, ctx, run) => policies[policy](args, ctx, req, run) }),
   };
 }
 
-type Resolve = GraphQLFieldResolver<unknown, ApiContext, Record<string, any>>;
-
 /** The caller's identity for per-principal limits: a person's user id or an API key's id. */
-function principalOf(ctx: ApiContext): string | null {
+function principalOf(ctx: RequestContext): string | null {
   const p = ctx.principal;
   return p ? (p.kind === 'user' ? `user:${p.userId}` : `key:${p.keyId}`) : null;
 }
 
+type Policy = (args: Record<string, any>, ctx: RequestContext, req: Request, run: () => Promise<unknown>) => Promise<unknown>;
+
 /**
- * Wraps the resolvers of the rate-limited mutations. The check runs before the resolver (and its
- * @Authorized check): anonymous callers of claimOffer and ingestActivity are left to be refused there.
+ * What each policy a resolver names with @RateLimited counts. The check runs after @Authorized:
+ * anonymous callers of claimOffer and ingestActivity are refused there, uncounted.
  */
-function withRateLimits(schema: GraphQLSchema, limiter: RateLimiter, env: Env): GraphQLSchema {
-  const fields = schema.getMutationType()?.getFields() ?? {};
-  const wrap = (name: string, around: (inner: Resolve) => Resolve) => {
-    const field = fields[name];
-    if (!field?.resolve) throw new Error(`Rate limit on a mutation the schema does not have: ${name}`);
-    field.resolve = around(field.resolve as Resolve);
-  };
+function rateLimitPolicies(limiter: RateLimiter, env: Env): Record<RateLimitPolicy, Policy> {
   const refuseOver = async (hits: Array<RateLimitHit | null>) => {
     const decision = await limiter.hit(hits.filter((h): h is RateLimitHit => h !== null));
     if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
@@ -144,26 +141,27 @@ function withRateLimits(schema: GraphQLSchema, limiter: RateLimiter, env: Env): 
   const hit = (rule: string, subject: string | null, limit: RateLimitSetting | null): RateLimitHit | null =>
     subject !== null && limit ? { rule, subject, limit } : null;
 
-  // Per email against password guessing (a successful log-in clears it, so the owner is never
-  // locked out by their own sessions), per client address against guessing across many emails
-  // and against spending the server's CPU on scrypt.
-  wrap('logIn', (inner) => async (source, args, ctx, info) => {
-    const email = String(args.input?.email ?? '')
-      .trim()
-      .toLowerCase();
-    const ip = ctx.res.req.ip ?? ctx.res.req.socket.remoteAddress ?? null;
-    await refuseOver([hit('login-email', email, env.RATE_LIMIT_LOGIN_EMAIL), hit('login-ip', ip, env.RATE_LIMIT_LOGIN_IP)]);
-    const result = await inner(source, args, ctx, info);
-    if (result instanceof AuthPayload && env.RATE_LIMIT_LOGIN_EMAIL) await limiter.reset({ rule: 'login-email', subject: email });
-    return result;
-  });
-  wrap('claimOffer', (inner) => async (source, args, ctx, info) => {
-    await refuseOver([hit('claim', principalOf(ctx), env.RATE_LIMIT_CLAIM)]);
-    return inner(source, args, ctx, info);
-  });
-  wrap('ingestActivity', (inner) => async (source, args, ctx, info) => {
-    await refuseOver([hit('ingest', principalOf(ctx), env.RATE_LIMIT_INGEST)]);
-    return inner(source, args, ctx, info);
-  });
-  return schema;
+  return {
+    // Per email against password guessing (a successful log-in clears it, so the owner is never
+    // locked out by their own sessions), per client address against guessing across many emails
+    // and against spending the server's CPU on scrypt.
+    [RateLimitPolicy.LOG_IN]: async (args, _ctx, req, run) => {
+      const email = String(args.input?.email ?? '')
+        .trim()
+        .toLowerCase();
+      const ip = req.ip ?? req.socket.remoteAddress ?? null;
+      await refuseOver([hit('login-email', email, env.RATE_LIMIT_LOGIN_EMAIL), hit('login-ip', ip, env.RATE_LIMIT_LOGIN_IP)]);
+      const result = await run();
+      if (result instanceof AuthPayload && env.RATE_LIMIT_LOGIN_EMAIL) await limiter.reset({ rule: 'login-email', subject: email });
+      return result;
+    },
+    [RateLimitPolicy.CLAIM]: async (_args, ctx, _req, run) => {
+      await refuseOver([hit('claim', principalOf(ctx), env.RATE_LIMIT_CLAIM)]);
+      return run();
+    },
+    [RateLimitPolicy.INGEST]: async (_args, ctx, _req, run) => {
+      await refuseOver([hit('ingest', principalOf(ctx), env.RATE_LIMIT_INGEST)]);
+      return run();
+    },
+  };
 }

@@ -15,7 +15,7 @@ import { InfluencerResolver, SocialAccountResolver, UserInfluencerResolver } fro
 import { NotificationsResolver } from '../modules/notifications/notifications.resolver';
 import { OperationsResolver } from '../modules/operations/operations.resolver';
 import { PrivacyResolver } from '../modules/privacy/privacy.resolver';
-import { InfluencerScoreResolver, resolveScoreFieldsDirectly } from '../modules/scoring/influencer-score.resolver';
+import { InfluencerScoreResolver } from '../modules/scoring/influencer-score.resolver';
 import { ScoringResolver } from '../modules/scoring/scoring.resolver';
 import type { Services } from '../modules/services';
 import { TopicResolver } from '../modules/topics/topics.resolver';
@@ -70,7 +70,7 @@ export async function buildApiSchema(services: Services, pubSub: PubSub): Promis
       return instance;
     },
   };
-  const schema = await buildSchema({
+  return buildSchema({
     resolvers: instances.map((r) => r.constructor) as [Function, ...Function[]],
     orphanedTypes: [ErrorResult],
     container,
@@ -78,8 +78,6 @@ export async function buildApiSchema(services: Services, pubSub: PubSub): Promis
     validateFn: validateArguments,
     pubSub,
   });
-  resolveScoreFieldsDirectly(schema);
-  return schema;
 }
 
 /** The SDL as committed in schema/schema.graphql: sorted, so diffs show real changes only. */

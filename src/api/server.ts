@@ -115,7 +115,7 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
   // Subscribed before the first request: a notification published after boot reaches this process's subscribers.
   const feed = new LiveFeed(redis, env.BULLMQ_PREFIX, log);
   await feed.start();
-  const schema = limits.rateLimit(await buildApiSchema(services, feed));
+  const schema = await buildApiSchema(services, feed);
   // Subscriptions over WebSocket on the same server and path (graphql-ws): see subscriptions.ts.
   const subscriptions = createSubscriptionServer(httpServer, { env, log, services, dataSource, schema, limits, metrics, feed });
   const apollo = new ApolloServer<ApiContext>({
@@ -165,7 +165,9 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
   app.use(
     '/graphql',
     express.json({ limit: env.BODY_LIMIT }),
-    expressMiddleware(apollo, { context: async ({ req, res }) => buildContext(req, res, log, services, dataSource) }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => buildContext(req, res, log, services, dataSource, limits.rateLimitsFor(req)),
+    }),
   );
   // Authenticated like /graphql (the same code), streamed: see exports.ts.
   app.get(CLAIMS_CSV_PATH, claimsCsvExport(services, log));

@@ -60,9 +60,8 @@ export function createServices(dataSource: DataSource, env: Env, queues: Queues,
     mailer,
   );
   const notifications = new NotificationsService(dataSource);
-  const campaigns = new CampaignsService(dataSource, topics, webhooks);
   const matching = new MatchingService(dataSource, queues, instanceId, webhooks);
-  campaigns.onMatchNeeded = (campaign) => matching.matchWhenLive(campaign);
+  const campaigns = new CampaignsService(dataSource, topics, webhooks, matching);
   const influencers = new InfluencersService(dataSource, matching);
   const accounts = new AccountsService(dataSource, influencers, {
     tokens: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, ttlSeconds: env.JWT_TTL_SECONDS },

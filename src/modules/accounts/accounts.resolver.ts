@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Role, requirePrincipal, requireUser, userIdOf, type RequestContext } from '../../core/context';
+import { RateLimited, RateLimitPolicy } from '../../core/rate-limited';
 import { AccountsService } from './accounts.service';
 import { AddAgencyClientResult, LogInResult, SignUpResult } from './accounts.errors';
 import { AuthPayload, LogInInput, SignUpInput } from './accounts.types';
@@ -26,6 +27,7 @@ export class UserResolver {
     return signedIn(ctx, await this.accounts.signUp(input));
   }
 
+  @RateLimited(RateLimitPolicy.LOG_IN)
   @Mutation(() => LogInResult)
   async logIn(@Arg('input', () => LogInInput) input: LogInInput, @Ctx() ctx: RequestContext): Promise<typeof LogInResult> {
     return signedIn(ctx, await this.accounts.logIn(input));

@@ -89,17 +89,21 @@ export function managedBrandsSql(principal: Principal, params: unknown[], keySco
   return `SELECT ${org} UNION SELECT ac.brand_id FROM agency_clients ac WHERE ac.agency_id = ${org}`;
 }
 
-export class CampaignsService {
-  /**
-   * Told (after commit) when a campaign may need matching: launched (to start now or at its
-   * startsAt), given more units or a new targeting, ended. Set by the wiring.
-   */
-  onMatchNeeded: (campaign: LiveCampaign) => Promise<void> = async () => undefined;
+/**
+ * Told (after commit) when a campaign may need matching: launched (to start now or at its
+ * startsAt), given more units or a new targeting, ended. The matching service is passed in; this
+ * interface names what campaigns use of it, without importing matching, which imports campaigns.
+ */
+export interface CampaignMatcher {
+  matchWhenLive(campaign: LiveCampaign): Promise<void>;
+}
 
+export class CampaignsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly topics: TopicsService,
     private readonly webhooks: WebhooksService,
+    private readonly matcher: CampaignMatcher,
   ) {}
 
   async canManageBrand(principal: Principal, brandId: string): Promise<boolean> {
@@ -315,7 +319,7 @@ export class CampaignsService {
         input.maxOutstandingOffers !== undefined ||
         input.budget !== undefined
       )
-        await this.onMatchNeeded(current);
+        await this.matcher.matchWhenLive(current);
       return current;
     }
     if (!allowed.includes(current.status)) {
@@ -348,7 +352,7 @@ export class CampaignsService {
     const current = await this.dataSource.getRepository(Campaign).findOneByOrFail({ id });
     if (updated.length > 0) {
       this.webhooks.requestDelivery(updated[0].webhook_endpoint_ids);
-      if (to !== 'pause') await this.onMatchNeeded(current);
+      if (to !== 'pause') await this.matcher.matchWhenLive(current);
       return current;
     }
     if (!rule.from.includes(current.status)) {
@@ -389,7 +393,7 @@ export class CampaignsService {
         `SELECT id, status, starts_at FROM campaigns WHERE brand_id = $1 AND status IN ('ACTIVE', 'SOLD_OUT')`,
         [brandId],
       );
-      for (const c of live) await this.onMatchNeeded({ id: c.id, status: c.status, startsAt: c.starts_at });
+      for (const c of live) await this.matcher.matchWhenLive({ id: c.id, status: c.status, startsAt: c.starts_at });
     }
     return brandSettingsOf(row);
   }
@@ -403,7 +407,7 @@ export class CampaignsService {
        SELECT id, starts_at, ${webhookEndpointsColumn('wh')} FROM u`,
     );
     this.webhooks.requestDelivery(rows[0]?.webhook_endpoint_ids);
-    for (const row of rows) await this.onMatchNeeded({ id: row.id, status: CampaignStatus.ENDED, startsAt: row.starts_at });
+    for (const row of rows) await this.matcher.matchWhenLive({ id: row.id, status: CampaignStatus.ENDED, startsAt: row.starts_at });
     return rows.length;
   }
 

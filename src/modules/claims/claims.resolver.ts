@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { ApiKeyScope, Role, requirePrincipal, requireUser, scope } from '../../core/context';
+import { RateLimited, RateLimitPolicy } from '../../core/rate-limited';
 import type { ModuleContext } from '../loaders';
 import { Claim } from './claim.entity';
 import { isClaimHolder } from './claims-ledger.loaders';
@@ -11,6 +12,7 @@ export class ClaimResolver {
   constructor(private readonly claims: ClaimsService) {}
 
   @Authorized(Role.INFLUENCER)
+  @RateLimited(RateLimitPolicy.CLAIM)
   @Mutation(() => ClaimOfferResult, {
     description:
       'Claims one unit of an offered perk. With an idempotencyKey a retry gets the first answer back; the same key for another offer is refused.',
