@@ -3,7 +3,7 @@ import { decodeKeysetCursor, encodeCursor, toConnection } from '../../core/conne
 import type { Principal } from '../../core/context';
 import { badInput, notFound } from '../../core/errors';
 import { TtlCache } from '../../core/ttl-cache';
-import { isUuid } from '../accounts/accounts.service';
+import { isUuid } from '../../core/ids';
 import { UnknownTopicError } from '../campaigns/campaigns.errors';
 import type { CampaignsService } from '../campaigns/campaigns.service';
 import type { MatchingService } from '../matching/matching.service';

@@ -3,7 +3,7 @@ import { decodeKeysetCursor, encodeCursor, pastTimestampCursorSql, toConnection 
 import { ApiKeyScope, Role, scope, type Principal, type UserPrincipal } from '../../core/context';
 import { badInput, notFound } from '../../core/errors';
 import { normalizeLanguage } from '../../core/language-code';
-import { isUuid } from '../accounts/accounts.service';
+import { isUuid } from '../../core/ids';
 import type { TopicsService } from '../topics/topics.service';
 import { BrandSettings, type UpdateBrandSettingsInput } from './brand-settings.types';
 import { Campaign, CampaignStatus } from './campaign.entity';

@@ -4,7 +4,7 @@ import { ApiKeyScope, Role, type Principal, type UserPrincipal } from '../../cor
 import { hotTransaction, literal, PreparedSql, type HotTransaction } from '../../core/database';
 import { businessMetrics } from '../../core/business-metrics';
 import { badInput, notFound } from '../../core/errors';
-import { isUuid } from '../accounts/accounts.service';
+import { isUuid } from '../../core/ids';
 import { influencerIdOfUser } from '../influencers/influencers.service';
 import { EligibilityReason } from '../agencies/agencies.types';
 import { CampaignStatus } from '../campaigns/campaign.entity';

@@ -1,6 +1,6 @@
 import { IsNull, Not, type DataSource, type EntityManager } from 'typeorm';
 import { Role, type Principal } from '../../core/context';
-import { isUuid } from '../accounts/accounts.service';
+import { isUuid } from '../../core/ids';
 import type { Network } from './network';
 import { notFound } from '../../core/errors';
 import { normalizeLanguage } from '../../core/language-code';

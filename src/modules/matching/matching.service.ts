@@ -3,7 +3,7 @@ import { affectedRows } from '../../core/database';
 import { decodeKeysetCursor, encodeCursor, pastTimestampCursorSql, toConnection } from '../../core/connection';
 import { notFound } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import { isUuid } from '../accounts/accounts.service';
+import { isUuid } from '../../core/ids';
 import { influencerIdOfUser } from '../influencers/influencers.service';
 import { OfferNotOpenError } from './matching.errors';
 import { enqueue, type Queues } from '../../core/queues';
