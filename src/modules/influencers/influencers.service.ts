@@ -1,4 +1,5 @@
 import { IsNull, Not, type DataSource, type EntityManager } from 'typeorm';
+import { influencerIdOfUser } from '../../core/access';
 import { Role, type Principal } from '../../core/context';
 import { isUuid } from '../../core/ids';
 import type { Network } from './network';
@@ -20,16 +21,6 @@ export interface NewInfluencerProfile {
   displayName: string;
   country?: string;
   language?: string;
-}
-
-/**
- * The id of the user's influencer profile, opted in or out: for what stays theirs while opted out
- * (their offers, claims and codes, their data). Throws NOT_FOUND for a user without one.
- */
-export async function influencerIdOfUser(db: DataSource | EntityManager, userId: string): Promise<string> {
-  const [row] = await db.query(`SELECT id FROM influencers WHERE user_id = $1`, [userId]);
-  if (!row) throw notFound('Influencer profile');
-  return row.id;
 }
 
 export class InfluencersService {
