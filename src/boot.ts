@@ -4,6 +4,7 @@ import { createDataSource } from '../ormconfig';
 import { assertMigrated, databaseName, ensureDatabase } from './core/database';
 import { ConfigError, env as loadEnv, type Env } from './core/env';
 import { readInstanceId } from './core/instance';
+import { MIGRATION_LOCK } from './core/locks';
 import { logger, type Logger } from './core/logger';
 import { JobOutbox } from './core/outbox';
 import { closeQueues, createQueues, type Queues } from './core/queues';
@@ -21,9 +22,6 @@ export interface Core {
   queues: Queues;
   close(): Promise<void>;
 }
-
-// Any fixed number works; it only has to be the same in every process of this service.
-const MIGRATION_LOCK = 7_301_001;
 
 /**
  * Creates the database if needed and runs pending migrations under an advisory lock, so several

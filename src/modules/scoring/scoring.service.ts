@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { businessMetrics } from '../../core/business-metrics';
 import { decodeCursor, encodeCursor, toConnection } from '../../core/connection';
+import { RUN_LOCK } from '../../core/locks';
 import type { Logger } from '../../core/logger';
 import { enqueue, type Queues } from '../../core/queues';
 import { computeScores, MODEL_VERSION, type ModelVersion } from './score-model';
@@ -23,9 +24,6 @@ export interface ScoringSettings {
   /** How often a running run writes its progress to its row (default DEFAULT_PROGRESS_INTERVAL_MS, 2 s). */
   progressIntervalMs?: number;
 }
-
-/** Only one score run computes at a time, across every worker process (session advisory lock). */
-export const RUN_LOCK = 7_301_002;
 
 /** A retryable refusal: another run holds the lock. BullMQ retries the job with backoff. */
 export class ScoreRunBusyError extends Error {
