@@ -1,6 +1,6 @@
 import { createUnionType, Field, Int, ObjectType } from 'type-graphql';
 import { ErrorCode, ErrorResult } from '../../core/errors';
-import { EligibilityReason } from '../agencies/agencies.types';
+import { EligibilityReason } from '../campaigns/campaigns.types';
 import { Claim } from './claim.entity';
 
 @ObjectType({ implements: ErrorResult })

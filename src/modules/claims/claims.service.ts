@@ -6,7 +6,7 @@ import { hotTransaction, literal, PreparedSql, type HotTransaction } from '../..
 import { businessMetrics } from '../../core/business-metrics';
 import { badInput, notFound } from '../../core/errors';
 import { isUuid } from '../../core/ids';
-import { EligibilityReason } from '../agencies/agencies.types';
+import { EligibilityReason } from '../campaigns/campaigns.types';
 import { CampaignStatus } from '../campaigns/campaign.entity';
 import { explainTargeting, type InfluencerFacts, type Targeting } from '../campaigns/targeting';
 import { influencerFacts, influencerFactsSql, type InfluencerFactsRow } from '../campaigns/targeting-facts';
