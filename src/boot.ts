@@ -1,29 +1,15 @@
-import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../ormconfig';
+import type { Core } from './core/core';
 import { assertMigrated, databaseName, ensureDatabase } from './core/database';
 import { ConfigError, env as loadEnv, type Env } from './core/env';
 import { readInstanceId } from './core/instance';
+import { MIGRATION_LOCK } from './core/locks';
 import { logger, type Logger } from './core/logger';
 import { JobOutbox } from './core/outbox';
-import { closeQueues, createQueues, type Queues } from './core/queues';
+import { closeQueues, createQueues } from './core/queues';
 import { createRedis } from './core/redis';
 import { assertNoEviction } from './core/redis-policy';
-
-/** What both processes stand on: configuration, logs, Postgres and Redis. */
-export interface Core {
-  env: Env;
-  log: Logger;
-  dataSource: DataSource;
-  /** The database's instance id, read once here (src/core/instance.ts); job ids carry it. */
-  instanceId: string;
-  redis: Redis;
-  queues: Queues;
-  close(): Promise<void>;
-}
-
-// Any fixed number works; it only has to be the same in every process of this service.
-const MIGRATION_LOCK = 7_301_001;
 
 /**
  * Creates the database if needed and runs pending migrations under an advisory lock, so several

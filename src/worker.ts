@@ -9,7 +9,8 @@ import { checkDependencies } from './core/health';
 import { onShutdown } from './core/lifecycle';
 import { createMetricsRegistry, instrumentWorkers, metricsResponder } from './core/metrics';
 import { startWorkers, workerSettings } from './core/worker-runtime';
-import { jobs, type JobDeps } from './modules/jobs';
+import type { JobDeps } from './modules/job-types';
+import { jobs } from './modules/jobs';
 import { NotificationRelay } from './modules/notifications/notification-relay';
 import { createServices } from './modules/services';
 

@@ -1,10 +1,10 @@
 import type { RequestHandler, Response } from 'express';
 import { GraphQLError } from 'graphql';
 import type { ResolverData } from 'type-graphql';
+import { CAMPAIGN_MANAGERS } from '../core/access';
 import type { RequestContext } from '../core/context';
 import { unauthenticated } from '../core/errors';
 import type { Logger } from '../core/logger';
-import { CAMPAIGN_MANAGERS } from '../modules/campaigns/campaigns.service';
 import { ClaimStatus } from '../modules/claims/claim.entity';
 import type { Services } from '../modules/services';
 import { authChecker } from './auth-checker';

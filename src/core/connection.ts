@@ -1,6 +1,7 @@
 import { Max, Min } from 'class-validator';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { badInput } from './errors';
+import { isUuid } from './ids';
 
 // Plain data types: their fields read properties (graphql-js' default resolver), no per-field wrapper.
 @ObjectType({ simpleResolvers: true })
@@ -75,7 +76,6 @@ export function encodeCursor(key: Array<string | number>): string {
 
 const NOT_A_CURSOR = 'after is not a cursor this list gave out';
 const INT4 = 2 ** 31;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Exactly what Date#toISOString writes, from year 1 (Postgres has no year 0) to 9999.
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -113,7 +113,7 @@ const VALID: Record<CursorValueKind, (v: unknown) => boolean> = {
   // Round trips refuse what the patterns let through: February 30th, 24:00, year 0.
   timestamp: (v) => typeof v === 'string' && TIMESTAMP.test(v) && !v.startsWith('0000') && isoOf(v) === v,
   date: (v) => typeof v === 'string' && DATE.test(v) && !v.startsWith('0000') && isoOf(`${v}T00:00:00.000Z`) === `${v}T00:00:00.000Z`,
-  uuid: (v) => typeof v === 'string' && UUID.test(v),
+  uuid: (v) => typeof v === 'string' && isUuid(v),
   int: (v) => Number.isInteger(v) && (v as number) >= -INT4 && (v as number) < INT4,
   bigint: (v) => isBigintText(v),
   real: (v) => typeof v === 'number' && Number.isFinite(Math.fround(v)) && (v === 0 || Math.fround(v) !== 0),

@@ -1,5 +1,4 @@
 import type { JobDefinition } from '../core/queues';
-import type { Core } from '../boot';
 import { endCampaignsJob } from './campaigns/jobs/end-campaigns.job';
 import { expireOffersJob } from './matching/jobs/expire-offers.job';
 import { matchCampaignJob } from './matching/jobs/match-campaign.job';
@@ -12,13 +11,10 @@ import { startCampaignJob } from './matching/jobs/start-campaign.job';
 import { recomputeScoresJob } from './scoring/jobs/recompute-scores.job';
 import { resumeScoreRunsJob } from './scoring/jobs/resume-score-runs.job';
 import { scheduleScoreRunJob } from './scoring/jobs/schedule-score-run.job';
-import type { Services } from './services';
+import type { JobDeps } from './job-types';
 import { deliverWebhooksJob } from './webhooks/jobs/deliver-webhooks.job';
 import { mailWebhookDisabledJob } from './webhooks/jobs/mail-webhook-disabled.job';
 import { sweepWebhooksJob } from './webhooks/jobs/sweep-webhooks.job';
-
-/** What every job handler receives besides its payload. */
-export type JobDeps = Pick<Core, 'env' | 'dataSource' | 'redis'> & { services: Services };
 
 /** Every job the worker runs, from modules/<domain>/jobs/*.job.ts. */
 export const jobs: ReadonlyArray<JobDefinition<string, any, JobDeps>> = [

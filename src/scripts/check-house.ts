@@ -37,23 +37,24 @@ export interface SourceFacts {
   functions: Array<{ name: string; lines: number }>;
 }
 
-function listFiles(path: string, out: string[] = []): string[] {
-  const full = join(ROOT, path);
+/** The .ts/.js files under `path` (relative to `root`), as paths relative to `root`. */
+export function listFiles(path: string, root = ROOT, out: string[] = []): string[] {
+  const full = join(root, path);
   if (!existsSync(full)) return out;
   if (statSync(full).isFile()) {
     if (/\.(ts|js)$/.test(path) && !path.endsWith('.d.ts')) out.push(path);
     return out;
   }
-  for (const entry of readdirSync(full).sort()) listFiles(join(path, entry), out);
+  for (const entry of readdirSync(full).sort()) listFiles(join(path, entry), root, out);
   return out;
 }
 
-function resolveImport(from: string, spec: string): string | undefined {
+function resolveImport(root: string, from: string, spec: string): string | undefined {
   if (!spec.startsWith('.')) return undefined;
   const base = join(dirname(from), spec);
   for (const candidate of [base, `${base}.ts`, `${base}.js`, join(base, 'index.ts')]) {
-    const full = join(ROOT, candidate);
-    if (existsSync(full) && statSync(full).isFile()) return relative(ROOT, full);
+    const full = join(root, candidate);
+    if (existsSync(full) && statSync(full).isFile()) return relative(root, full);
   }
   return undefined;
 }
@@ -70,8 +71,9 @@ function functionName(node: ts.Node, source: ts.SourceFile): string | undefined 
   return undefined;
 }
 
-export function readFacts(file: string): SourceFacts {
-  const text = readFileSync(join(ROOT, file), 'utf8');
+/** One file's facts; `file` is relative to `root` (the repository, or a test's temporary tree). */
+export function readFacts(file: string, root = ROOT): SourceFacts {
+  const text = readFileSync(join(root, file), 'utf8');
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
   const imports = new Set<string>();
   const functions: SourceFacts['functions'] = [];
@@ -95,7 +97,7 @@ export function readFacts(file: string): SourceFacts {
       spec = node.arguments[0].text;
     }
     if (spec) {
-      const target = resolveImport(file, spec);
+      const target = resolveImport(root, file, spec);
       if (target) imports.add(target);
     }
     const name = functionName(node, source);
@@ -172,8 +174,8 @@ export function checkHouse(facts: SourceFacts[]): string[] {
 }
 
 function main(): void {
-  const files = ROOTS.flatMap((root) => listFiles(root));
-  const facts = files.map(readFacts);
+  const files = ROOTS.flatMap((path) => listFiles(path));
+  const facts = files.map((file) => readFacts(file));
   if (process.argv.includes('--report')) {
     const own = facts.filter((f) => !GENERATED.test(f.file));
     console.log('largest files (lines):');

@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { RUN_LOCK } from '../../src/core/locks';
 import { logger } from '../../src/core/logger';
 import { handleHash } from '../../src/modules/activity/actor-key';
 import { PrivacyService } from '../../src/modules/privacy/privacy.service';
 import { computeScores, type ModelResult } from '../../src/modules/scoring/score-model';
 import { loadModelInput, windowOf } from '../../src/modules/scoring/score-run-loader';
 import { ScoreRunTrigger } from '../../src/modules/scoring/score-run.entity';
-import { RUN_LOCK } from '../../src/modules/scoring/scoring.service';
 import { connectorKey, connectVerified, establishedAccount, ingestAccounts, xInteraction } from '../helpers/accounts';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
+import { RUN_LOCK } from '../../src/core/locks';
 import { connectorKey, connectVerified, establishedAccount, ingestAccounts } from '../helpers/accounts';
 import { GraphQLClient, logInAdmin, signUp, type SignedUp } from '../helpers/graphql';
 import { freePort, runEntry, waitForLog, type Running } from '../helpers/processes';
@@ -19,8 +20,6 @@ import { sleep, until } from '../helpers/wait';
  */
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
-/** The score run's advisory lock (src/modules/scoring/scoring.service.ts). */
-const RUN_LOCK = 7_301_002;
 const run = promisify(execFile);
 
 const dayString = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);

@@ -1,7 +1,8 @@
 import type { Job } from 'bullmq';
 import { Client } from 'pg';
 import { CREDIBILITY } from '../../src/modules/scoring/score-model';
-import { RUN_LOCK, ScoreRunBusyError } from '../../src/modules/scoring/scoring.service';
+import { RUN_LOCK } from '../../src/core/locks';
+import { ScoreRunBusyError } from '../../src/modules/scoring/scoring.service';
 import type { WorkerRuntime } from '../../src/core/worker-runtime';
 import { connectVerified, establishedAccount, ingestAccounts } from '../helpers/accounts';
 import { startTestApi, type TestApi } from '../helpers/api';

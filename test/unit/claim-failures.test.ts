@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../src/core/errors';
-import { EligibilityReason } from '../../src/modules/agencies/agencies.types';
+import { EligibilityReason } from '../../src/modules/campaigns/campaigns.types';
 import * as claims from '../../src/modules/claims/claims.errors';
 
 /** claim_requests.result as the code before the failure registry wrote it, one row per failure. */

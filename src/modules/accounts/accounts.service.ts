@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { In, IsNull, type DataSource } from 'typeorm';
 import { ApiKeyScope, Role, type Principal } from '../../core/context';
 import { badInput, isUniqueViolation, notFound } from '../../core/errors';
+import { isUuid } from '../../core/ids';
 import { normalizeEmail } from '../../core/input-text';
 import type { Logger } from '../../core/logger';
 import { TtlCache } from '../../core/ttl-cache';
@@ -30,17 +31,11 @@ export interface AccountsSettings {
   scryptCost: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Scopes an organisation's own keys may carry; INGEST keys are for connectors and only admins issue them. */
 const ORGANIZATION_SCOPES: Record<OrganizationKind, ApiKeyScope[]> = {
   [OrganizationKind.BRAND]: [ApiKeyScope.SEARCH, ApiKeyScope.CAMPAIGNS, ApiKeyScope.REDEEM],
   [OrganizationKind.AGENCY]: [ApiKeyScope.SEARCH, ApiKeyScope.CAMPAIGNS],
 };
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
 
 export type AuthenticationResult = Principal | 'expired' | 'invalid';
 

@@ -3,6 +3,7 @@ import { businessMetrics } from '../../core/business-metrics';
 import { verifyByBio } from '../influencers/ownership';
 import { Topic } from '../topics/topic.entity';
 import { BatchTooLargeError } from './activity.errors';
+import { ensureActors } from './actor-key';
 import {
   INGEST_LISTS,
   IngestList,
@@ -45,17 +46,6 @@ export const STAGE_DDL = [
   `CREATE TEMP TABLE stage_interactions (idx int NOT NULL, network network NOT NULL, external_id text NOT NULL, kind smallint NOT NULL,
      actor_hash bytea NOT NULL, target_hash bytea NOT NULL, post_external_id text, occurred_at timestamptz NOT NULL) ON COMMIT DROP`,
 ];
-
-/** Ensures actors for the given (network, hash) keys and returns nothing: callers join on the keys. */
-export async function ensureActors(manager: EntityManager, networks: string[], hashes: Buffer[]): Promise<void> {
-  // Sorted so concurrent batches take the unique-index locks in the same order (no deadlocks).
-  await manager.query(
-    `INSERT INTO actors (network, handle_hash)
-     SELECT DISTINCT n, h FROM unnest($1::network[], $2::bytea[]) AS k(n, h) ORDER BY n, h
-     ON CONFLICT DO NOTHING`,
-    [networks, hashes],
-  );
-}
 
 /** Moves staged rows into posts and interactions: actors first, then posts, then interactions whose references hold. */
 export async function mergeStaged(manager: EntityManager): Promise<MergeCounts> {

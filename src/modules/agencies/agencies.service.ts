@@ -3,16 +3,17 @@ import { decodeKeysetCursor, encodeCursor, toConnection } from '../../core/conne
 import type { Principal } from '../../core/context';
 import { badInput, notFound } from '../../core/errors';
 import { TtlCache } from '../../core/ttl-cache';
-import { isUuid } from '../accounts/accounts.service';
+import { isUuid } from '../../core/ids';
 import { UnknownTopicError } from '../campaigns/campaigns.errors';
 import type { CampaignsService } from '../campaigns/campaigns.service';
 import type { MatchingService } from '../matching/matching.service';
 import { explainTargeting, SqlParams, targetingSql, type Targeting } from '../campaigns/targeting';
+import { EligibilityReason } from '../campaigns/campaigns.types';
 import { loadInfluencerFacts } from '../campaigns/targeting-facts';
 import { Influencer } from '../influencers/influencer.entity';
 import { FIGURE_COLUMNS, type ScoreReader, type ScoreRow } from '../scoring/score-reader';
 import { snapshotTables } from '../scoring/score-run-writer';
-import { Eligibility, EligibilityReason, InfluencerConnection, InfluencerOrderBy, type EligibleInfluencersArgs } from './agencies.types';
+import { Eligibility, InfluencerConnection, InfluencerOrderBy, type EligibleInfluencersArgs } from './agencies.types';
 
 /** Total counts of a targeting over one (immutable) snapshot are cached briefly: counting a million rows is the slow part. */
 const COUNT_TTL_MS = 60_000;

@@ -1,7 +1,7 @@
 import { ValidateNested } from 'class-validator';
 import { ArgsType, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection, PageArgs } from '../../core/connection';
-import { TargetingInput } from '../campaigns/campaigns.types';
+import { EligibilityReason, TargetingInput } from '../campaigns/campaigns.types';
 import { Influencer } from '../influencers/influencer.entity';
 import { OfferState } from '../matching/matching.types';
 
@@ -30,15 +30,6 @@ export class EligibleInfluencersArgs extends PageArgs {
 
 @ObjectType({ description: 'Influencers in the current score snapshot, best first' })
 export class InfluencerConnection extends Connection(Influencer) {}
-
-@ObjectType({ description: 'A targeting condition the influencer fails' })
-export class EligibilityReason {
-  @Field(() => String, { description: 'The condition code (TargetingConditionCode), or SCORED when there is no score yet' })
-  condition: string;
-
-  @Field(() => String)
-  message: string;
-}
 
 @ObjectType({ description: "Whether an influencer meets a campaign's targeting now, and if not, why" })
 export class Eligibility {

@@ -1,8 +1,9 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { CAMPAIGN_MANAGERS } from '../../core/access';
 import { ApiKeyScope, Role, requirePrincipal, scope, type RequestContext } from '../../core/context';
 import { Campaign } from './campaign.entity';
 import { CampaignTransitionResult, CreateCampaignResult, UpdateCampaignResult } from './campaigns.errors';
-import { CAMPAIGN_MANAGERS, CampaignsService, targetingView } from './campaigns.service';
+import { CampaignsService, targetingView } from './campaigns.service';
 import { CampaignConnection, CampaignsArgs, CreateCampaignInput, TargetingView, UpdateCampaignInput } from './campaigns.types';
 
 /** Brand members, members of agencies the brand granted, operators, and CAMPAIGNS keys of those organisations. */

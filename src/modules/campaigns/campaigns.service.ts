@@ -1,9 +1,10 @@
 import type { DataSource } from 'typeorm';
+import { managedBrandsSql } from '../../core/access';
 import { decodeKeysetCursor, encodeCursor, pastTimestampCursorSql, toConnection } from '../../core/connection';
-import { ApiKeyScope, Role, scope, type Principal, type UserPrincipal } from '../../core/context';
+import { Role, type Principal, type UserPrincipal } from '../../core/context';
 import { badInput, notFound } from '../../core/errors';
 import { normalizeLanguage } from '../../core/language-code';
-import { isUuid } from '../accounts/accounts.service';
+import { isUuid } from '../../core/ids';
 import type { TopicsService } from '../topics/topics.service';
 import { BrandSettings, type UpdateBrandSettingsInput } from './brand-settings.types';
 import { Campaign, CampaignStatus } from './campaign.entity';
@@ -66,28 +67,6 @@ const STATUS_HINT: Record<CampaignStatus, string> = {
   [CampaignStatus.SOLD_OUT]: 'it is sold out: add inventory or end it',
   [CampaignStatus.ENDED]: 'it has ended, which is final: create a new campaign',
 };
-
-/** Who may manage campaigns at all (`@Authorized` roles and key scopes); which campaigns: managedBrandsSql. */
-export const CAMPAIGN_MANAGERS = [Role.ADMIN, Role.BRAND, Role.AGENCY, scope(ApiKeyScope.CAMPAIGNS)];
-
-/**
- * The brands whose campaigns a principal manages, as a SQL subquery (null: every brand, for
- * operators). Brand members manage their brand; agency members and agency keys the brands that
- * granted their agency; CAMPAIGNS-scoped keys their organisation's.
- */
-export function managedBrandsSql(principal: Principal, params: unknown[], keyScope = ApiKeyScope.CAMPAIGNS): string | null {
-  if (principal.kind === 'user') {
-    if (principal.role === Role.ADMIN) return null;
-    params.push(principal.userId);
-    const user = `$${params.length}::uuid`;
-    return `SELECT m.organization_id FROM memberships m JOIN organizations o ON o.id = m.organization_id AND o.kind = 'BRAND' WHERE m.user_id = ${user}
-            UNION SELECT ac.brand_id FROM memberships m JOIN agency_clients ac ON ac.agency_id = m.organization_id WHERE m.user_id = ${user}`;
-  }
-  if (!principal.scopes.includes(keyScope) || !principal.organizationId) return 'SELECT NULL::uuid WHERE false';
-  params.push(principal.organizationId);
-  const org = `$${params.length}::uuid`;
-  return `SELECT ${org} UNION SELECT ac.brand_id FROM agency_clients ac WHERE ac.agency_id = ${org}`;
-}
 
 /**
  * Told (after commit) when a campaign may need matching: launched (to start now or at its

@@ -139,6 +139,16 @@ export class TargetingView {
   conditions: ConditionCode[];
 }
 
+/** explainTargeting's FailedCondition as GraphQL: eligibility and a refused claim both list these. */
+@ObjectType({ description: 'A targeting condition the influencer fails' })
+export class EligibilityReason {
+  @Field(() => String, { description: 'The condition code (TargetingConditionCode), or SCORED when there is no score yet' })
+  condition: string;
+
+  @Field(() => String)
+  message: string;
+}
+
 @InputType()
 export class PerkInput {
   @Field(() => String)

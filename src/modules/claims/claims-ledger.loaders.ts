@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
+import { managedBrandsSql } from '../../core/access';
 import { Role, type Principal } from '../../core/context';
-import { managedBrandsSql } from '../campaigns/campaigns.service';
 import type { Network } from '../influencers/network';
 import { Offer } from '../matching/offer.entity';
 import type { Claim } from './claim.entity';

@@ -1,8 +1,8 @@
 import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { CAMPAIGN_MANAGERS } from '../../core/access';
 import { Role, requirePrincipal, requireUser } from '../../core/context';
 import { notFound } from '../../core/errors';
 import { Campaign } from '../campaigns/campaign.entity';
-import { CAMPAIGN_MANAGERS } from '../campaigns/campaigns.service';
 import type { ModuleContext } from '../loaders';
 import { Offer } from '../matching/offer.entity';
 import { Claim } from './claim.entity';

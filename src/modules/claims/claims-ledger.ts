@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
+import { influencerIdOfUser } from '../../core/access';
 import { decodeKeysetCursor, encodeCursor, pastTimestampCursorSql, toConnection } from '../../core/connection';
-import { influencerIdOfUser } from '../influencers/influencers.service';
 import { Claim, ClaimStatus } from './claim.entity';
 import { ClaimConnection } from './claims-ledger.types';
 

@@ -1,7 +1,7 @@
 import { createUnionType, Field, Int, ObjectType } from 'type-graphql';
 import { failureRegistry, rebuiltBy, type FailureIn } from '../../core/error-registry';
 import { ErrorCode, ErrorResult } from '../../core/errors';
-import { EligibilityReason } from '../agencies/agencies.types';
+import { EligibilityReason } from '../campaigns/campaigns.types';
 import { Claim, ClaimStatus } from './claim.entity';
 
 @ObjectType({ implements: ErrorResult })

@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import { influencerIdOfUser, managedBrandsSql } from '../../core/access';
 import { ApiKeyScope, Role, type Principal, type UserPrincipal } from '../../core/context';
 import { hotTransaction, PreparedSql, type HotTransaction } from '../../core/database';
 import { businessMetrics } from '../../core/business-metrics';
 import { badInput, ErrorCode, notFound } from '../../core/errors';
-import { isUuid } from '../accounts/accounts.service';
-import { influencerIdOfUser } from '../influencers/influencers.service';
-import { EligibilityReason } from '../agencies/agencies.types';
+import { isUuid } from '../../core/ids';
+import { EligibilityReason } from '../campaigns/campaigns.types';
 import { CampaignStatus } from '../campaigns/campaign.entity';
-import { managedBrandsSql } from '../campaigns/campaigns.service';
 import { explainTargeting, type InfluencerFacts, type Targeting } from '../campaigns/targeting';
 import { influencerFacts, influencerFactsSql, type InfluencerFactsRow } from '../campaigns/targeting-facts';
 import type { MatchingService } from '../matching/matching.service';

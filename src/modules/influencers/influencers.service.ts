@@ -1,13 +1,13 @@
 import { IsNull, Not, type DataSource, type EntityManager } from 'typeorm';
+import { influencerIdOfUser } from '../../core/access';
 import { Role, type Principal } from '../../core/context';
-import { isUuid } from '../accounts/accounts.service';
+import { isUuid } from '../../core/ids';
 import type { Network } from './network';
 import { notFound } from '../../core/errors';
 import { normalizeLanguage } from '../../core/language-code';
 import type { Logger } from '../../core/logger';
 import type { MatchingService } from '../matching/matching.service';
-import { handleHash, normalizeHandle } from '../activity/actor-key';
-import { ensureActors } from '../activity/activity.service';
+import { ensureActors, handleHash, normalizeHandle } from '../activity/actor-key';
 import { HandleTakenError } from './influencers.errors';
 import { DisconnectedSocialAccount, type ConnectSocialAccountInput, type UpdateMyProfileInput } from './influencers.types';
 import { Influencer } from './influencer.entity';
@@ -20,16 +20,6 @@ export interface NewInfluencerProfile {
   displayName: string;
   country?: string;
   language?: string;
-}
-
-/**
- * The id of the user's influencer profile, opted in or out: for what stays theirs while opted out
- * (their offers, claims and codes, their data). Throws NOT_FOUND for a user without one.
- */
-export async function influencerIdOfUser(db: DataSource | EntityManager, userId: string): Promise<string> {
-  const [row] = await db.query(`SELECT id FROM influencers WHERE user_id = $1`, [userId]);
-  if (!row) throw notFound('Influencer profile');
-  return row.id;
 }
 
 export class InfluencersService {

@@ -1,10 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { influencerIdOfUser } from '../../core/access';
 import { affectedRows } from '../../core/database';
 import { decodeKeysetCursor, encodeCursor, pastTimestampCursorSql, toConnection } from '../../core/connection';
 import { notFound } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import { isUuid } from '../accounts/accounts.service';
-import { influencerIdOfUser } from '../influencers/influencers.service';
+import { isUuid } from '../../core/ids';
 import { OfferNotOpenError } from './matching.errors';
 import { enqueue, type Queues } from '../../core/queues';
 import { CampaignStatus } from '../campaigns/campaign.entity';

@@ -1,5 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import type { DataSource } from 'typeorm';
+import { SWEEP_LOCK } from '../../core/locks';
 import { logger, type Logger } from '../../core/logger';
 import { mailFailure, type Mailer } from '../../core/mailer';
 import { addJob, type Queues } from '../../core/queues';
@@ -21,8 +22,6 @@ export interface EmailSettings {
 
 export const UNSUBSCRIBE_PATH = '/unsubscribe';
 
-/** Any fixed number: the same in every process. Two sweeps at once would put one notification in two messages. */
-const SWEEP_LOCK = 7_301_014;
 /** Messages asked for per sweep; more wait for the next one. */
 const ENQUEUE_BATCH = 5_000;
 

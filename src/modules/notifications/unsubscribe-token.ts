@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isUuid } from '../../core/ids';
 import { MAILED_KINDS, NotificationKind } from './notification-events';
 
 /**
@@ -16,8 +17,6 @@ export interface UnsubscribeScope {
   influencerId: string;
   kinds: NotificationKind[];
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export class UnsubscribeTokens {
   private readonly key: Buffer;
@@ -46,7 +45,7 @@ export class UnsubscribeTokens {
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
     try {
       const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { i?: unknown; k?: unknown };
-      if (typeof payload.i !== 'string' || !UUID.test(payload.i)) return null;
+      if (typeof payload.i !== 'string' || !isUuid(payload.i)) return null;
       if (payload.k === 'all') return { influencerId: payload.i, kinds: [...MAILED_KINDS] };
       const kinds = Array.isArray(payload.k) ? payload.k : [];
       if (!kinds.length || !kinds.every((k) => (Object.values(NotificationKind) as unknown[]).includes(k))) return null;

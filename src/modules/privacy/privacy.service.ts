@@ -1,11 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { affectedRows } from '../../core/database';
 import { notFound, sqlState } from '../../core/errors';
+import { RUN_LOCK } from '../../core/locks';
 import type { Logger } from '../../core/logger';
 import type { AccountsService } from '../accounts/accounts.service';
 import type { MatchingService } from '../matching/matching.service';
 import { accountQuality, evidenceQuality, PARAMS, type AccountEvidence } from '../scoring/score-model';
-import { RUN_LOCK } from '../scoring/scoring.service';
 import { ErasureBusyError } from './privacy.errors';
 import { ErasureReceipt } from './privacy.types';
 

@@ -4,6 +4,7 @@ import { businessMetrics } from '../../core/business-metrics';
 import { decodeCursor, encodeCursor, toConnection } from '../../core/connection';
 import { affectedRows } from '../../core/database';
 import type { Logger } from '../../core/logger';
+import { RUN_LOCK } from '../../core/locks';
 import { enqueue, type Queues } from '../../core/queues';
 import { computeScores, MODEL_VERSION, type ModelVersion } from './score-model';
 import { loadModelInput, windowOf } from './score-run-loader';
@@ -24,9 +25,6 @@ export interface ScoringSettings {
   /** How often a running run writes its progress to its row (default DEFAULT_PROGRESS_INTERVAL_MS, 2 s). */
   progressIntervalMs?: number;
 }
-
-/** Only one score run computes at a time, across every worker process (session advisory lock). */
-export const RUN_LOCK = 7_301_002;
 
 /**
  * A retryable refusal: another run holds the lock. The job does not wait for it: BullMQ retries it

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { decodeKeysetCursor, encodeCursor, pastTimestampCursorSql, toConnection } from '../../core/connection';
 import { Role, type UserPrincipal } from '../../core/context';
 import { notFound } from '../../core/errors';
+import { isUuid } from '../../core/ids';
 import { logger, type Logger } from '../../core/logger';
 import type { Mailer } from '../../core/mailer';
 import { addJob, type Queues } from '../../core/queues';
@@ -28,8 +29,6 @@ export interface WebhookSettings extends DeliverySettings {
   /** The database's instance id (src/core/instance.ts), carried by job ids. */
   instanceId: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Webhook endpoints (managed by the members of their organisation and by operators) and the
@@ -161,7 +160,7 @@ export class WebhooksService {
 
   /** Whether the person manages the organisation's endpoints: its members, and operators. */
   private async canManage(principal: UserPrincipal, organizationId: string): Promise<boolean> {
-    if (!UUID.test(organizationId)) return false;
+    if (!isUuid(organizationId)) return false;
     const [row] =
       principal.role === Role.ADMIN
         ? await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM organizations WHERE id = $1) AS ok`, [organizationId])
@@ -174,7 +173,7 @@ export class WebhooksService {
 
   /** An endpoint the person manages; anyone else is told it does not exist. */
   async visibleEndpoint(principal: UserPrincipal, id: string): Promise<WebhookEndpoint> {
-    const endpoint = UUID.test(id) ? await this.dataSource.getRepository(WebhookEndpoint).findOneBy({ id }) : null;
+    const endpoint = isUuid(id) ? await this.dataSource.getRepository(WebhookEndpoint).findOneBy({ id }) : null;
     if (!endpoint || !(await this.canManage(principal, endpoint.organizationId))) throw notFound('Webhook endpoint');
     return endpoint;
   }

@@ -1,5 +1,5 @@
 import type { JobDefinition } from '../../../core/queues';
-import type { JobDeps } from '../../jobs';
+import type { JobDeps } from '../../job-types';
 
 declare module '../../../core/queues' {
   interface JobPayloads {

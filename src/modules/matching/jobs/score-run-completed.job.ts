@@ -1,5 +1,5 @@
 import type { JobDefinition } from '../../../core/queues';
-import type { JobDeps } from '../../jobs';
+import type { JobDeps } from '../../job-types';
 
 /** Enqueued by a score run after its switch (payload declared in scoring's recompute-scores job): rematch every live campaign. */
 export const scoreRunCompletedJob: JobDefinition<'score-run-completed', { runId: number }, JobDeps> = {
