@@ -173,6 +173,37 @@ export function checkHouse(facts: SourceFacts[]): string[] {
   return breaches;
 }
 
+/**
+ * The README's Layout section must name every entry of the tree a newcomer looks for: the folders
+ * and files at the top of src/, every module, every docs page and the folders beside src/. Returns
+ * what it misses.
+ */
+export function layoutGaps(readme: string, root = ROOT): string[] {
+  const section = /^## Layout\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1];
+  if (!section) return ['README.md has no "## Layout" section'];
+  const entries = (dir: string, keep: (name: string, isDir: boolean) => boolean) =>
+    readdirSync(join(root, dir), { withFileTypes: true })
+      .filter((e) => keep(e.name, e.isDirectory()))
+      .map((e) => e.name);
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const word = (text: string, within: string) => new RegExp(`(^|[^\\w./-])${escape(text)}($|[^\\w-])`, 'm').test(within);
+  // The modules are named on the src/modules/ line and the indented lines that continue it.
+  const modulesBlock = /^src\/modules\/.*(\n[ \t]+.*)*/m.exec(section)?.[0] ?? '';
+  const gaps = [
+    ...entries('src', (name, isDir) => isDir || name.endsWith('.ts'))
+      .map((name) => `src/${name}`)
+      .filter((entry) => !word(entry, section) && !word(`${entry}/`, section)),
+    ...entries('src/modules', (_name, isDir) => isDir)
+      .filter((name) => !word(name, modulesBlock))
+      .map((name) => `module ${name}`),
+    ...entries('docs', (name) => name.endsWith('.md')).filter((name) => !word(name, section)),
+    ...['migrations', 'schema', 'examples', 'test', 'bench', 'docs']
+      .filter((dir) => existsSync(join(root, dir)) && !word(`${dir}/`, section))
+      .map((dir) => `${dir}/`),
+  ];
+  return gaps.map((entry) => `README.md's Layout does not name ${entry}`);
+}
+
 function main(): void {
   const files = ROOTS.flatMap((path) => listFiles(path));
   const facts = files.map((file) => readFacts(file));
@@ -186,7 +217,7 @@ function main(): void {
       console.log(`  ${String(fn.lines).padStart(5)}  ${fn.name} (${fn.file})`);
     }
   }
-  const breaches = checkHouse(facts);
+  const breaches = [...checkHouse(facts), ...layoutGaps(readFileSync(join(ROOT, 'README.md'), 'utf8'))];
   for (const breach of breaches) console.log(breach);
   console.log(
     `${files.length} files: ${breaches.length ? `${breaches.length} breaches` : 'no cycle, no upward import, none over the limit'}`,

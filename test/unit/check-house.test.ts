@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
-import { checkHouse, importCycles, listFiles, MAX_LINES, readFacts, type SourceFacts } from '../../src/scripts/check-house';
+import { checkHouse, importCycles, layoutGaps, listFiles, MAX_LINES, readFacts, type SourceFacts } from '../../src/scripts/check-house';
 
 // npm run house:check in CI is only worth something if it can fail: each breach it exists for, on a
 // few synthetic files, and silence on a clean house.
@@ -95,5 +95,26 @@ describe('check-house', () => {
         'src/worker.ts': `import { jobs } from './modules/jobs';\nexport default jobs;\n`,
       }),
     ).toEqual([]);
+  });
+
+  it("reports what the README's Layout does not name: an entry of src/, a module, a docs page", () => {
+    house({
+      'src/main.ts': '',
+      'src/core/ids.ts': '',
+      'src/modules/claims/claims.service.ts': '',
+      'src/modules/privacy/privacy.service.ts': '',
+      'docs/scoring.md': '',
+      'docs/privacy.md': '',
+    });
+    const layout = (body: string) => `# x\n\n## Layout\n\n\`\`\`\n${body}\n\`\`\`\n\n## Tests\n`;
+    const full = 'src/main.ts  api\nsrc/core/  core\nsrc/modules/ claims\n             | privacy\ndocs/ scoring.md, privacy.md';
+    expect(layoutGaps(layout(full), root)).toEqual([]);
+    // "privacy" named only as privacy.md: the module is not on the src/modules/ lines.
+    expect(layoutGaps(layout(full.replace('| privacy', '')), root)).toEqual(["README.md's Layout does not name module privacy"]);
+    expect(layoutGaps(layout(full.replace('src/main.ts', 'main.ts').replace(', privacy.md', '')), root)).toEqual([
+      "README.md's Layout does not name src/main.ts",
+      "README.md's Layout does not name privacy.md",
+    ]);
+    expect(layoutGaps('# x\n\n## Tests\n', root)).toEqual(['README.md has no "## Layout" section']);
   });
 });
