@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { WorkerRuntime } from '../../src/core/worker-runtime';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';
-import { campaignInput, scoredInfluencers } from '../helpers/fixtures';
+import { campaignInput, createdCampaign, scoredInfluencers } from '../helpers/fixtures';
 import { signUp, type Person, type SignedUp } from '../helpers/graphql';
 import { partOf, SmtpReceiver, type ReceivedMail } from '../helpers/smtp-receiver';
 import { until } from '../helpers/wait';
@@ -15,8 +15,6 @@ import { startTestWorker, suitePrefix } from '../helpers/worker';
  * worker's jobs, with retries on a short schedule.
  */
 
-const CREATE = `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { __typename ... on Campaign { id } ... on ErrorResult { message } } }`;
-const LAUNCH = `mutation($id: ID!) { launchCampaign(id: $id) { __typename ... on Campaign { status } } }`;
 const PREFS = `{ notificationPreferences { kind inApp email } }`;
 const UPDATE_PREFS = `mutation($input: [NotificationPreferenceInput!]!) { updateNotificationPreferences(input: $input) { kind inApp email } }`;
 const CREATE_ENDPOINT = `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) {
@@ -51,13 +49,7 @@ describe('offer e-mails over SMTP (real Postgres, Redis and a local SMTP receive
   const emailOn = (who: Person, kinds = ['OFFER_NEW']) =>
     api.client.ok(UPDATE_PREFS, { input: kinds.map((kind) => ({ kind, email: true })) }, who);
   /** A launched campaign, matched in-process: every influencer signed up so far holds an offer. */
-  const campaign = async (name: string): Promise<string> => {
-    const { createCampaign } = await api.client.ok(CREATE, { input: campaignInput(name, { maxOutstandingOffers: 1000 }) }, brand);
-    if (createCampaign.__typename !== 'Campaign') throw new Error(createCampaign.message);
-    expect((await api.client.ok(LAUNCH, { id: createCampaign.id }, brand)).launchCampaign.status).toBe('ACTIVE');
-    await api.services.matching.matchCampaign(createCampaign.id);
-    return createCampaign.id;
-  };
+  const campaign = (name: string): Promise<string> => createdCampaign(api, brand, campaignInput(name, { maxOutstandingOffers: 1000 }));
   const messagesOf = (who: Person): Promise<Message[]> =>
     api.dataSource.query(
       `SELECT m.id, m.status, m.attempts, m.last_error, (SELECT count(*)::int FROM notification_emails e WHERE e.message_id = m.id) AS notifications
@@ -309,12 +301,10 @@ describe('offer e-mails over SMTP (real Postgres, Redis and a local SMTP receive
     const endpointId = createWebhookEndpoint.endpoint.id;
     // Failing for two days already: the next failure disables it.
     await api.dataSource.query(`UPDATE webhook_endpoints SET failing_since = now() - interval '2 days' WHERE id = $1`, [endpointId]);
-    const { createCampaign } = await api.client.ok(CREATE, { input: campaignInput(`Hooked ${randomUUID().slice(0, 6)}`) }, owner);
-    await api.client.ok(LAUNCH, { id: createCampaign.id }, owner);
-    await api.services.matching.matchCampaign(createCampaign.id);
+    const campaignId = await createdCampaign(api, owner, campaignInput(`Hooked ${randomUUID().slice(0, 6)}`));
     const claimant = people[0];
     const [offer] = await api.dataSource.query(`SELECT id FROM offers WHERE campaign_id = $1 AND influencer_id = $2`, [
-      createCampaign.id,
+      campaignId,
       claimant.influencerId,
     ]);
     expect((await api.client.ok(CLAIM, { offerId: offer.id }, claimant)).claimOffer.__typename).toBe('Claim');

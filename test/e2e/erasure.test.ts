@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { RUN_LOCK } from '../../src/core/locks';
 import { logger } from '../../src/core/logger';
-import { handleHash } from '../../src/modules/activity/actor-key';
 import { PrivacyService } from '../../src/modules/privacy/privacy.service';
 import { computeScores, type ModelResult } from '../../src/modules/scoring/score-model';
 import { loadModelInput, windowOf } from '../../src/modules/scoring/score-run-loader';
@@ -10,6 +9,8 @@ import { ScoreRunTrigger } from '../../src/modules/scoring/score-run.entity';
 import { connectorKey, connectVerified, establishedAccount, ingestAccounts, xInteraction } from '../helpers/accounts';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';
+import { campaignInput, createdCampaign } from '../helpers/fixtures';
+import { everyTable, identifyingValues } from '../helpers/personal-data';
 import { LOG_IN, logInAdmin, signUp, type SignedUp, type Person } from '../helpers/graphql';
 import { suitePrefix } from '../helpers/worker';
 import { day, dateOf, uuidOf } from '../helpers/dates';
@@ -25,8 +26,6 @@ const ERASE = `mutation {
 }`;
 const ME = `{ me { id email influencer { id displayName } } }`;
 const INGEST = `mutation($input: IngestActivityInput!) { ingestActivity(input: $input) { ... on IngestReport { accepted rejected } } }`;
-const CREATE = `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { __typename ... on Campaign { id } ... on ErrorResult { message } } }`;
-const LAUNCH = `mutation($id: ID!) { launchCampaign(id: $id) { __typename ... on Campaign { status } } }`;
 const CLAIM = `mutation($offerId: ID!, $key: String) { claimOffer(offerId: $offerId, idempotencyKey: $key) { __typename ... on Claim { id code status } } }`;
 const REDEEM = `mutation($code: String!) { redeemClaim(code: $code) { __typename ... on Claim { status } ... on ErrorResult { errorCode } } }`;
 const STATS = `query($id: ID!) { campaign(id: $id) { remaining stats { offered outstanding claimed redeemed cancelled withdrawn remaining } } }`;
@@ -68,24 +67,11 @@ describe('eraseMyData (real Postgres and Redis)', () => {
       { network, handle, followers: 1200, following: 150, accountCreatedAt: '2015-01-01T00:00:00Z', verified },
       { verified, createdAt: '2015-01-01T00:00:00Z' },
     );
-  const campaign = async (name: string): Promise<string> => {
-    const { createCampaign } = await api.client.ok(
-      CREATE,
-      {
-        input: {
-          name,
-          perk: { title: 'Lounge pass', kind: 'ACCESS', valueCents: 5000, currency: 'EUR' },
-          inventory: 10,
-          endsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-        },
-      },
-      brand,
-    );
-    if (createCampaign.__typename !== 'Campaign') throw new Error(createCampaign.message);
-    expect((await api.client.ok(LAUNCH, { id: createCampaign.id }, brand)).launchCampaign.status).toBe('ACTIVE');
-    await api.services.matching.matchCampaign(createCampaign.id);
-    return createCampaign.id;
-  };
+  const campaign = (name: string): Promise<string> =>
+    createdCampaign(api, brand, {
+      ...campaignInput(name),
+      perk: { title: 'Lounge pass', kind: 'ACCESS', valueCents: 5000, currency: 'EUR' },
+    });
   const offerOf = async (campaignId: string, who: Person): Promise<string> =>
     (await api.dataSource.query(`SELECT id FROM offers WHERE campaign_id = $1 AND influencer_id = $2`, [campaignId, who.influencerId]))[0]
       .id;
@@ -108,22 +94,8 @@ describe('eraseMyData (real Postgres and Redis)', () => {
     ),
   });
 
-  /**
-   * Every value that identifies the victim, lower case. The handle hashes are the actors' keys
-   * (anyone who knows a handle can compute them), searched as the hex that bytea prints.
-   */
-  const needles = (): Record<string, string> => ({
-    'user id': victim.userId,
-    'influencer id': victim.influencerId,
-    email: victim.email.toLowerCase(),
-    'display name': victimName.toLowerCase(),
-    'X handle': victimHandles.X.toLowerCase(),
-    'Instagram handle': victimHandles.INSTAGRAM.toLowerCase(),
-    'X handle hash': handleHash('X', victimHandles.X).toString('hex'),
-    'Instagram handle hash': handleHash('INSTAGRAM', victimHandles.INSTAGRAM).toString('hex'),
-    'network ids of their activity': victimIds.toLowerCase(),
-    'idempotency key': idempotencyKey.toLowerCase(),
-  });
+  const needles = (): Record<string, string> =>
+    identifyingValues({ ...victim, name: victimName, handles: victimHandles, activityIds: victimIds, idempotencyKey });
 
   /**
    * Scans every row of every table of the database (partitions and snapshot tables of every run
@@ -131,14 +103,10 @@ describe('eraseMyData (real Postgres and Redis)', () => {
    * are found where.
    */
   const scanDatabase = async (): Promise<{ tables: string[]; found: Record<string, string[]> }> => {
-    const tables: Array<{ name: string }> = await api.dataSource.query(
-      `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
-       ORDER BY 1`,
-    );
+    const tables = await everyTable(api.dataSource);
     const entries = Object.entries(needles());
     const found: Record<string, string[]> = {};
-    for (const { name } of tables) {
+    for (const name of tables) {
       const hits: Array<{ label: string }> = await api.dataSource.query(
         `SELECT n.label FROM unnest($1::text[], $2::text[]) AS n(label, needle)
          WHERE EXISTS (SELECT 1 FROM ${name} t WHERE strpos(lower(t::text), n.needle) > 0)`,
@@ -146,7 +114,7 @@ describe('eraseMyData (real Postgres and Redis)', () => {
       );
       for (const { label } of hits) (found[label] ??= []).push(name);
     }
-    return { tables: tables.map((t) => t.name), found };
+    return { tables, found };
   };
 
   /** Every key BullMQ keeps for this suite (job payloads included), read whatever its type. */

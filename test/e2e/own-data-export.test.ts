@@ -1,5 +1,5 @@
-import { handleHash } from '../../src/modules/activity/actor-key';
 import { dateOf } from '../helpers/dates';
+import { everyTable, identifyingValues } from '../helpers/personal-data';
 import { EXPORT, withOwnDataWorld, type OwnDataWorld } from '../helpers/own-data';
 
 /*
@@ -25,30 +25,13 @@ describe('their own data: exporting (real Postgres and Redis)', () => {
       text = JSON.stringify(document).toLowerCase();
     });
 
-    /** Every value that identifies the person, lower case (the handle hashes as the hex bytea prints). */
-    const needles = (): Record<string, string> => ({
-      'user id': owner.userId,
-      'influencer id': owner.influencerId,
-      email: owner.email.toLowerCase(),
-      'display name': name.toLowerCase(),
-      'X handle': handles.X.toLowerCase(),
-      'Instagram handle': handles.INSTAGRAM.toLowerCase(),
-      'X handle hash': handleHash('X', handles.X).toString('hex'),
-      'Instagram handle hash': handleHash('INSTAGRAM', handles.INSTAGRAM).toString('hex'),
-      'network ids of their activity': activityIds.toLowerCase(),
-      'idempotency key': idempotencyKey.toLowerCase(),
-    });
+    const needles = (): Record<string, string> => identifyingValues({ ...owner, name, handles, activityIds, idempotencyKey });
 
     /** Every row of every table (partitions included) that holds a needle in any column, as jsonb. */
     const scanDatabase = async (): Promise<Record<string, Row[]>> => {
-      const tables: Array<{ name: string }> = await api.dataSource.query(
-        `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
-         ORDER BY 1`,
-      );
       const values = Object.values(needles());
       const found: Record<string, Row[]> = {};
-      for (const { name: table } of tables) {
+      for (const table of await everyTable(api.dataSource)) {
         const rows: Array<{ r: Row }> = await api.dataSource.query(
           `SELECT to_jsonb(t) AS r FROM ${table} t WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) AS u(needle) WHERE strpos(lower(t::text), u.needle) > 0)`,
           [values],

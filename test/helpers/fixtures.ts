@@ -128,6 +128,21 @@ export function campaignInput(name: string, extra: Record<string, unknown> = {})
 }
 
 /**
+ * A campaign `brand` creates through the API, launched when `launch` (the default) and then matched
+ * in-process, as the worker would: every scored, eligible influencer holds an offer.
+ */
+export async function createdCampaign(api: TestApi, brand: Credentials, input: Record<string, unknown>, launch = true): Promise<string> {
+  const { createCampaign } = await api.client.ok(CREATE_CAMPAIGN, { input }, brand);
+  if (createCampaign.__typename !== 'Campaign') throw new Error(createCampaign.message);
+  if (launch) {
+    const { launchCampaign } = await api.client.ok(LAUNCH, { id: createCampaign.id }, brand);
+    if (launchCampaign.status !== 'ACTIVE') throw new Error(`launch failed: ${JSON.stringify(launchCampaign)}`);
+    await api.services.matching.matchCampaign(createCampaign.id);
+  }
+  return createCampaign.id as string;
+}
+
+/**
  * Builds the two tenants through the API (sign-ups, grants, keys, accounts, campaigns, claims), with
  * one score run and one match per live campaign done in-process, the way the worker would.
  */
@@ -189,16 +204,7 @@ export async function buildWorld(api: TestApi): Promise<World> {
   const run = await api.services.scoring.requestRun(scoreRunDate, ScoreRunTrigger.ADMIN);
   await api.services.scoring.execute(run.id, logger());
 
-  const campaign = async (brand: SignedUp, name: string, launch: boolean) => {
-    const { createCampaign } = await client.ok(CREATE_CAMPAIGN, { input: campaignInput(name) }, brand);
-    if (createCampaign.__typename !== 'Campaign') throw new Error(createCampaign.message);
-    if (launch) {
-      const { launchCampaign } = await client.ok(LAUNCH, { id: createCampaign.id }, brand);
-      if (launchCampaign.status !== 'ACTIVE') throw new Error(`launch failed: ${JSON.stringify(launchCampaign)}`);
-      await api.services.matching.matchCampaign(createCampaign.id);
-    }
-    return createCampaign.id as string;
-  };
+  const campaign = (brand: SignedUp, name: string, launch: boolean) => createdCampaign(api, brand, campaignInput(name), launch);
   const campaigns = {
     A: {
       live1: await campaign(brandA, 'A live 1', true),

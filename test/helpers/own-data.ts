@@ -5,6 +5,7 @@ import { connectAccount, connectorKey, connectVerified, establishedAccount, inge
 import { startTestApi, type TestApi } from './api';
 import { createScratchDatabase } from './database';
 import { day, dateOf } from './dates';
+import { campaignInput, createdCampaign } from './fixtures';
 import { logInAdmin, signUp, type Person, type SignedUp } from './graphql';
 import { suitePrefix } from './worker';
 
@@ -20,7 +21,6 @@ export const ELIGIBILITY = `query($campaignId: ID!, $influencerId: ID!) {
 export const INGEST = `mutation($input: IngestActivityInput!) { ingestActivity(input: $input) { ... on IngestReport { accepted rejected } } }`;
 export const CREATE = `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) {
   __typename ... on Campaign { id targeting { languages conditions } } ... on ErrorResult { message } } }`;
-export const LAUNCH = `mutation($id: ID!) { launchCampaign(id: $id) { __typename ... on Campaign { status } } }`;
 export const CLAIM = `mutation($offerId: ID!, $key: String) { claimOffer(offerId: $offerId, idempotencyKey: $key) {
   __typename ... on Claim { id code status } ... on ErrorResult { errorCode } } }`;
 
@@ -103,25 +103,12 @@ async function populate(database: OwnDataWorld['database'], api: TestApi, stop: 
       { network, handle, followers: 1200, following: 150, accountCreatedAt: '2015-01-01T00:00:00Z' },
       { createdAt: '2015-01-01T00:00:00Z' },
     );
-  const campaign = async (label: string, targeting: Record<string, unknown> = {}): Promise<string> => {
-    const { createCampaign } = await api.client.ok(
-      CREATE,
-      {
-        input: {
-          name: label,
-          perk: { title: 'Tasting kit', kind: 'PRODUCT', valueCents: 2500, currency: 'EUR' },
-          inventory: 10,
-          targeting,
-          endsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-        },
-      },
-      brand,
-    );
-    if (createCampaign.__typename !== 'Campaign') throw new Error(createCampaign.message);
-    expect((await api.client.ok(LAUNCH, { id: createCampaign.id }, brand)).launchCampaign.status).toBe('ACTIVE');
-    await api.services.matching.matchCampaign(createCampaign.id);
-    return createCampaign.id;
-  };
+  const campaign = (label: string, targeting: Record<string, unknown> = {}): Promise<string> =>
+    createdCampaign(api, brand, {
+      ...campaignInput(label),
+      perk: { title: 'Tasting kit', kind: 'PRODUCT', valueCents: 2500, currency: 'EUR' },
+      targeting,
+    });
   const offerOf = async (campaignId: string, who: Person): Promise<{ id: string; status: string } | undefined> =>
     (
       await api.dataSource.query(`SELECT id, status FROM offers WHERE campaign_id = $1 AND influencer_id = $2`, [
