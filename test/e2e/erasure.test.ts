@@ -6,7 +6,7 @@ import { PrivacyService } from '../../src/modules/privacy/privacy.service';
 import { computeScores, type ModelResult } from '../../src/modules/scoring/score-model';
 import { loadModelInput, windowOf } from '../../src/modules/scoring/score-run-loader';
 import { ScoreRunTrigger } from '../../src/modules/scoring/score-run.entity';
-import { connectorKey, connectVerified, establishedAccount, ingestAccounts, xInteraction } from '../helpers/accounts';
+import { connectorKey, connectVerified, establishedFans, xInteraction } from '../helpers/accounts';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { createScratchDatabase } from '../helpers/database';
 import { campaignInput, createdCampaign } from '../helpers/fixtures';
@@ -156,14 +156,8 @@ describe('eraseMyData (real Postgres and Redis)', () => {
     // The victim is engaged by fans and by others, and engages others: their node carries edges
     // that others' scores rest on, in both directions.
     const at = (n: number) => day(n).toISOString();
-    const fans = Array.from({ length: 12 }, (_, i) => `fan${i}_${tag}`);
-    await ingestAccounts(
-      api.client,
-      connector,
-      fans.map((fan) => establishedAccount('X', fan)),
-    );
-    const interaction = (externalId: string, kind: string, actor: string, target: string, post: string | undefined, n: number) =>
-      xInteraction(externalId, kind, actor, target, post, at(n));
+    const fans = await establishedFans(api.client, connector, tag, 12);
+    const interaction = xInteraction;
     const { ingestActivity } = await api.client.ok(
       INGEST,
       {

@@ -1,5 +1,6 @@
 import { IngestActivityDocument, type IngestAccountInput } from '../../src/client/generated/graphql';
 import type { RawAccount } from '../../src/modules/activity/ingest-validation';
+import { day } from './dates';
 import type { Credentials, GraphQLClient } from './graphql';
 
 export const CONNECT = /* GraphQL */ `
@@ -88,16 +89,28 @@ export async function connectVerified(
   return id;
 }
 
-/** One interaction on X as a connector sends it to ingestActivity (the privacy tests' activity). */
-export function xInteraction(
-  externalId: string,
-  kind: string,
-  actor: string,
-  target: string,
-  post: string | undefined,
-  occurredAt: string,
-) {
-  return { externalId, network: 'X', kind, actorHandle: actor, targetHandle: target, postExternalId: post, occurredAt };
+/** One interaction on X, `daysAgo` days ago, as a connector sends it to ingestActivity (the privacy tests' activity). */
+export function xInteraction(externalId: string, kind: string, actor: string, target: string, post: string | undefined, daysAgo: number) {
+  return {
+    externalId,
+    network: 'X',
+    kind,
+    actorHandle: actor,
+    targetHandle: target,
+    postExternalId: post,
+    occurredAt: day(daysAgo).toISOString(),
+  };
+}
+
+/** `count` established X accounts named `fan<i>_<tag>`, pushed by the connector: engagers whose interactions count. */
+export async function establishedFans(client: GraphQLClient, connector: string, tag: string, count: number): Promise<string[]> {
+  const fans = Array.from({ length: count }, (_, i) => `fan${i}_${tag}`);
+  await ingestAccounts(
+    client,
+    connector,
+    fans.map((fan) => establishedAccount('X', fan)),
+  );
+  return fans;
 }
 
 /** A new connector key (scope INGEST), created by the operator whose token is given. */

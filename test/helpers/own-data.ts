@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { logger } from '../../src/core/logger';
 import { ScoreRunTrigger } from '../../src/modules/scoring/score-run.entity';
-import { connectAccount, connectorKey, connectVerified, establishedAccount, ingestAccounts, xInteraction } from './accounts';
+import { connectAccount, connectorKey, connectVerified, establishedFans, xInteraction } from './accounts';
 import { startTestApi, type TestApi } from './api';
 import { createScratchDatabase } from './database';
 import { day, dateOf } from './dates';
@@ -140,15 +140,9 @@ async function populate(database: OwnDataWorld['database'], api: TestApi, stop: 
   };
   await prove(people.ana, 'X', handleOf('ana'));
 
-  const fans = Array.from({ length: 10 }, (_, i) => `fan${i}_${tag}`);
-  await ingestAccounts(
-    api.client,
-    connector,
-    fans.map((fan) => establishedAccount('X', fan)),
-  );
+  const fans = await establishedFans(api.client, connector, tag, 10);
   const at = (n: number) => day(n).toISOString();
-  const interaction = (externalId: string, kind: string, actor: string, target: string, post: string | undefined, n: number) =>
-    xInteraction(externalId, kind, actor, target, post, at(n));
+  const interaction = xInteraction;
   const { ingestActivity } = await api.client.ok(
     INGEST,
     {
