@@ -219,15 +219,19 @@ export async function benchClaims(): Promise<Record<string, unknown>> {
     );
     const report = await services.matching.matchCampaign(campaignId);
     // Give the offered influencers logins, so each can claim with a token of their own.
-    const people: Array<{ user_id: string; offer_id: string }> = await dataSource.query(
-      `WITH o AS (SELECT id AS offer_id, influencer_id FROM offers WHERE campaign_id = $1),
+    // Set-up, not measured: no statement timeout, so a busy machine slows it down instead of failing the run.
+    const people: Array<{ user_id: string; offer_id: string }> = await dataSource.transaction(async (m) => {
+      await m.query(`SET LOCAL statement_timeout = 0`);
+      return m.query(
+        `WITH o AS (SELECT id AS offer_id, influencer_id FROM offers WHERE campaign_id = $1),
             u AS (INSERT INTO users (email, password_hash, role, name)
                   SELECT 'bench-' || o.offer_id || '@bench.perks', 'x', 'INFLUENCER', 'Bench' FROM o RETURNING id, email),
             linked AS (UPDATE influencers i SET user_id = u.id FROM o JOIN u ON u.email = 'bench-' || o.offer_id || '@bench.perks'
                        WHERE i.id = o.influencer_id RETURNING i.user_id, o.offer_id)
        SELECT user_id, offer_id FROM linked`,
-      [campaignId],
-    );
+        [campaignId],
+      );
+    });
     const settings = { secret: JWT_SECRET, issuer: 'perks-api', audience: 'perks-clients', ttlSeconds: 3600 };
     const requests = await Promise.all(
       people.map(async (p, i) => ({
