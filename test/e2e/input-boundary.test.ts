@@ -528,6 +528,16 @@ describe('the input boundary: hostile strings and forged cursors in every argume
     expect(refusedFields(response)).toEqual([{ field: 'handle', messages: ['handle must not contain control characters'] }]);
   });
 
+  it('checks the values of every request of a document it has seen before (its arguments are found once per document)', async () => {
+    const document = `query($h: String!) { ...F } fragment F on Query { influencerByHandle(handle: $h, network: X) { id } }`;
+    const send = (h: string) => api.client.request(document, { h }, w.credentials.brandA);
+    for (const h of ['clean', 'x\u0000', 'clean again', 'y\u0007']) {
+      const response = await send(h);
+      if (h.startsWith('clean')) expect(response.errors?.[0]?.extensions?.code).not.toBe('BAD_USER_INPUT');
+      else expect(refusedFields(response)).toEqual([{ field: 'handle', messages: ['handle must not contain control characters'] }]);
+    }
+  });
+
   const LISTS: Array<{ name: string; who: () => PrincipalName; document: string }> = [
     {
       name: 'eligibleInfluencers',
