@@ -27,10 +27,11 @@ const WARM_UP_SECONDS = 3;
 
 type Measured = Figures & { cpuMicrosPerRequest: number | null };
 
+/** The median, to a tenth (two rounds: their mean). */
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return Math.round((sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2) * 10) / 10;
 };
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
