@@ -8,20 +8,25 @@ import express from 'express';
 
 /**
  * The baseline of `npm run bench -- search`: Express 5 + Apollo 5 serving our committed SDL, with
- * eligibleInfluencers answering a canned response (BARE_RESPONSE, a JSON file) from memory: the
- * same query and response bytes as the real endpoint, without authentication, database or type-graphql.
+ * eligibleInfluencers answering canned responses from memory (BARE_RESPONSE, a JSON file: the
+ * response's `eligibleInfluencers` by the request's variables as JSON), the same query and response
+ * bytes as the real endpoint, without authentication, database or type-graphql.
  */
 async function main(): Promise<void> {
-  const canned = JSON.parse(readFileSync(process.env.BARE_RESPONSE!, 'utf8'));
+  const canned = JSON.parse(readFileSync(process.env.BARE_RESPONSE!, 'utf8')) as Record<string, unknown>;
   const typeDefs = readFileSync(path.resolve(__dirname, '..', '..', 'schema', 'schema.graphql'), 'utf8');
-  const server = new ApolloServer({
+  const server = new ApolloServer<{ key: string }>({
     typeDefs,
-    resolvers: { Query: { eligibleInfluencers: () => canned } },
+    resolvers: { Query: { eligibleInfluencers: (_parent: unknown, _args: unknown, { key }: { key: string }) => canned[key] } },
     introspection: false,
   });
   await server.start();
   const app = express();
-  app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(server));
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(server, { context: async ({ req }) => ({ key: JSON.stringify(req.body.variables) }) }),
+  );
   const httpServer = http.createServer(app);
   httpServer.listen(0, '127.0.0.1', () => {
     const { port } = httpServer.address() as AddressInfo;

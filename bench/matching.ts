@@ -11,7 +11,8 @@ import { signAccessToken } from '../src/modules/accounts/tokens';
 import { PerkKind } from '../src/modules/campaigns/campaign.entity';
 import { createServices, type Services } from '../src/modules/services';
 import { loadEnv } from '../src/core/env';
-import { ensureScored, flag, seededDatabase, startApi } from './lib';
+import { cpuMicrosPerRequest, cpuSecondsOf, ensureScored, flag, seededDatabase, startApi } from './lib';
+import { findPgbench, pgbenchClaims, type PgbenchFigures } from './pgbench';
 
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0';
 
@@ -82,6 +83,40 @@ async function dropCampaign(dataSource: DataSource, id: string): Promise<void> {
   await dataSource.query(`DELETE FROM campaigns WHERE id = $1`, [id]);
   // The next measured run starts on clean tables, not on the dead rows of this one.
   await dataSource.query(`VACUUM ANALYZE offers, claims, campaigns, notifications`);
+}
+
+/**
+ * pgbench's bare claim at the same clients and number of transactions, on a campaign of its own
+ * (launched and matched like the API's, dropped after), with the ratios printed; nothing when
+ * pgbench is not installed.
+ */
+async function pgbenchFloor(
+  dataSource: DataSource,
+  url: string,
+  services: Services,
+  brand: UserPrincipal,
+  clients: number,
+  claims: number,
+): Promise<{ runs: PgbenchFigures[]; fourStatementTps: number | null; oneStatementTps: number | null }> {
+  if (!(await findPgbench())) {
+    console.log('pgbench is not on PATH: no floor measured, no ratio printed');
+    return { runs: [], fourStatementTps: null, oneStatementTps: null };
+  }
+  const transactions = Math.ceil(claims / clients) * clients;
+  const id = await launchedCampaign(services, brand, transactions, transactions);
+  try {
+    await services.matching.matchCampaign(id);
+    const runs = await pgbenchClaims(dataSource, url, id, clients, transactions);
+    for (const r of runs) {
+      console.log(
+        `pgbench ${r.script.padEnd(14)} ${r.tps} tps (${r.transactions} transactions at ${clients} clients, ${r.failed} failed, latency ${r.latencyMs} ms); claims ${r.claims}, remaining ${r.remaining}: ${r.oversold ? 'OVERSOLD' : 'no oversell'}`,
+      );
+    }
+    const tpsOf = (script: PgbenchFigures['script']) => runs.find((r) => r.script === script)?.tps ?? null;
+    return { runs, fourStatementTps: tpsOf('four-statement'), oneStatementTps: tpsOf('one-statement') };
+  } finally {
+    await dropCampaign(dataSource, id);
+  }
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -184,15 +219,19 @@ export async function benchClaims(): Promise<Record<string, unknown>> {
     );
     const report = await services.matching.matchCampaign(campaignId);
     // Give the offered influencers logins, so each can claim with a token of their own.
-    const people: Array<{ user_id: string; offer_id: string }> = await dataSource.query(
-      `WITH o AS (SELECT id AS offer_id, influencer_id FROM offers WHERE campaign_id = $1),
+    // Set-up, not measured: no statement timeout, so a busy machine slows it down instead of failing the run.
+    const people: Array<{ user_id: string; offer_id: string }> = await dataSource.transaction(async (m) => {
+      await m.query(`SET LOCAL statement_timeout = 0`);
+      return m.query(
+        `WITH o AS (SELECT id AS offer_id, influencer_id FROM offers WHERE campaign_id = $1),
             u AS (INSERT INTO users (email, password_hash, role, name)
                   SELECT 'bench-' || o.offer_id || '@bench.perks', 'x', 'INFLUENCER', 'Bench' FROM o RETURNING id, email),
             linked AS (UPDATE influencers i SET user_id = u.id FROM o JOIN u ON u.email = 'bench-' || o.offer_id || '@bench.perks'
                        WHERE i.id = o.influencer_id RETURNING i.user_id, o.offer_id)
        SELECT user_id, offer_id FROM linked`,
-      [campaignId],
-    );
+        [campaignId],
+      );
+    });
     const settings = { secret: JWT_SECRET, issuer: 'perks-api', audience: 'perks-clients', ttlSeconds: 3600 };
     const requests = await Promise.all(
       people.map(async (p, i) => ({
@@ -208,6 +247,7 @@ export async function benchClaims(): Promise<Record<string, unknown>> {
     );
     let next = 0;
     const outcomes: Record<string, number> = {};
+    const cpuBefore = cpuSecondsOf(api.child.pid!);
     const started = performance.now();
     // autocannon reports the end on its next one-second tick: the last answer marks it exactly.
     let lastResponse = started;
@@ -237,6 +277,7 @@ export async function benchClaims(): Promise<Record<string, unknown>> {
       void instance;
     });
     const seconds = (lastResponse - started) / 1000;
+    const cpuMicrosPerClaim = cpuMicrosPerRequest(cpuBefore, cpuSecondsOf(api.child.pid!), requests.length);
     const [check] = await dataSource.query(
       `SELECT c.inventory, c.remaining, c.status, c.budget::float8 AS budget, c.budget_spent::float8 AS "budgetSpent",
               (SELECT count(*)::int FROM claims WHERE campaign_id = c.id AND status <> 'CANCELLED') AS claims
@@ -250,7 +291,7 @@ export async function benchClaims(): Promise<Record<string, unknown>> {
       (check.budget !== null && check.budgetSpent > check.budget);
     const latency = result.latency as unknown as Record<string, number>;
     console.log(
-      `${requests.length} claims in ${seconds.toFixed(1)} s: ${Math.round(requests.length / seconds)} claims/s, p50 ${latency.p50} ms, p99 ${latency.p99} ms; outcomes ${JSON.stringify(outcomes)}`,
+      `${requests.length} claims in ${seconds.toFixed(1)} s: ${Math.round(requests.length / seconds)} claims/s, p50 ${latency.p50} ms, p99 ${latency.p99} ms, API CPU ${cpuMicrosPerClaim ?? '?'} µs per claim; outcomes ${JSON.stringify(outcomes)}`,
     );
     console.log(
       `database: inventory ${check.inventory}, remaining ${check.remaining}, claims ${check.claims}, budget ${check.budget ?? 'none'}, spent ${check.budgetSpent}, status ${check.status}: ${oversold ? 'OVERSOLD' : 'no oversell'}`,
@@ -260,6 +301,17 @@ export async function benchClaims(): Promise<Record<string, unknown>> {
       `SELECT count(*)::int AS events, (SELECT count(*)::int FROM webhook_deliveries) AS deliveries FROM webhook_events`,
     );
     if (webhooks) console.log(`webhooks on: ${events.events} events, ${events.deliveries} deliveries written`);
+    const claimsPerSecond = Math.round(requests.length / seconds);
+    // The floor, after the API is gone (its pool holds connections pgbench's clients need).
+    api.child.kill('SIGTERM');
+    await new Promise((resolve) => (api.child.exitCode !== null ? resolve(null) : api.child.once('exit', resolve)));
+    const floor = await pgbenchFloor(dataSource, url, services, brand, connections, requests.length);
+    if (floor.runs.some((r) => r.oversold || r.failed > 0)) process.exitCode = 1;
+    if (floor.fourStatementTps && floor.oneStatementTps) {
+      console.log(
+        `API ${claimsPerSecond} claims/s = ${(claimsPerSecond / floor.fourStatementTps).toFixed(2)}x pgbench's four-statement transaction (${floor.fourStatementTps} tps; target >= 0.85x), ${(claimsPerSecond / floor.oneStatementTps).toFixed(2)}x its one statement (${floor.oneStatementTps} tps)`,
+      );
+    }
     return {
       bench: 'claims',
       webhooks,
@@ -267,7 +319,11 @@ export async function benchClaims(): Promise<Record<string, unknown>> {
       units,
       claimers: requests.length,
       connections,
-      claimsPerSecond: Math.round(requests.length / seconds),
+      claimsPerSecond,
+      cpuMicrosPerClaim,
+      pgbench: floor.runs,
+      ratioToPgbench: floor.fourStatementTps ? Math.round((claimsPerSecond / floor.fourStatementTps) * 100) / 100 : null,
+      ratioToOneStatement: floor.oneStatementTps ? Math.round((claimsPerSecond / floor.oneStatementTps) * 100) / 100 : null,
       p50Ms: latency.p50,
       p99Ms: latency.p99,
       outcomes,

@@ -132,6 +132,32 @@ export function inputTextProblems(
     }
   };
 
+  for (const argument of argumentsOf(schema, document, operation)) walkWritten(argument.value, argument.type, argument.kind, argument.root);
+  return problems;
+}
+
+/** An argument the operation passes (in it or in a fragment it spreads), with its declared type. */
+interface PassedArgument {
+  value: ValueNode;
+  type: GraphQLInputType;
+  kind: InputTextKind;
+  /** Where its paths start: its name, or '' for an `input` object (named as argument validation names them). */
+  root: string;
+}
+
+/**
+ * The arguments of an operation, found once per schema and operation: Apollo hands every request of
+ * a query it has seen the same parsed (immutable) document, so the walk over the whole selection
+ * (every field of a page of results) is not repeated per request; only the values sent are.
+ */
+const passedArguments = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, PassedArgument[]>>();
+
+function argumentsOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): PassedArgument[] {
+  let bySchema = passedArguments.get(schema);
+  if (!bySchema) passedArguments.set(schema, (bySchema = new WeakMap()));
+  let found = bySchema.get(operation);
+  if (found) return found;
+  found = [];
   // The operation and the fragments it spreads (at any depth), each once.
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
@@ -157,12 +183,13 @@ export function inputTextProblems(
           const definition = typeInfo.getArgument();
           if (definition) {
             const root = definition.name === 'input' && isInputObjectType(getNamedType(definition.type)) ? '' : definition.name;
-            walkWritten(argument.value, definition.type, kindOf(definition.extensions), root);
+            found!.push({ value: argument.value, type: definition.type, kind: kindOf(definition.extensions), root });
           }
           return false;
         },
       }),
     );
   }
-  return problems;
+  bySchema.set(operation, found);
+  return found;
 }

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import type DataLoader from 'dataloader';
 import type { Redis } from 'ioredis';
 import type { RateLimitSetting } from './env';
 import type { Logger } from './logger';
 import { failFastOptions } from './redis';
 import { withTimeout } from './timeout';
+import { turnBatcher } from './turn-batch';
 
 export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -52,6 +54,11 @@ export class RateLimiter {
   private connecting: Promise<void> | undefined;
   private lastWarning = 0;
   private readonly noAnswer = () => new Error(`no answer from Redis within ${this.timeoutMs} ms`);
+  /**
+   * The calls of one turn of the event loop go to Redis as one script call (the script counts any
+   * number of keys, in order): every counter is bumped exactly as one call each would bump it.
+   */
+  private readonly batches: DataLoader<RateLimitHit[], RateLimitDecision> = turnBatcher((calls) => this.hitAll(calls));
 
   /**
    * Opens its own connection to `redis`'s server: without an offline queue a command fails at once
@@ -98,6 +105,12 @@ export class RateLimiter {
   /** Counts one call against every hit; refused when any counter is over its limit. */
   async hit(hits: RateLimitHit[]): Promise<RateLimitDecision> {
     if (hits.length === 0) return { allowed: true };
+    return this.batches.load(hits);
+  }
+
+  /** Each call's decision, from one script call over all their counters (all let through when Redis does not answer). */
+  private async hitAll(calls: readonly RateLimitHit[][]): Promise<RateLimitDecision[]> {
+    const hits = calls.flat();
     const keys = hits.map((h) => this.key(h));
     const windows = hits.map((h) => h.limit.windowSeconds * 1000);
     let replies: number[];
@@ -106,13 +119,17 @@ export class RateLimiter {
       replies = await withTimeout(this.redis.rateLimitHit(keys.length, ...keys, ...windows), this.timeoutMs, this.noAnswer);
     } catch (err) {
       this.warn(err);
-      return { allowed: true };
+      return calls.map(() => ({ allowed: true }));
     }
-    let retryAfterMs = 0;
-    hits.forEach((h, i) => {
-      if (Number(replies[2 * i]) > h.limit.limit) retryAfterMs = Math.max(retryAfterMs, Number(replies[2 * i + 1]));
+    let at = 0;
+    return calls.map((call) => {
+      let retryAfterMs = 0;
+      for (const h of call) {
+        if (Number(replies[2 * at]) > h.limit.limit) retryAfterMs = Math.max(retryAfterMs, Number(replies[2 * at + 1]));
+        at++;
+      }
+      return retryAfterMs > 0 ? { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) } : { allowed: true };
     });
-    return retryAfterMs > 0 ? { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) } : { allowed: true };
   }
 
   /** Forgets a counter, e.g. an email's failed log-ins once the right password is given. */

@@ -1,4 +1,5 @@
 import { SignJWT } from 'jose';
+import { TOKEN_CACHE_TTL_MS } from '../../src/modules/accounts/accounts.service';
 import { signAccessToken } from '../../src/modules/accounts/tokens';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { LOG_IN, SIGN_UP, signUp, uniqueEmail } from '../helpers/graphql';
@@ -155,4 +156,19 @@ describe('sign-up, log-in and me over HTTP', () => {
     const response = await api.client.request(ME, {}, { token: person.token });
     expect(response.status).toBe(401);
   });
+
+  it('refuses the token of an account deleted behind its back (another process) within TOKEN_CACHE_TTL_MS', async () => {
+    const person = await signUp(api.client, 'INFLUENCER');
+    expect((await api.client.request(ME, {}, { token: person.token })).status).toBe(200);
+    // Deleted in the database only: this process is not told (forgetUser), so its cached answer lives out its time.
+    await api.dataSource.query('DELETE FROM users WHERE id = $1', [person.userId]);
+    const deletedAt = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - deletedAt < TOKEN_CACHE_TTL_MS + 2_000) {
+      status = (await api.client.request(ME, {}, { token: person.token })).status;
+      if (status === 200) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(status).toBe(401);
+    expect(Date.now() - deletedAt).toBeLessThanOrEqual(TOKEN_CACHE_TTL_MS + 500);
+  }, 20_000);
 });

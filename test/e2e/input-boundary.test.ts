@@ -519,13 +519,14 @@ describe('the input boundary: hostile strings and forged cursors in every argume
     ]);
   });
 
-  it('checks strings in fragments and in the defaults of variables', async () => {
-    const response = await api.client.request(
-      `query($h: String = "x\\u0000") { ...F } fragment F on Query { influencerByHandle(handle: $h, network: X) { id } }`,
-      {},
-      w.credentials.brandA,
-    );
-    expect(refusedFields(response)).toEqual([{ field: 'handle', messages: ['handle must not contain control characters'] }]);
+  it('checks strings in fragments and in the defaults of variables, on every request of a document seen before', async () => {
+    const document = `query($h: String = "x\\u0000") { ...F } fragment F on Query { influencerByHandle(handle: $h, network: X) { id } }`;
+    // The same document again and again: its arguments are found once, the values of each request checked.
+    for (const h of [undefined, 'clean', 'y\u0007', undefined]) {
+      const response = await api.client.request(document, h === undefined ? {} : { h }, w.credentials.brandA);
+      if (h === 'clean') expect(response.errors?.[0]?.extensions?.code).not.toBe('BAD_USER_INPUT');
+      else expect(refusedFields(response)).toEqual([{ field: 'handle', messages: ['handle must not contain control characters'] }]);
+    }
   });
 
   const LISTS: Array<{ name: string; who: () => PrincipalName; document: string }> = [

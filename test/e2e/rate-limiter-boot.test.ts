@@ -50,3 +50,29 @@ describe('a rate limiter called while its connection is still opening', () => {
     }
   });
 });
+
+describe('rate-limit calls made in the same turn of the event loop', () => {
+  it('go to Redis together and each counts: exactly the limit is let through, over one or many counters', async () => {
+    const { log, messages } = capturingLogger();
+    const redis = new IORedis(process.env.REDIS_URL!, { lazyConnect: true });
+    const limiter = new RateLimiter(redis, suitePrefix('limiter-batched'), log);
+    await limiter.ready();
+    try {
+      const limit = { limit: 5, windowSeconds: 60 };
+      const mine = { rule: 'test', subject: randomUUID(), limit };
+      const shared = { rule: 'test', subject: randomUUID(), limit: { limit: 12, windowSeconds: 60 } };
+      // 20 calls at once (a batch): 5 of them on `mine` alone, then pairs of `mine` and `shared`.
+      const calls = Array.from({ length: 20 }, (_, i) => (i < 10 ? [mine] : [mine, shared]));
+      const decisions = await Promise.all(calls.map((hits) => limiter.hit(hits)));
+      expect(decisions.map((d) => d.allowed)).toEqual(Array.from({ length: 20 }, (_, i) => i < 5));
+      expect(decisions[19]).toMatchObject({ allowed: false, retryAfterSeconds: 60 });
+      // Each call bumped each of its counters once: `shared` is at 10 of 12, so the next two calls on it alone pass.
+      const after = await Promise.all([1, 2, 3].map(() => limiter.hit([shared])));
+      expect(after.map((d) => d.allowed)).toEqual([true, true, false]);
+      expect(messages).not.toContain(UNREACHABLE);
+    } finally {
+      limiter.close();
+      redis.disconnect();
+    }
+  });
+});

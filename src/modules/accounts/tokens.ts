@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 
 /** Access tokens: HS256 JWTs with a pinned algorithm, expiry, issuer and audience. */
@@ -9,6 +10,14 @@ export interface TokenSettings {
 }
 
 const ALGORITHM = 'HS256';
+
+// Each secret as a key object, made once: given the secret's bytes, jose would make one on every call.
+const keys = new Map<string, KeyObject>();
+function keyOf(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (!key) keys.set(secret, (key = createSecretKey(Buffer.from(secret, 'utf8'))));
+  return key;
+}
 
 export interface TokenClaims {
   userId: string;
@@ -29,7 +38,7 @@ export async function signAccessToken(
     .setAudience(settings.audience)
     .setIssuedAt(issuedAt)
     .setExpirationTime(expiresAt)
-    .sign(new TextEncoder().encode(settings.secret));
+    .sign(keyOf(settings.secret));
   return { token, expiresAt: new Date(expiresAt * 1000) };
 }
 
@@ -38,7 +47,7 @@ export type TokenFailure = 'expired' | 'invalid';
 /** The token's claims, or why it was refused. Never throws for a bad token. */
 export async function verifyAccessToken(token: string, settings: TokenSettings): Promise<TokenClaims | TokenFailure> {
   try {
-    const { payload } = await jwtVerify(token, new TextEncoder().encode(settings.secret), {
+    const { payload } = await jwtVerify(token, keyOf(settings.secret), {
       algorithms: [ALGORITHM],
       issuer: settings.issuer,
       audience: settings.audience,

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { influencerIdOfUser, managedBrandsSql } from '../../core/access';
 import { ApiKeyScope, Role, type Principal, type UserPrincipal } from '../../core/context';
@@ -6,6 +5,7 @@ import { hotTransaction, PreparedSql, type HotTransaction } from '../../core/dat
 import { businessMetrics } from '../../core/business-metrics';
 import { badInput, ErrorCode, notFound } from '../../core/errors';
 import { isUuid } from '../../core/ids';
+import { randomBytesPooled } from '../../core/random';
 import { EligibilityReason } from '../campaigns/campaigns.types';
 import { CampaignStatus } from '../campaigns/campaign.entity';
 import { explainTargeting, type InfluencerFacts, type Targeting } from '../campaigns/targeting';
@@ -38,7 +38,7 @@ import {
 /** 128 random bits in Crockford-style base32 groups: unguessable, and easy to read out at a counter. */
 export function redemptionCode(): string {
   const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-  const bytes = randomBytes(16);
+  const bytes = randomBytesPooled(16);
   let bits = 0;
   let value = 0;
   let out = '';
