@@ -12,6 +12,7 @@ import { flag, graphql, load, runForOutput, seededDatabase, startApi } from './l
 import { benchExport } from './export';
 import { benchClaims, benchMatching } from './matching';
 import { benchSearch } from './search';
+import { predictedPeakMb } from './memory-budget';
 import { benchTolerance } from './tolerance';
 import { benchTrust } from './trust';
 
@@ -141,9 +142,10 @@ async function benchScores(): Promise<Record<string, unknown>> {
     for (const version of versions) {
       const output = await runForOutput(path.join(__dirname, 'run.js'), ['score-run', ...size, '--version', String(version)]);
       const figures = JSON.parse(output.trim().split('\n').pop()!);
+      figures.predictedPeakRssMb = predictedPeakMb(figures);
       results.push(figures);
       console.log(
-        `run ${r + 1}, model ${version}: load ${figures.loadingSeconds} s  compute ${figures.computingSeconds} s  write ${figures.writingSeconds} s  total ${figures.totalSeconds} s  peak RSS ${figures.peakRssMb} MB (after loading ${figures.peakRssMbAfterLoading}, computing ${figures.peakRssMbAfterComputing})  (worker parts ${figures.workerParts}, fallbacks ${figures.threadFallbacks})`,
+        `run ${r + 1}, model ${version}: load ${figures.loadingSeconds} s  compute ${figures.computingSeconds} s  write ${figures.writingSeconds} s  total ${figures.totalSeconds} s  peak RSS ${figures.peakRssMb} MB (budget ${figures.predictedPeakRssMb} MB; after loading ${figures.peakRssMbAfterLoading}, computing ${figures.peakRssMbAfterComputing})  (worker parts ${figures.workerParts}, fallbacks ${figures.threadFallbacks})`,
       );
     }
   }

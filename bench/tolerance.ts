@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { loadModelInput, windowOf } from '../src/modules/scoring/score-run-loader';
-import { computeScores, CREDIBILITY, PARAMS, type ModelResult, type ModelVersion } from '../src/modules/scoring/score-model';
+import { computeScores, PARAMS, type ModelResult, type ModelVersion } from '../src/modules/scoring/score-model';
 import { flag, seededDatabase } from './lib';
 
 /** How many of `a` and `b` differ (as `key` sees them), and by how much at most. */
@@ -62,8 +62,8 @@ export async function benchTolerance(): Promise<Record<string, unknown>> {
     'model  tolerance   iterations  pagerank s  scores moved (max)  topic scores moved (max)  reach  amplification  authority (in whole points)',
   );
   const rows: Array<Record<string, unknown>> = [];
+  const current = PARAMS.tolerance;
   for (const version of [1, 2] as ModelVersion[]) {
-    const current = version === 2 ? CREDIBILITY.tolerance : PARAMS.tolerance;
     gc();
     const reference = computeScores(model, { version, figures: false });
     const line = (tolerance: number, result: ModelResult) => {
@@ -89,6 +89,6 @@ export async function benchTolerance(): Promise<Record<string, unknown>> {
       line(tolerance, computeScores(model, { version, figures: false, tolerance }));
     }
   }
-  console.log("* the version's tolerance in model/formulas.ts; moved: influencers whose value differs from it");
+  console.log('* PARAMS.tolerance in model/formulas.ts; moved: influencers whose value differs from it');
   return { bench: 'tolerance', influencers, interactions, seed, rows };
 }

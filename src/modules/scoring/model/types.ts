@@ -112,7 +112,7 @@ export interface ModelOptions {
   threads?: number;
   /** Default MODEL_VERSION. */
   version?: ModelVersion;
-  /** PageRank's L1 tolerance; default the version's (PARAMS or CREDIBILITY). For measuring others (bench tolerance). */
+  /** PageRank's L1 tolerance; default PARAMS.tolerance. For measuring others (bench tolerance). */
   tolerance?: number;
   /** Called with the parts that fell back from a worker thread to the main thread, if any (to log them). */
   onFallback?: (parts: string[]) => void;
