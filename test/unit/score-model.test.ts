@@ -15,6 +15,7 @@ import {
   type ModelVersion,
 } from '../../src/modules/scoring/score-model';
 import { modelInput, random, randomGraph, type Edge, type GraphSpec } from '../helpers/model-input';
+import { sharedEdges } from '../../src/modules/scoring/model/threads';
 
 const RESHARE = 1;
 const LIKE = 4;
@@ -321,8 +322,11 @@ describe('score model: the fast paths match the definition', () => {
       graph.edges.splice((i * 7_919) % graph.edges.length, 0, dropped);
     }
     const kept = computeScores(modelInput(graph), { threads: 2, version: v });
+    // In shared memory, as the loader reads them: grouped on two threads.
     const given = modelInput(graph);
+    given.edges = sharedEdges(given.edges);
     const consumed = computeScores(given, { threads: 2, version: v, consumeEdges: true });
+    expect(consumed.stats.workerParts).toBe(kept.stats.workerParts);
     expect(consumed.stats.ignoredEdges).toBe(3_000);
     expect(consumed.stats.edges).toBe(kept.stats.edges);
     for (const field of Object.keys(kept.influencers) as Array<keyof typeof kept.influencers>) {

@@ -104,6 +104,50 @@ export function scatterPart(
   }
 }
 
+/** Swaps edges i and j in all five columns. */
+export function swapEdges(edges: ModelInput['edges'], i: number, j: number): void {
+  const { actor, target, kind, ageDays, post } = edges;
+  const a = actor[i];
+  actor[i] = actor[j];
+  actor[j] = a;
+  const t = target[i];
+  target[i] = target[j];
+  target[j] = t;
+  const k = kind[i];
+  kind[i] = kind[j];
+  kind[j] = k;
+  const d = ageDays[i];
+  ageDays[i] = ageDays[j];
+  ageDays[j] = d;
+  const p = post[i];
+  post[i] = post[j];
+  post[j] = p;
+}
+
+/**
+ * The in-place grouping's part for the targets [fromTarget, toTarget), whose edges (all kept)
+ * already fill [edgeStart[fromTarget], edgeStart[toTarget]): an American flag sort, each edge
+ * swapped straight into its target's next free slot (cursor[t], from edgeStart[t]). Self-contained
+ * but for swapEdges, which a worker thread defines beside it.
+ */
+export function groupPart(
+  edges: ModelInput['edges'],
+  edgeStart: Int32Array,
+  cursor: Int32Array,
+  fromTarget: number,
+  toTarget: number,
+): void {
+  const target = edges.target;
+  for (let t = fromTarget; t < toTarget; t++) {
+    const end = edgeStart[t + 1];
+    for (let i = cursor[t]; i < end; i = cursor[t]) {
+      const home = target[i];
+      if (home === t) cursor[t]++;
+      else swapEdges(edges, i, cursor[home]++);
+    }
+  }
+}
+
 /** Segments up to this long are sorted by insertion; longer ones by a byte-wise radix sort. */
 export const INSERTION_SORT_MAX = 32;
 

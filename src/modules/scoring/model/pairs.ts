@@ -4,52 +4,63 @@
  */
 
 import { pairWeight, UNITS, WEIGHT_CONSTANTS } from './formulas';
-import { INSERTION_SORT_MAX, keptEdge, scatterPart, sortByActor, unitsOf, weightOf, type Pairs } from './kernels';
-import { defaultThreads, inHalves, sharedEdges, type ThreadLog } from './threads';
+import { groupPart, INSERTION_SORT_MAX, keptEdge, scatterPart, sortByActor, swapEdges, unitsOf, weightOf, type Pairs } from './kernels';
+import { defaultThreads, inHalves, shared, sharedEdges, type ThreadLog } from './threads';
 import type { ModelInput } from './types';
 
 export type { Pairs };
 
 /**
- * The kept edges grouped by target in place, the dropped ones after them (an American flag sort:
- * each edge is swapped straight into its target's next free slot), then each kept edge's weight
- * in micro-units written over its age (both four bytes). No second copy of the edges is made: the
- * edges' own columns become edgeActor, edgeUnits and edgePost. `edgeStart`: each target's first
- * slot. The order within a target differs from the copying scatter's, which nothing sees: the
+ * Moves the edges [from, to) for which `first` holds before the others (both ends inward); returns
+ * where the others start.
+ */
+function partition(edges: ModelInput['edges'], from: number, to: number, first: (e: number) => boolean): number {
+  let lo = from;
+  let hi = to - 1;
+  for (;;) {
+    while (lo <= hi && first(lo)) lo++;
+    while (lo < hi && !first(hi)) hi--;
+    if (lo >= hi) return lo;
+    swapEdges(edges, lo++, hi--);
+  }
+}
+
+/**
+ * The kept edges grouped by target in place, the dropped ones after them, then each kept edge's
+ * weight in micro-units written over its age (both four bytes). No second copy of the edges is
+ * made: the edges' own columns become edgeActor, edgeUnits and edgePost. On two threads, the edges
+ * are first split in place into the targets that hold about half of them and the rest, and each
+ * thread groups one side (groupPart). `edgeStart`: each target's first slot, and edgeStart[nodes]
+ * = kept. The order within a target differs from the copying scatter's, which nothing sees: the
  * edges are sorted by actor next, and what is summed over one actor's edges is an integer.
  */
-function groupInPlace(edges: ModelInput['edges'], edgeStart: Int32Array, kept: number, nodes: number) {
+function groupInPlace(edges: ModelInput['edges'], edgeStart: Int32Array, nodes: number, threads: number, log?: ThreadLog) {
   const c = WEIGHT_CONSTANTS;
-  const { actor, target, kind, ageDays, post } = edges;
-  // Dropped edges marked once, in order, so that each visit below reads one column.
+  const { target, kind, ageDays } = edges;
+  const kept = edgeStart[nodes];
+  // Dropped edges marked once, so that every step below reads one column.
   for (let e = 0; e < edges.count; e++) if (!keptEdge(edges, e, c)) target[e] = -1;
-  const cursor = edgeStart.slice(0, nodes);
-  let dropped = kept;
-  for (let t = 0; t < nodes; t++) {
-    const end = t + 1 < nodes ? edgeStart[t + 1] : kept;
-    for (let i = cursor[t]; i < end; i = cursor[t]) {
-      const home = target[i];
-      if (home === t) {
-        cursor[t]++;
-        continue;
-      }
-      const j = home < 0 ? dropped++ : cursor[home]++;
-      const a = actor[i];
-      actor[i] = actor[j];
-      actor[j] = a;
-      const t2 = target[i];
-      target[i] = target[j];
-      target[j] = t2;
-      const k = kind[i];
-      kind[i] = kind[j];
-      kind[j] = k;
-      const d = ageDays[i];
-      ageDays[i] = ageDays[j];
-      ageDays[j] = d;
-      const p = post[i];
-      post[i] = post[j];
-      post[j] = p;
-    }
+  partition(edges, 0, edges.count, (e) => target[e] >= 0);
+  const cursor = shared(edgeStart.slice(0, nodes));
+  // Two threads only when the columns are shared memory already (as the loader's are): a copy
+  // would be grouped instead of the edges themselves.
+  const { actor, post } = edges;
+  const inShared = [actor, target, kind, ageDays, post].every((column) => column.buffer instanceof SharedArrayBuffer);
+  if (threads > 1 && nodes > 1 && inShared) {
+    let split = 0;
+    while (split < nodes - 1 && edgeStart[split] < kept / 2) split++;
+    partition(edges, 0, kept, (e) => target[e] < split);
+    // A worker that fails before it starts has moved nothing; its half is grouped here from the start.
+    inHalves(
+      groupPart,
+      [swapEdges],
+      [edges, edgeStart, cursor, 0, split],
+      [edges, edgeStart, cursor, split, nodes],
+      () => cursor.set(edgeStart.subarray(split, nodes), split),
+      log,
+    );
+  } else {
+    groupPart(edges, edgeStart, cursor, 0, nodes);
   }
   const units = new Int32Array(ageDays.buffer, ageDays.byteOffset, kept);
   for (let i = 0; i < kept; i++) units[i] = unitsOf(kind[i], ageDays[i], c);
@@ -86,7 +97,8 @@ export function buildPairs(input: ModelInput, options: { threads?: number; consu
   const threads = options.threads ?? defaultThreads(kept);
   let out: { actor: Int32Array; units: Int32Array; post: Int32Array };
   if (options.consumeEdges) {
-    out = groupInPlace(edges, edgeStart, kept, nodes);
+    edgeStart[nodes] = kept;
+    out = groupInPlace(edges, edgeStart, nodes, threads, log);
   } else {
     // One buffer for the three, so that PageRank can reuse it once the edges have been read.
     const edgeBuffer = new SharedArrayBuffer(12 * kept);
