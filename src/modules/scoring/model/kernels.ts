@@ -104,31 +104,27 @@ export function scatterPart(
   }
 }
 
+/** Swaps values i and j of one column. */
+export function swapIn(column: Int32Array | Float32Array | Uint8Array, i: number, j: number): void {
+  const value = column[i];
+  column[i] = column[j];
+  column[j] = value;
+}
+
 /** Swaps edges i and j in all five columns. */
 export function swapEdges(edges: ModelInput['edges'], i: number, j: number): void {
-  const { actor, target, kind, ageDays, post } = edges;
-  const a = actor[i];
-  actor[i] = actor[j];
-  actor[j] = a;
-  const t = target[i];
-  target[i] = target[j];
-  target[j] = t;
-  const k = kind[i];
-  kind[i] = kind[j];
-  kind[j] = k;
-  const d = ageDays[i];
-  ageDays[i] = ageDays[j];
-  ageDays[j] = d;
-  const p = post[i];
-  post[i] = post[j];
-  post[j] = p;
+  swapIn(edges.actor, i, j);
+  swapIn(edges.target, i, j);
+  swapIn(edges.kind, i, j);
+  swapIn(edges.ageDays, i, j);
+  swapIn(edges.post, i, j);
 }
 
 /**
  * The in-place grouping's part for the targets [fromTarget, toTarget), whose edges (all kept)
  * already fill [edgeStart[fromTarget], edgeStart[toTarget]): an American flag sort, each edge
  * swapped straight into its target's next free slot (cursor[t], from edgeStart[t]). Self-contained
- * but for swapEdges, which a worker thread defines beside it.
+ * but for swapEdges and swapIn, which a worker thread defines beside it.
  */
 export function groupPart(
   edges: ModelInput['edges'],

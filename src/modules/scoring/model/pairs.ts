@@ -4,7 +4,18 @@
  */
 
 import { pairWeight, UNITS, WEIGHT_CONSTANTS } from './formulas';
-import { groupPart, INSERTION_SORT_MAX, keptEdge, scatterPart, sortByActor, swapEdges, unitsOf, weightOf, type Pairs } from './kernels';
+import {
+  groupPart,
+  INSERTION_SORT_MAX,
+  keptEdge,
+  scatterPart,
+  sortByActor,
+  swapEdges,
+  swapIn,
+  unitsOf,
+  weightOf,
+  type Pairs,
+} from './kernels';
 import { defaultThreads, inHalves, shared, sharedEdges, type ThreadLog } from './threads';
 import type { ModelInput } from './types';
 
@@ -53,7 +64,7 @@ function groupInPlace(edges: ModelInput['edges'], edgeStart: Int32Array, nodes: 
     // A worker that fails before it starts has moved nothing; its half is grouped here from the start.
     inHalves(
       groupPart,
-      [swapEdges],
+      [swapEdges, swapIn],
       [edges, edgeStart, cursor, 0, split],
       [edges, edgeStart, cursor, split, nodes],
       () => cursor.set(edgeStart.subarray(split, nodes), split),
