@@ -73,7 +73,7 @@ export async function writeSnapshot(
   // so search and matching read the scores through index-only scans without the VACUUM that a
   // plain COPY's table needs first (new tables have an empty visibility map); ANALYZE after.
   // Indexes after the load: building a btree once is far cheaper than maintaining it per row;
-  // with enough maintenance_work_mem each sorts in memory (actor_ranks' key spilled at 64MB).
+  // with more maintenance_work_mem than the default 64MB, the sorts of millions of rows spill less.
   const inTable = (table: string, parent: string, load: (c: ClientBase) => Promise<void>) => async (c: ClientBase) => {
     await c.query('BEGIN');
     try {
