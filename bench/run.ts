@@ -12,6 +12,8 @@ import { flag, graphql, load, runForOutput, seededDatabase, startApi } from './l
 import { benchExport } from './export';
 import { benchClaims, benchMatching } from './matching';
 import { benchSearch } from './search';
+import { predictedPeakMb } from './memory-budget';
+import { benchTolerance } from './tolerance';
 import { benchTrust } from './trust';
 
 /**
@@ -28,6 +30,8 @@ import { benchTrust } from './trust';
  *   claims    sustained claimOffer through the API on one hot campaign, then an oversell check.
  *   export    a campaign's claims ledger as CSV through the API process, 10k and 100k rows, with the
  *             API's RSS and heap sampled: memory flat whatever the row count (bench/export.ts).
+ *   tolerance PageRank's stopping tolerance: iterations, seconds and scores moved at candidate
+ *             tolerances against the current one, on the scores bench's network (bench/tolerance.ts).
  *   trust     what gaming the score buys, model versions 1 and 2 side by side, on planted attacks
  *             in memory, no database (bench/trust.ts).
  */
@@ -138,9 +142,10 @@ async function benchScores(): Promise<Record<string, unknown>> {
     for (const version of versions) {
       const output = await runForOutput(path.join(__dirname, 'run.js'), ['score-run', ...size, '--version', String(version)]);
       const figures = JSON.parse(output.trim().split('\n').pop()!);
+      figures.predictedPeakRssMb = predictedPeakMb(figures);
       results.push(figures);
       console.log(
-        `run ${r + 1}, model ${version}: load ${figures.loadingSeconds} s  compute ${figures.computingSeconds} s  write ${figures.writingSeconds} s  total ${figures.totalSeconds} s  peak RSS ${figures.peakRssMb} MB (after loading ${figures.peakRssMbAfterLoading}, computing ${figures.peakRssMbAfterComputing})  (worker parts ${figures.workerParts}, fallbacks ${figures.threadFallbacks})`,
+        `run ${r + 1}, model ${version}: load ${figures.loadingSeconds} s  compute ${figures.computingSeconds} s  write ${figures.writingSeconds} s  total ${figures.totalSeconds} s  peak RSS ${figures.peakRssMb} MB (budget ${figures.predictedPeakRssMb} MB; after loading ${figures.peakRssMbAfterLoading}, computing ${figures.peakRssMbAfterComputing})  (worker parts ${figures.workerParts}, fallbacks ${figures.threadFallbacks})`,
       );
     }
   }
@@ -175,6 +180,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   matching: benchMatching,
   claims: benchClaims,
   trust: benchTrust,
+  tolerance: benchTolerance,
   export: benchExport,
 };
 
@@ -190,6 +196,7 @@ async function main(): Promise<void> {
         '       npm run bench -- matching [--eligible N]',
         '       npm run bench -- claims [--units N] [--claimers N] [--connections N] [--budget N] [--cap N]',
         '       npm run bench -- export [--sizes 10000,100000] [--runs N] [--heap-cap MB]',
+        '       npm run bench -- tolerance [--influencers N] [--interactions M] [--seed S] [--tolerances 1e-6,1e-7,1e-8,1e-9]',
         '       npm run bench -- trust [--influencers N] [--interactions M] [--seed S]',
       ].join('\n'),
     );

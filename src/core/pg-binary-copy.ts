@@ -488,13 +488,16 @@ export class BinaryRowWriter {
  * Runs `COPY table (columns) FROM STDIN (FORMAT binary)` fed by `produce`, which writes rows, each
  * field in the order of `columns`, and may yield completed buffers as it goes (so a large load does
  * not sit in memory whole). The columns are named, never implied by the table's order: a column
- * added to the table later cannot shift the fields into the wrong ones.
+ * added to the table later cannot shift the fields into the wrong ones. `freeze`: COPY ... FREEZE,
+ * for a table created in the same transaction: its rows are written frozen and its pages marked
+ * all-visible, so no VACUUM has to visit them before index-only scans can skip the heap.
  */
 export async function copyIn(
   client: ClientBase,
   table: string,
   columns: readonly string[],
   produce: (writer: BinaryRowWriter) => Iterable<void> | void,
+  options: { freeze?: boolean } = {},
 ): Promise<void> {
   if (columns.length === 0) throw new Error(`COPY into ${table} names no column`);
   const writer = new BinaryRowWriter(columns.length);
@@ -505,7 +508,10 @@ export async function copyIn(
     }
     yield* writer.finish();
   }
-  await pipeline(Readable.from(buffers()), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN (FORMAT binary)`)));
+  await pipeline(
+    Readable.from(buffers()),
+    client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN (FORMAT binary${options.freeze ? ', FREEZE' : ''})`)),
+  );
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   type ModelVersion,
 } from '../../src/modules/scoring/score-model';
 import { modelInput, random, randomGraph, type Edge, type GraphSpec } from '../helpers/model-input';
+import { sharedEdges } from '../../src/modules/scoring/model/threads';
 
 const RESHARE = 1;
 const LIKE = 4;
@@ -311,6 +312,31 @@ describe('score model: the fast paths match the definition', () => {
     }
     expect(differences(two.credibility, one.credibility)).toBe(0);
     expect(differences(two.nodeRank, one.nodeRank)).toBe(0);
+  });
+
+  it.each([1, 2] as const)('scores (version %i) bit for bit the same when the run gives its edges up (grouped in place)', (v) => {
+    const graph = randomGraph(3_000, 60_000, 7);
+    // Edges the model drops (self-interactions, and interactions before the window), among the rest.
+    for (let i = 0; i < 3_000; i++) {
+      const dropped = i % 2 ? { actor: i, target: i } : { actor: i, target: (7 * i + 1) % 3_000, ageDays: 95 };
+      graph.edges.splice((i * 7_919) % graph.edges.length, 0, dropped);
+    }
+    const kept = computeScores(modelInput(graph), { threads: 2, version: v });
+    // In shared memory, as the loader reads them: grouped on two threads.
+    const given = modelInput(graph);
+    given.edges = sharedEdges(given.edges);
+    const consumed = computeScores(given, { threads: 2, version: v, consumeEdges: true });
+    expect(consumed.stats.workerParts).toBe(kept.stats.workerParts);
+    expect(consumed.stats.ignoredEdges).toBe(3_000);
+    expect(consumed.stats.edges).toBe(kept.stats.edges);
+    for (const field of Object.keys(kept.influencers) as Array<keyof typeof kept.influencers>) {
+      const [a, b] = [kept.influencers[field], consumed.influencers[field]];
+      expect([field, differences(Float64Array.from(b), Float64Array.from(a))]).toEqual([field, 0]);
+    }
+    expect(differences(consumed.credibility, kept.credibility)).toBe(0);
+    expect(differences(consumed.nodeRank, kept.nodeRank)).toBe(0);
+    // The edges' own memory was reused: they are no longer the input.
+    expect(differences(Float64Array.from(given.edges.target), Float64Array.from(modelInput(graph).edges.target))).toBeGreaterThan(0);
   });
 
   it.each([

@@ -26,9 +26,12 @@ export interface LoadedInput {
 
 type Column = Int32Array | Uint8Array | Uint16Array | Float32Array | Float64Array;
 
-/** A copy of `column` with room for `length` values. */
+/** A copy of `column` with room for `length` values (in shared memory if it was). */
 function grown<T extends Column>(column: T, length: number): T {
-  const bigger = new (column.constructor as new (n: number) => T)(length);
+  const bigger =
+    column.buffer instanceof SharedArrayBuffer
+      ? sharedColumn(column.constructor as ColumnType<T>, length)
+      : new (column.constructor as new (n: number) => T)(length);
   bigger.set(column);
   return bigger;
 }
@@ -218,8 +221,9 @@ interface Influencers {
 async function loadInfluencers(client: ClientBase, onRows: (rows: number) => void): Promise<Influencers> {
   let capacity = await estimatedRows(client, 'influencers');
   let ids = Buffer.alloc(16 * capacity);
-  let ownedStart = new Int32Array(capacity + 1);
-  let owned = new Int32Array(1024);
+  // Shared, like the posts' topics: the model's worker threads read them without a copy.
+  let ownedStart = sharedColumn(Int32Array, capacity + 1);
+  let owned = sharedColumn(Int32Array, 1024);
   let count = 0;
   let ownedCount = 0;
   await copyOut(
@@ -254,7 +258,7 @@ async function loadInfluencers(client: ClientBase, onRows: (rows: number) => voi
       count,
       ownedStart: ownedStart.subarray(0, count + 1),
       ownedNodes: owned.subarray(0, ownedCount),
-      followers: new Float64Array(count),
+      followers: sharedColumn(Float64Array, count),
     },
     ids: ids.subarray(0, 16 * count),
   };
@@ -328,8 +332,8 @@ async function loadPosts(client: ClientBase, window: ScoreWindow, onRows: (rows:
   let author = new Int32Array(capacity);
   let inWindow = new Uint8Array(capacity);
   let ageDays = new Uint8Array(capacity);
-  let topicStart = new Int32Array(capacity + 1);
-  let topicIds = new Uint16Array(capacity);
+  let topicStart = sharedColumn(Int32Array, capacity + 1);
+  let topicIds = sharedColumn(Uint16Array, capacity);
   let count = 0;
   let topics = 0;
   let maxTopicId = 0;
@@ -387,6 +391,22 @@ function sharedColumn<T extends Column>(type: ColumnType<T>, length: number): T 
 }
 
 /**
+ * The five columns of `capacity` rows in one shared buffer (4-byte columns first, so each is
+ * aligned): once the model has grouped the interactions by target in place, the whole buffer is
+ * memory it can reuse (computeScores' consumeEdges).
+ */
+function interactionBuffer(capacity: number) {
+  const buffer = new SharedArrayBuffer(17 * capacity);
+  return {
+    actor: new Int32Array(buffer, 0, capacity),
+    target: new Int32Array(buffer, 4 * capacity, capacity),
+    post: new Int32Array(buffer, 8 * capacity, capacity),
+    ageDays: new Float32Array(buffer, 12 * capacity, capacity),
+    kind: new Uint8Array(buffer, 16 * capacity, capacity),
+  };
+}
+
+/**
  * The interaction columns, filled by two readers at once: one from the bottom up, the other from
  * the top down, so neither waits for the other and no column is copied to join them (only the
  * gap between the two ends is closed, by moving the top's last rows into it). Post ids are held
@@ -404,11 +424,7 @@ export class InteractionColumns {
   private high: number;
 
   constructor(private capacity: number) {
-    this.actor = sharedColumn(Int32Array, capacity);
-    this.target = sharedColumn(Int32Array, capacity);
-    this.kind = sharedColumn(Uint8Array, capacity);
-    this.ageDays = sharedColumn(Float32Array, capacity);
-    this.post = sharedColumn(Int32Array, capacity);
+    ({ actor: this.actor, target: this.target, kind: this.kind, ageDays: this.ageDays, post: this.post } = interactionBuffer(capacity));
     this.high = capacity;
   }
 
@@ -427,17 +443,17 @@ export class InteractionColumns {
   private grow(): void {
     const capacity = 2 * this.capacity;
     const topRows = this.capacity - this.high;
-    const regrown = <T extends Column>(column: T): T => {
-      const bigger = sharedColumn(column.constructor as ColumnType<T>, capacity);
-      bigger.set(column.subarray(0, this.low));
-      bigger.set(column.subarray(this.high), capacity - topRows);
+    const regrown = <T extends Column>(column: T, bigger: T = sharedColumn(column.constructor as ColumnType<T>, capacity)): T => {
+      bigger.set(column.subarray(0, this.low) as never);
+      bigger.set(column.subarray(this.high) as never, capacity - topRows);
       return bigger;
     };
-    this.actor = regrown(this.actor);
-    this.target = regrown(this.target);
-    this.kind = regrown(this.kind);
-    this.ageDays = regrown(this.ageDays);
-    this.post = regrown(this.post);
+    const into = interactionBuffer(capacity);
+    this.actor = regrown(this.actor, into.actor);
+    this.target = regrown(this.target, into.target);
+    this.kind = regrown(this.kind, into.kind);
+    this.ageDays = regrown(this.ageDays, into.ageDays);
+    this.post = regrown(this.post, into.post);
     if (this.wide) this.wide = regrown(this.wide);
     this.capacity = capacity;
     this.high = capacity - topRows;

@@ -3,6 +3,9 @@ import { copyIn, onSideConnections } from '../../core/pg-binary-copy';
 import type { ModelResult } from './score-model';
 
 const ROWS_PER_YIELD = 4096;
+const FREEZE = { freeze: true };
+/** Per connection, for the index builds (three at once). */
+const MAINTENANCE_WORK_MEM = '256MB';
 
 /** The tables one run writes; they become partitions of the parents when the run switches. */
 export function snapshotTables(runId: number) {
@@ -54,13 +57,6 @@ export async function writeSnapshot(
   const t = snapshotTables(runId);
   const s = result.influencers;
   await dropSnapshotTables(client, runId);
-  for (const [table, parent] of [
-    [t.scores, 'influencer_scores'],
-    [t.topics, 'influencer_topic_scores'],
-    [t.ranks, 'actor_ranks'],
-  ]) {
-    await client.query(`CREATE TABLE ${table} (LIKE ${parent}, CONSTRAINT ${table}_run_check CHECK (run_id = ${runId}))`);
-  }
 
   // Rows handed to COPY, counted at each yield (every ROWS_PER_YIELD rows), of the exact total.
   // Building indexes after the loads is work too: counted as a tenth of a table's rows.
@@ -72,85 +68,116 @@ export async function writeSnapshot(
     onProgress(written[0] + written[1] + written[2], total);
   };
   const tableDone = (table: number) => wrote(table, counts[table] * 1.1);
-  // Indexes after the load: building a btree once is far cheaper than maintaining it per row.
-  // VACUUM sets the visibility map, so search and matching read the scores through index-only
-  // scans instead of visiting the heap for every row (new tables have an empty map).
+  // Each table is created, loaded and indexed in one transaction on its own connection: COPY
+  // FREEZE (which needs the table created in the same transaction) marks its pages all-visible,
+  // so search and matching read the scores through index-only scans without the VACUUM that a
+  // plain COPY's table needs first (new tables have an empty visibility map); ANALYZE after.
+  // Indexes after the load: building a btree once is far cheaper than maintaining it per row;
+  // with more maintenance_work_mem than the default 64MB, the sorts of millions of rows spill less.
+  const inTable = (table: string, parent: string, load: (c: ClientBase) => Promise<void>) => async (c: ClientBase) => {
+    await c.query('BEGIN');
+    try {
+      await c.query(`SET LOCAL maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`);
+      await c.query(`CREATE TABLE ${table} (LIKE ${parent}, CONSTRAINT ${table}_run_check CHECK (run_id = ${runId}))`);
+      await load(c);
+      await c.query('COMMIT');
+    } catch (error) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    await c.query(`ANALYZE ${table}`);
+  };
   await onSideConnections(client, [
-    async (c) => {
-      await copyIn(c, t.scores, SCORE_COLUMNS, function* (w) {
-        for (let i = 0; i < s.score.length; i++) {
-          w.row(180)
-            .int32(runId)
-            .bytesAt(influencerIds, i * 16, 16)
-            .int16(s.score[i])
-            .float4(s.reach[i])
-            .float4(s.amplification[i])
-            .float4(s.authority[i])
-            .float4(s.reachRaw[i])
-            .float4(s.amplificationRaw[i])
-            .float4(s.authorityRaw[i])
-            .int32(s.engagers[i])
-            .int32(s.reactions[i])
-            .int32(s.posts[i])
-            .float4(s.audienceQuality[i])
-            .int32(s.credibleEngagers[i])
-            .float4(s.confidence[i])
-            .int16(s.outreach[i])
-            .float4(s.outreachRaw[i])
-            .int32(s.engagedAccounts[i])
-            .int32(s.engagedInteractions[i])
-            .int16(s.activity[i])
-            .int16(s.activeWeeks[i]);
-          if (i % ROWS_PER_YIELD === 0) {
-            wrote(0, i);
-            yield;
+    inTable(t.scores, 'influencer_scores', async (c) => {
+      await copyIn(
+        c,
+        t.scores,
+        SCORE_COLUMNS,
+        function* (w) {
+          for (let i = 0; i < s.score.length; i++) {
+            w.row(180)
+              .int32(runId)
+              .bytesAt(influencerIds, i * 16, 16)
+              .int16(s.score[i])
+              .float4(s.reach[i])
+              .float4(s.amplification[i])
+              .float4(s.authority[i])
+              .float4(s.reachRaw[i])
+              .float4(s.amplificationRaw[i])
+              .float4(s.authorityRaw[i])
+              .int32(s.engagers[i])
+              .int32(s.reactions[i])
+              .int32(s.posts[i])
+              .float4(s.audienceQuality[i])
+              .int32(s.credibleEngagers[i])
+              .float4(s.confidence[i])
+              .int16(s.outreach[i])
+              .float4(s.outreachRaw[i])
+              .int32(s.engagedAccounts[i])
+              .int32(s.engagedInteractions[i])
+              .int16(s.activity[i])
+              .int16(s.activeWeeks[i]);
+            if (i % ROWS_PER_YIELD === 0) {
+              wrote(0, i);
+              yield;
+            }
           }
-        }
-      });
+        },
+        FREEZE,
+      );
       await c.query(`ALTER TABLE ${t.scores} ADD CONSTRAINT ${t.scores}_pkey PRIMARY KEY (influencer_id)`);
       // Keyset search pages walk these backwards: ORDER BY key DESC, influencer_id DESC.
       await c.query(`CREATE INDEX ${t.scores}_score_idx ON ${t.scores} (score, influencer_id)`);
       await c.query(`CREATE INDEX ${t.scores}_reach_idx ON ${t.scores} (reach, influencer_id)`);
-      await c.query(`VACUUM (ANALYZE) ${t.scores}`);
       tableDone(0);
-    },
-    async (c) => {
-      await copyIn(c, t.topics, ['run_id', 'influencer_id', 'topic_id', 'score', 'engagement'], function* (w) {
-        for (let i = 0; i < s.score.length; i++) {
-          for (let k = s.topicStart[i]; k < s.topicStart[i + 1]; k++) {
-            w.row(60)
-              .int32(runId)
-              .bytesAt(influencerIds, i * 16, 16)
-              .int16(s.topicIds[k])
-              .int16(s.topicScores[k])
-              .float4(s.topicEngagement[k]);
+    }),
+    inTable(t.topics, 'influencer_topic_scores', async (c) => {
+      await copyIn(
+        c,
+        t.topics,
+        ['run_id', 'influencer_id', 'topic_id', 'score', 'engagement'],
+        function* (w) {
+          for (let i = 0; i < s.score.length; i++) {
+            for (let k = s.topicStart[i]; k < s.topicStart[i + 1]; k++) {
+              w.row(60)
+                .int32(runId)
+                .bytesAt(influencerIds, i * 16, 16)
+                .int16(s.topicIds[k])
+                .int16(s.topicScores[k])
+                .float4(s.topicEngagement[k]);
+            }
+            if (i % ROWS_PER_YIELD === 0) {
+              wrote(1, s.topicStart[i]);
+              yield;
+            }
           }
-          if (i % ROWS_PER_YIELD === 0) {
-            wrote(1, s.topicStart[i]);
-            yield;
-          }
-        }
-      });
+        },
+        FREEZE,
+      );
       await c.query(`ALTER TABLE ${t.topics} ADD CONSTRAINT ${t.topics}_pkey PRIMARY KEY (influencer_id, topic_id)`);
       await c.query(`CREATE INDEX ${t.topics}_topic_score_idx ON ${t.topics} (topic_id, score, influencer_id)`);
-      await c.query(`VACUUM (ANALYZE) ${t.topics}`);
       tableDone(1);
-    },
-    async (c) => {
-      await copyIn(c, t.ranks, ['run_id', 'actor_id', 'rank', 'credibility'], function* (w) {
-        const { nodeRank: rank, credibility } = result;
-        for (let n = 0; n < rank.length; n++) {
-          w.row(48).int32(runId).int32(n).float8(rank[n]).float4(credibility[n]);
-          if (n % ROWS_PER_YIELD === 0) {
-            wrote(2, n);
-            yield;
+    }),
+    inTable(t.ranks, 'actor_ranks', async (c) => {
+      await copyIn(
+        c,
+        t.ranks,
+        ['run_id', 'actor_id', 'rank', 'credibility'],
+        function* (w) {
+          const { nodeRank: rank, credibility } = result;
+          for (let n = 0; n < rank.length; n++) {
+            w.row(48).int32(runId).int32(n).float8(rank[n]).float4(credibility[n]);
+            if (n % ROWS_PER_YIELD === 0) {
+              wrote(2, n);
+              yield;
+            }
           }
-        }
-      });
+        },
+        FREEZE,
+      );
       await c.query(`ALTER TABLE ${t.ranks} ADD CONSTRAINT ${t.ranks}_pkey PRIMARY KEY (actor_id)`);
-      await c.query(`ANALYZE ${t.ranks}`);
       tableDone(2);
-    },
+    }),
   ]);
 }
 

@@ -219,6 +219,7 @@ export class ScoringService {
       const computing = performance.now();
       const result = computeScores(loaded.model, {
         version: this.modelVersion,
+        consumeEdges: true,
         onProgress: report,
         onFallback: (parts) => log.warn({ runId: run.id, parts }, 'score model parts fell back from a worker thread to the main thread'),
       });

@@ -209,7 +209,7 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
   // teleports in proportion to credibility: an account nobody vouches for starts with little rank.
   const { ownedStart, ownedNodes } = influencers;
   const weights = weightsOf(version);
-  const tolerance = version === 2 ? CREDIBILITY.tolerance : PARAMS.tolerance;
+  const tolerance = options.tolerance ?? PARAMS.tolerance;
   let firstChange = Infinity;
   const { rank, iterations, residual, received } = rankNodes(nodes, pairs, {
     prior: passOn ? passOn.credibility : input.quality,

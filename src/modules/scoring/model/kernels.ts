@@ -104,6 +104,46 @@ export function scatterPart(
   }
 }
 
+/** Swaps values i and j of one column. */
+export function swapIn(column: Int32Array | Float32Array | Uint8Array, i: number, j: number): void {
+  const value = column[i];
+  column[i] = column[j];
+  column[j] = value;
+}
+
+/** Swaps edges i and j in all five columns. */
+export function swapEdges(edges: ModelInput['edges'], i: number, j: number): void {
+  swapIn(edges.actor, i, j);
+  swapIn(edges.target, i, j);
+  swapIn(edges.kind, i, j);
+  swapIn(edges.ageDays, i, j);
+  swapIn(edges.post, i, j);
+}
+
+/**
+ * The in-place grouping's part for the targets [fromTarget, toTarget), whose edges (all kept)
+ * already fill [edgeStart[fromTarget], edgeStart[toTarget]): an American flag sort, each edge
+ * swapped straight into its target's next free slot (cursor[t], from edgeStart[t]). Self-contained
+ * but for swapEdges and swapIn, which a worker thread defines beside it.
+ */
+export function groupPart(
+  edges: ModelInput['edges'],
+  edgeStart: Int32Array,
+  cursor: Int32Array,
+  fromTarget: number,
+  toTarget: number,
+): void {
+  const target = edges.target;
+  for (let t = fromTarget; t < toTarget; t++) {
+    const end = edgeStart[t + 1];
+    for (let i = cursor[t]; i < end; i = cursor[t]) {
+      const home = target[i];
+      if (home === t) cursor[t]++;
+      else swapEdges(edges, i, cursor[home]++);
+    }
+  }
+}
+
 /** Segments up to this long are sorted by insertion; longer ones by a byte-wise radix sort. */
 export const INSERTION_SORT_MAX = 32;
 

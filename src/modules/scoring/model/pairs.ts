@@ -4,14 +4,86 @@
  */
 
 import { pairWeight, UNITS, WEIGHT_CONSTANTS } from './formulas';
-import { INSERTION_SORT_MAX, keptEdge, scatterPart, sortByActor, unitsOf, weightOf, type Pairs } from './kernels';
-import { defaultThreads, inHalves, sharedEdges, type ThreadLog } from './threads';
+import {
+  groupPart,
+  INSERTION_SORT_MAX,
+  keptEdge,
+  scatterPart,
+  sortByActor,
+  swapEdges,
+  swapIn,
+  unitsOf,
+  weightOf,
+  type Pairs,
+} from './kernels';
+import { defaultThreads, inHalves, shared, sharedEdges, type ThreadLog } from './threads';
 import type { ModelInput } from './types';
 
 export type { Pairs };
 
-/** Aggregates edges into (actor, target) pairs with decayed, kind-weighted, saturated weights. */
-export function buildPairs(input: ModelInput, options: { threads?: number } = {}, log?: ThreadLog): Pairs {
+/**
+ * Moves the edges [from, to) for which `first` holds before the others (both ends inward); returns
+ * where the others start.
+ */
+function partition(edges: ModelInput['edges'], from: number, to: number, first: (e: number) => boolean): number {
+  let lo = from;
+  let hi = to - 1;
+  for (;;) {
+    while (lo <= hi && first(lo)) lo++;
+    while (lo < hi && !first(hi)) hi--;
+    if (lo >= hi) return lo;
+    swapEdges(edges, lo++, hi--);
+  }
+}
+
+/**
+ * The kept edges grouped by target in place, the dropped ones after them, then each kept edge's
+ * weight in micro-units written over its age (both four bytes). No second copy of the edges is
+ * made: the edges' own columns become edgeActor, edgeUnits and edgePost. On two threads, the edges
+ * are first split in place into the targets that hold about half of them and the rest, and each
+ * thread groups one side (groupPart). `edgeStart`: each target's first slot, and edgeStart[nodes]
+ * = kept. The order within a target differs from the copying scatter's, which nothing sees: the
+ * edges are sorted by actor next, and what is summed over one actor's edges is an integer.
+ */
+function groupInPlace(edges: ModelInput['edges'], edgeStart: Int32Array, nodes: number, threads: number, log?: ThreadLog) {
+  const c = WEIGHT_CONSTANTS;
+  const { target, kind, ageDays } = edges;
+  const kept = edgeStart[nodes];
+  // Dropped edges marked once, so that every step below reads one column.
+  for (let e = 0; e < edges.count; e++) if (!keptEdge(edges, e, c)) target[e] = -1;
+  partition(edges, 0, edges.count, (e) => target[e] >= 0);
+  const cursor = shared(edgeStart.slice(0, nodes));
+  // Two threads only when the columns are shared memory already (as the loader's are): a copy
+  // would be grouped instead of the edges themselves.
+  const { actor, post } = edges;
+  const inShared = [actor, target, kind, ageDays, post].every((column) => column.buffer instanceof SharedArrayBuffer);
+  if (threads > 1 && nodes > 1 && inShared) {
+    let split = 0;
+    while (split < nodes - 1 && edgeStart[split] < kept / 2) split++;
+    partition(edges, 0, kept, (e) => target[e] < split);
+    // A worker that fails before it starts has moved nothing; its half is grouped here from the start.
+    inHalves(
+      groupPart,
+      [swapEdges, swapIn],
+      [edges, edgeStart, cursor, 0, split],
+      [edges, edgeStart, cursor, split, nodes],
+      () => cursor.set(edgeStart.subarray(split, nodes), split),
+      log,
+    );
+  } else {
+    groupPart(edges, edgeStart, cursor, 0, nodes);
+  }
+  const units = new Int32Array(ageDays.buffer, ageDays.byteOffset, kept);
+  for (let i = 0; i < kept; i++) units[i] = unitsOf(kind[i], ageDays[i], c);
+  return { actor: actor.subarray(0, kept), units, post: post.subarray(0, kept) };
+}
+
+/**
+ * Aggregates edges into (actor, target) pairs with decayed, kind-weighted, saturated weights.
+ * `consumeEdges`: the edges' columns are grouped in place and become the pairs' edge arrays
+ * (input.edges is no longer the input afterwards): the run's peak memory holds the edges once.
+ */
+export function buildPairs(input: ModelInput, options: { threads?: number; consumeEdges?: boolean } = {}, log?: ThreadLog): Pairs {
   const { edges, nodes } = input;
   const c = WEIGHT_CONSTANTS;
 
@@ -33,34 +105,23 @@ export function buildPairs(input: ModelInput, options: { threads?: number } = {}
     edgeStart[n] = sum;
     sum += size;
   }
-  // One buffer for the three, so that PageRank can reuse it once the edges have been read.
-  const edgeBuffer = new SharedArrayBuffer(12 * kept);
-  const edgeActor = new Int32Array(edgeBuffer, 0, kept);
-  const edgeUnits = new Int32Array(edgeBuffer, 4 * kept, kept);
-  const edgePost = new Int32Array(edgeBuffer, 8 * kept, kept);
-  const out = { actor: edgeActor, units: edgeUnits, post: edgePost };
-  // The scatter writes at random all over the edges: on two threads, each takes the targets that
-  // hold half of the edges (both read every edge, and write only their own targets' slots).
   const threads = options.threads ?? defaultThreads(kept);
-  if (threads > 1 && nodes > 1) {
-    let split = 0;
-    while (split < nodes - 1 && edgeStart[split] < kept / 2) split++;
-    const shared = sharedEdges(edges);
-    const cursors = edgeStart.slice(split, nodes);
-    inHalves(
-      scatterPart,
-      [unitsOf, weightOf, keptEdge],
-      [shared, edgeStart, out, c, 0, split],
-      [shared, edgeStart, out, c, split, nodes],
-      () => edgeStart.set(cursors, split),
-      log,
-    );
+  let out: { actor: Int32Array; units: Int32Array; post: Int32Array };
+  if (options.consumeEdges) {
+    edgeStart[nodes] = kept;
+    out = groupInPlace(edges, edgeStart, nodes, threads, log);
   } else {
-    scatterPart(edges, edgeStart, out, c, 0, nodes);
+    // One buffer for the three, so that PageRank can reuse it once the edges have been read.
+    const edgeBuffer = new SharedArrayBuffer(12 * kept);
+    out = {
+      actor: new Int32Array(edgeBuffer, 0, kept),
+      units: new Int32Array(edgeBuffer, 4 * kept, kept),
+      post: new Int32Array(edgeBuffer, 8 * kept, kept),
+    };
+    scatter(edges, edgeStart, out, nodes, kept, threads, log);
   }
-  // Each cursor now stands at the start of the next node: shift them back by one.
-  edgeStart.copyWithin(1, 0, nodes);
-  edgeStart[0] = 0;
+  const { actor: edgeActor, units: edgeUnits, post: edgePost } = out;
+  edgeStart[nodes] = kept;
 
   // Within each target, by actor; count the pairs on the way.
   let actorBytes = 1;
@@ -102,4 +163,41 @@ export function buildPairs(input: ModelInput, options: { threads?: number } = {}
     }
   }
   return { count, inStart, src, weight, edgeStart, edgeActor, edgeUnits, edgePost, ignored: edges.count - kept };
+}
+
+/**
+ * The kept edges copied into `out` grouped by target (a counting sort's scatter); `edgeStart`:
+ * each target's first slot, as it is again afterwards. The scatter writes at random all over the
+ * edges: on two threads, each takes the targets that hold half of the edges (both read every
+ * edge, and write only their own targets' slots).
+ */
+function scatter(
+  edges: ModelInput['edges'],
+  edgeStart: Int32Array,
+  out: { actor: Int32Array; units: Int32Array; post: Int32Array },
+  nodes: number,
+  kept: number,
+  threads: number,
+  log?: ThreadLog,
+): void {
+  const c = WEIGHT_CONSTANTS;
+  if (threads > 1 && nodes > 1) {
+    let split = 0;
+    while (split < nodes - 1 && edgeStart[split] < kept / 2) split++;
+    const shared = sharedEdges(edges);
+    const cursors = edgeStart.slice(split, nodes);
+    inHalves(
+      scatterPart,
+      [unitsOf, weightOf, keptEdge],
+      [shared, edgeStart, out, c, 0, split],
+      [shared, edgeStart, out, c, split, nodes],
+      () => edgeStart.set(cursors, split),
+      log,
+    );
+  } else {
+    scatterPart(edges, edgeStart, out, c, 0, nodes);
+  }
+  // Each cursor now stands at the start of the next node: shift them back by one.
+  edgeStart.copyWithin(1, 0, nodes);
+  edgeStart[0] = 0;
 }

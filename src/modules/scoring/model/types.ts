@@ -112,8 +112,15 @@ export interface ModelOptions {
   threads?: number;
   /** Default MODEL_VERSION. */
   version?: ModelVersion;
+  /** PageRank's L1 tolerance; default PARAMS.tolerance. For measuring others (bench tolerance). */
+  tolerance?: number;
   /** Called with the parts that fell back from a worker thread to the main thread, if any (to log them). */
   onFallback?: (parts: string[]) => void;
+  /**
+   * The caller gives input.edges up: they are grouped in place, and their memory is reused, so
+   * the run holds the edges once (a score run's own input; false for an input computed again).
+   */
+  consumeEdges?: boolean;
   /** Compute outreach and activity beside the score (default true; false leaves them 0, for tests). */
   figures?: boolean;
   /**
