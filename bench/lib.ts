@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import 'reflect-metadata';
 import autocannon from 'autocannon';
@@ -68,6 +68,45 @@ export function cpuSecondsOf(pid: number): number | null {
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return null;
+  }
+}
+
+/**
+ * CPU seconds Postgres has used so far on this machine: every server process's own, plus the
+ * children's totals the postmaster has reaped (a backend that exited since the last reading still
+ * counts). Null when no postmaster is readable (a server on another machine).
+ */
+export function postgresCpuSeconds(): number | null {
+  let total = 0;
+  let postmaster = false;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const open = stat.indexOf('(');
+    const close = stat.lastIndexOf(') ');
+    if (stat.slice(open + 1, close) !== 'postgres') continue;
+    const fields = stat.slice(close + 2).split(' ');
+    total += Number(fields[11]) + Number(fields[12]);
+    // The postmaster is the postgres process whose parent is not a postgres process.
+    if (!isPostgres(Number(fields[1]))) {
+      postmaster = true;
+      total += Number(fields[13]) + Number(fields[14]);
+    }
+  }
+  return postmaster ? total / 100 : null;
+}
+
+function isPostgres(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(') ')) === 'postgres';
+  } catch {
+    return false;
   }
 }
 

@@ -11,7 +11,7 @@ import { signAccessToken } from '../src/modules/accounts/tokens';
 import { PerkKind } from '../src/modules/campaigns/campaign.entity';
 import { createServices, type Services } from '../src/modules/services';
 import { loadEnv } from '../src/core/env';
-import { cpuMicrosPerRequest, cpuSecondsOf, ensureScored, flag, seededDatabase, startApi } from './lib';
+import { cpuMicrosPerRequest, cpuSecondsOf, ensureScored, flag, postgresCpuSeconds, seededDatabase, startApi } from './lib';
 import { findPgbench, pgbenchClaims, type PgbenchFigures } from './pgbench';
 
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0';
@@ -109,7 +109,7 @@ async function pgbenchFloor(
     const runs = await pgbenchClaims(dataSource, url, id, clients, transactions);
     for (const r of runs) {
       console.log(
-        `pgbench ${r.script.padEnd(14)} ${r.tps} tps (${r.transactions} transactions at ${clients} clients, ${r.failed} failed, latency ${r.latencyMs} ms); claims ${r.claims}, remaining ${r.remaining}: ${r.oversold ? 'OVERSOLD' : 'no oversell'}`,
+        `pgbench ${r.script.padEnd(14)} ${r.tps} tps (${r.transactions} transactions at ${clients} clients, ${r.failed} failed, latency ${r.latencyMs} ms; CPU per transaction: Postgres ${r.postgresMicrosPerTransaction ?? '?'} µs, pgbench ${r.clientMicrosPerTransaction ?? '?'} µs); claims ${r.claims}, remaining ${r.remaining}: ${r.oversold ? 'OVERSOLD' : 'no oversell'}`,
       );
     }
     const tpsOf = (script: PgbenchFigures['script']) => runs.find((r) => r.script === script)?.tps ?? null;
@@ -248,6 +248,8 @@ export async function benchClaims(): Promise<Record<string, unknown>> {
     let next = 0;
     const outcomes: Record<string, number> = {};
     const cpuBefore = cpuSecondsOf(api.child.pid!);
+    const postgresBefore = postgresCpuSeconds();
+    const clientBefore = process.cpuUsage();
     const started = performance.now();
     // autocannon reports the end on its next one-second tick: the last answer marks it exactly.
     let lastResponse = started;
@@ -278,6 +280,9 @@ export async function benchClaims(): Promise<Record<string, unknown>> {
     });
     const seconds = (lastResponse - started) / 1000;
     const cpuMicrosPerClaim = cpuMicrosPerRequest(cpuBefore, cpuSecondsOf(api.child.pid!), requests.length);
+    const postgresMicrosPerClaim = cpuMicrosPerRequest(postgresBefore, postgresCpuSeconds(), requests.length);
+    const client = process.cpuUsage(clientBefore);
+    const clientMicrosPerClaim = Math.round((client.user + client.system) / requests.length);
     const [check] = await dataSource.query(
       `SELECT c.inventory, c.remaining, c.status, c.budget::float8 AS budget, c.budget_spent::float8 AS "budgetSpent",
               (SELECT count(*)::int FROM claims WHERE campaign_id = c.id AND status <> 'CANCELLED') AS claims
@@ -291,7 +296,7 @@ export async function benchClaims(): Promise<Record<string, unknown>> {
       (check.budget !== null && check.budgetSpent > check.budget);
     const latency = result.latency as unknown as Record<string, number>;
     console.log(
-      `${requests.length} claims in ${seconds.toFixed(1)} s: ${Math.round(requests.length / seconds)} claims/s, p50 ${latency.p50} ms, p99 ${latency.p99} ms, API CPU ${cpuMicrosPerClaim ?? '?'} µs per claim; outcomes ${JSON.stringify(outcomes)}`,
+      `${requests.length} claims in ${seconds.toFixed(1)} s: ${Math.round(requests.length / seconds)} claims/s, p50 ${latency.p50} ms, p99 ${latency.p99} ms, CPU per claim: API ${cpuMicrosPerClaim ?? '?'} µs, Postgres ${postgresMicrosPerClaim ?? '?'} µs, load generator ${clientMicrosPerClaim} µs; outcomes ${JSON.stringify(outcomes)}`,
     );
     console.log(
       `database: inventory ${check.inventory}, remaining ${check.remaining}, claims ${check.claims}, budget ${check.budget ?? 'none'}, spent ${check.budgetSpent}, status ${check.status}: ${oversold ? 'OVERSOLD' : 'no oversell'}`,
@@ -321,6 +326,8 @@ export async function benchClaims(): Promise<Record<string, unknown>> {
       connections,
       claimsPerSecond,
       cpuMicrosPerClaim,
+      postgresMicrosPerClaim,
+      clientMicrosPerClaim,
       pgbench: floor.runs,
       ratioToPgbench: floor.fourStatementTps ? Math.round((claimsPerSecond / floor.fourStatementTps) * 100) / 100 : null,
       ratioToOneStatement: floor.oneStatementTps ? Math.round((claimsPerSecond / floor.oneStatementTps) * 100) / 100 : null,

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
+import { cpuMicrosPerRequest, postgresCpuSeconds } from './lib';
 
 /**
  * The claims bench's floor: pgbench at the API's number of clients running a claim's bare SQL on a
@@ -26,6 +27,9 @@ export interface PgbenchFigures {
   claims: number;
   remaining: number;
   oversold: boolean;
+  /** CPU per transaction of Postgres and of pgbench itself (null where not readable). */
+  postgresMicrosPerTransaction: number | null;
+  clientMicrosPerTransaction: number | null;
 }
 
 /** pgbench's path when it is on PATH, else null. */
@@ -33,10 +37,29 @@ export function findPgbench(): Promise<string | null> {
   return new Promise((resolve) => execFile('pgbench', ['--version'], (error) => resolve(error ? null : 'pgbench')));
 }
 
-function runPgbench(args: string[]): Promise<string> {
+/**
+ * pgbench's output and the CPU seconds it used: a shell runs it and then prints its children's
+ * times (the `times` builtin), so the figure is the kernel's own account of the finished process.
+ */
+function runPgbench(args: string[]): Promise<{ output: string; cpuSeconds: number | null }> {
   return new Promise((resolve, reject) =>
-    execFile('pgbench', args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
-      error ? reject(new Error(`pgbench failed: ${stderr || error.message}`)) : resolve(stdout),
+    execFile(
+      'sh',
+      ['-c', 'pgbench "$@"; code=$?; times >&2; exit $code', 'sh', ...args],
+      { maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`pgbench failed: ${stderr || error.message}`));
+        // `times` prints the shell's user and system time, then its children's: "0m1.234s 0m0.567s".
+        const children = stderr
+          .trim()
+          .split('\n')
+          .at(-1)
+          ?.match(/(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/);
+        const cpuSeconds = children
+          ? Number(children[1]) * 60 + Number(children[2]) + Number(children[3]) * 60 + Number(children[4])
+          : null;
+        resolve({ output: stdout, cpuSeconds });
+      },
     ),
   );
 }
@@ -87,11 +110,25 @@ INSERT INTO claims (offer_id, campaign_id, influencer_id, code) SELECT (x.o).id,
       await dataSource.query(`VACUUM ANALYZE claims, campaigns`);
       const file = path.join(dir, `${script}.sql`);
       writeFileSync(file, sql);
-      const output = await runPgbench(['-n', '-M', 'prepared', '-c', String(clients), '-t', String(perClient), '-f', file, databaseUrl]);
+      const postgresBefore = postgresCpuSeconds();
+      const { output, cpuSeconds } = await runPgbench([
+        '-n',
+        '-M',
+        'prepared',
+        '-c',
+        String(clients),
+        '-t',
+        String(perClient),
+        '-f',
+        file,
+        databaseUrl,
+      ]);
       const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(output)?.[1]);
       const done = Number(/number of transactions actually processed: (\d+)/.exec(output)?.[1]);
       const failed = Number(/number of failed transactions: (\d+)/.exec(output)?.[1] ?? 0);
       const latencyMs = Number(/latency average = ([\d.]+) ms/.exec(output)?.[1]);
+      const postgresMicrosPerTransaction = cpuMicrosPerRequest(postgresBefore, postgresCpuSeconds(), done);
+      const clientMicrosPerTransaction = cpuMicrosPerRequest(0, cpuSeconds, done);
       if (!Number.isFinite(tps)) throw new Error(`pgbench printed no tps:\n${output}`);
       const [check] = await dataSource.query(
         `SELECT c.inventory, c.remaining, (SELECT count(*)::int FROM claims WHERE campaign_id = c.id) AS claims FROM campaigns c WHERE c.id = $1`,
@@ -107,6 +144,8 @@ INSERT INTO claims (offer_id, campaign_id, influencer_id, code) SELECT (x.o).id,
         claims: check.claims,
         remaining: check.remaining,
         oversold,
+        postgresMicrosPerTransaction,
+        clientMicrosPerTransaction,
       });
     }
     return results;

@@ -14,6 +14,12 @@ export const businessMetrics = {
     labelNames: ['outcome'],
     registers: [],
   }),
+  claimWays: new Counter({
+    name: 'perks_claim_ways_total',
+    help: 'claimOffer answers by the way they took: one_message (decided in SQL, one round trip) or two_messages (explained, replayed or capped)',
+    labelNames: ['way'],
+    registers: [],
+  }),
   redemptions: new Counter({
     name: 'perks_redemptions_total',
     help: 'Claims redeemed (redeemClaim that redeemed a code)',

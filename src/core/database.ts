@@ -226,6 +226,29 @@ export async function hotTransaction<T>(
 }
 
 /**
+ * Statements that need no decision between them as one transaction in one message (BEGIN; each;
+ * COMMIT): one round trip, and the locks they take are held only while the server works. Returns
+ * each statement's rows, in order. After an error the server skipped the rest of the message (the
+ * COMMIT too): the transaction is rolled back and the error thrown.
+ */
+export async function oneMessageTransaction(
+  dataSource: DataSource,
+  prepared: PreparedSql[],
+  statements: string[],
+): Promise<Array<Array<Record<string, unknown>>>> {
+  return withPgClient(dataSource, async (client) => {
+    await PreparedSql.prepareAll(client, prepared);
+    try {
+      const results = (await client.query(`BEGIN; ${statements.join('; ')}; COMMIT`)) as unknown as QueryResult[];
+      return results.slice(1, 1 + statements.length).map((r) => r.rows);
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+/**
  * How many rows an UPDATE or DELETE (given without RETURNING) changed. TypeORM answers those with
  * [rows, count] in a driver-specific shape; counting a RETURNING 1 is plain SQL.
  */

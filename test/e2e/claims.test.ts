@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { businessMetrics } from '../../src/core/business-metrics';
 import { logger } from '../../src/core/logger';
 import type { WorkerRuntime } from '../../src/core/worker-runtime';
 import { ScoreRunTrigger } from '../../src/modules/scoring/score-run.entity';
@@ -224,6 +225,55 @@ describe('matching, offers, claims and redemptions (real Postgres, Redis, concur
     // Replays took nothing: the offer is still there to claim.
     expect(await claim(who, offerId, randomUUID())).toMatchObject({ __typename: 'Claim', status: 'ACTIVE' });
     expect(await held(id)).toMatchObject({ held: 1, claims: 1 });
+  });
+
+  it('claims in one message what SQL can decide, explains the rest the long way, and keeps one answer per key either way', async () => {
+    const ways = async () => {
+      const { values } = await businessMetrics.claimWays.get();
+      return Object.fromEntries(values.map((v) => [v.labels.way, v.value])) as Record<string, number | undefined>;
+    };
+    const counted = async (before: Record<string, number | undefined>) => {
+      const after = await ways();
+      return { one: (after.one_message ?? 0) - (before.one_message ?? 0), two: (after.two_messages ?? 0) - (before.two_messages ?? 0) };
+    };
+    // Every condition the people here pass (score 10, France, audience quality 0), so both ways must admit them.
+    const id = await campaign({ targeting: { minScore: 10, countries: ['FR'], minAudienceQuality: 0 } });
+    await api.services.matching.matchCampaign(id);
+    const offers = await offersOf(id);
+    let before = await ways();
+    expect((await claim(people[20], offers.get(people[20].influencerId)!, randomUUID())).__typename).toBe('Claim');
+    expect(await counted(before)).toEqual({ one: 1, two: 0 });
+
+    // A capped brand goes the long way (its count needs the cap lock first), and must admit the same people.
+    await api.dataSource.query(
+      `UPDATE organizations SET max_active_claims_per_influencer = 1000 WHERE id = (SELECT brand_id FROM campaigns WHERE id = $1)`,
+      [id],
+    );
+    try {
+      before = await ways();
+      expect((await claim(people[21], offers.get(people[21].influencerId)!, randomUUID())).__typename).toBe('Claim');
+      expect(await counted(before)).toEqual({ one: 0, two: 1 });
+    } finally {
+      await api.dataSource.query(
+        `UPDATE organizations SET max_active_claims_per_influencer = NULL WHERE id = (SELECT brand_id FROM campaigns WHERE id = $1)`,
+        [id],
+      );
+    }
+
+    // Targeting raised after the offers went out: the one message writes nothing, and the long way explains.
+    await api.dataSource.query(`UPDATE campaigns SET targeting = '[{"code": "MIN_SCORE", "args": {"min": 11}}]' WHERE id = $1`, [id]);
+    before = await ways();
+    const key = randomUUID();
+    const answers = await Promise.all(Array.from({ length: 10 }, () => claim(people[22], offers.get(people[22].influencerId)!, key)));
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(answers[0]).toMatchObject({
+      __typename: 'NotEligibleError',
+      reasons: [{ condition: 'MIN_SCORE', message: 'score 10 is below 11' }],
+    });
+    expect(await counted(before)).toEqual({ one: 0, two: 10 });
+    const stored = await api.dataSource.query(`SELECT result->>'errorCode' AS code FROM claim_requests WHERE idempotency_key = $1`, [key]);
+    expect(stored).toEqual([{ code: 'NOT_ELIGIBLE' }]);
+    expect(await held(id)).toMatchObject({ held: 2, claims: 2 });
   });
 
   it('redeems a code exactly once, for its own brand only, and answers a foreign code like an unknown one', async () => {

@@ -200,7 +200,7 @@ describe('traces (OpenTelemetry over OTLP) and business metrics', () => {
     await receiver.waitFor(
       (spans) =>
         spans.some((s) => s.traceId === execute.traceId && s.kind === 2) &&
-        spans.some((s) => s.traceId === execute.traceId && /claim_offer_take/.test(String(s.attributes['db.query.text']))),
+        spans.some((s) => s.traceId === execute.traceId && /claim_offer_fast/.test(String(s.attributes['db.query.text']))),
       'the claim trace complete',
     );
     const { root, spans } = traceOf(receiver.spans, execute.traceId);
@@ -211,10 +211,10 @@ describe('traces (OpenTelemetry over OTLP) and business metrics', () => {
     expect(names.some((n) => /^(middleware|request handler|router) /.test(n))).toBe(true); // Express's layers
     const sql = spans.filter((s) => s.attributes['db.query.text']);
     const statements = sql.map((s) => String(s.attributes['db.query.text']));
+    // An eligible claim is one message: BEGIN, the key and the offer's lock, the claim, COMMIT.
     expect(statements).toEqual(
       expect.arrayContaining([
-        expect.stringContaining('EXECUTE claim_offer_first(...)'),
-        expect.stringContaining('EXECUTE claim_offer_take(...)'),
+        expect.stringMatching(/^BEGIN; EXECUTE claim_offer_lock\(\.\.\.\); EXECUTE claim_offer_fast\(\.\.\.\); COMMIT$/),
       ]),
     );
     // Each query hangs under the operation: pg span -> ... -> graphql.execute -> ... -> HTTP server span.

@@ -78,7 +78,17 @@ interface ConditionDefinition<C extends ConditionCode> {
   readsProfile?: true;
   /** Null when the influencer passes; otherwise why not, in words a person understands. */
   explain(args: ConditionArgs[C], facts: InfluencerFacts): string | null;
+  /**
+   * The claim's one-message face: a SQL predicate over one row of influencerFactsSql (`f`) with
+   * the arguments read from the stored targeting (`a`, a jsonb expression), for a statement that
+   * cannot know the campaign before it runs. It may only be stricter than `explain`: true must mean
+   * `explain` finds nothing; false (or null) only sends the claim the long way, through `explain`.
+   */
+  factsSql(a: string, f: string): string;
 }
+
+/** A jsonb array of strings as a SQL text[]. */
+const jsonTexts = (array: string) => `ARRAY(SELECT jsonb_array_elements_text(${array}))`;
 
 const list = (values: string[]) =>
   values.length <= 5 ? values.join(', ') : `${values.slice(0, 5).join(', ')} and ${values.length - 5} more`;
@@ -96,6 +106,7 @@ export const CONDITIONS: { [C in ConditionCode]: ConditionDefinition<C> } = {
     description: 'Influence score at least min (1-100)',
     sql: ({ min }, s) => `${s.scores}.score >= ${s.params.add(min, 'int')}`,
     explain: ({ min }, f) => (f.score !== null && f.score >= min ? null : `score ${f.score} is below ${min}`),
+    factsSql: (a, f) => `${f}.score >= (${a} ->> 'min')::numeric`,
   },
   [ConditionCode.MIN_REACH]: {
     code: ConditionCode.MIN_REACH,
@@ -103,6 +114,8 @@ export const CONDITIONS: { [C in ConditionCode]: ConditionDefinition<C> } = {
     sql: ({ min }, s) => `${s.scores}.reach >= ${s.params.add(min - 0.5, 'float8')}`,
     explain: ({ min }, f) =>
       f.reach !== null && roundedAtLeast(f.reach, min) ? null : `reach ${Math.round(f.reach ?? 0)} is below ${min}`,
+    // The reach as the driver hands it to explain (the real's text, read as a double), compared the same way.
+    factsSql: (a, f) => `${f}.reach::text::float8 >= (${a} ->> 'min')::float8 - 0.5`,
   },
   [ConditionCode.MIN_AUDIENCE_QUALITY]: {
     code: ConditionCode.MIN_AUDIENCE_QUALITY,
@@ -114,6 +127,8 @@ export const CONDITIONS: { [C in ConditionCode]: ConditionDefinition<C> } = {
         : f.audienceQuality === null
           ? `audience quality not measured yet (the current scores predate it); the campaign asks for ${percent(min)}`
           : `audience quality ${percent(f.audienceQuality)} is below ${percent(min)}`,
+    // Both sides as doubles: the stored real at least the argument implies it at least the argument rounded to a real.
+    factsSql: (a, f) => `${f}.audience_quality::float8 >= (${a} ->> 'min')::float8`,
   },
   [ConditionCode.TOPICS]: {
     code: ConditionCode.TOPICS,
@@ -129,6 +144,11 @@ export const CONDITIONS: { [C in ConditionCode]: ConditionDefinition<C> } = {
       const best = held.reduce((a, b) => (f.topicScores[b] > f.topicScores[a] ? b : a));
       return f.topicScores[best] >= minTopicScore ? null : `best topic score ${f.topicScores[best]} (${best}) is below ${minTopicScore}`;
     },
+    // "The best held topic score reaches the minimum" is "some held topic score reaches it".
+    factsSql: (a, f) =>
+      `EXISTS (SELECT 1 FROM jsonb_array_elements_text(${a} -> 'slugs') AS s(slug)
+               WHERE ${f}.topics -> s.slug IS NOT NULL
+                 AND (jsonb_typeof(${a} -> 'minTopicScore') = 'null' OR (${f}.topics ->> s.slug)::numeric >= (${a} ->> 'minTopicScore')::numeric))`,
   },
   [ConditionCode.COUNTRIES]: {
     code: ConditionCode.COUNTRIES,
@@ -141,6 +161,8 @@ export const CONDITIONS: { [C in ConditionCode]: ConditionDefinition<C> } = {
         : f.country === null
           ? `country not given; the campaign targets ${list(codes)}`
           : `country ${f.country} is not one of ${list(codes)}`,
+    // A one-letter value would reach explain padded ("U "): only two-letter values are compared here.
+    factsSql: (a, f) => `length(${f}.country) = 2 AND ${f}.country::text = ANY(${jsonTexts(`${a} -> 'codes'`)})`,
   },
   [ConditionCode.LANGUAGES]: {
     code: ConditionCode.LANGUAGES,
@@ -153,6 +175,7 @@ export const CONDITIONS: { [C in ConditionCode]: ConditionDefinition<C> } = {
         : f.language === null
           ? `language not given; the campaign targets ${list(codes)}`
           : `language ${f.language} is not one of ${list(codes)}`,
+    factsSql: (a, f) => `${f}.language::text = ANY(${jsonTexts(`${a} -> 'codes'`)})`,
   },
   [ConditionCode.NETWORKS]: {
     code: ConditionCode.NETWORKS,
@@ -160,12 +183,14 @@ export const CONDITIONS: { [C in ConditionCode]: ConditionDefinition<C> } = {
     sql: ({ networks }, s) =>
       `EXISTS (SELECT 1 FROM social_accounts sa WHERE sa.influencer_id = ${s.scores}.influencer_id AND sa.status = 'VERIFIED' AND sa.network = ANY(${s.params.add(networks, 'network[]')}))`,
     explain: ({ networks }, f) => (networks.some((n) => f.networks.includes(n)) ? null : `no verified account on ${list(networks)}`),
+    factsSql: (a, f) => `${f}.networks && ${jsonTexts(`${a} -> 'networks'`)}`,
   },
   [ConditionCode.EXCLUDED_INFLUENCERS]: {
     code: ConditionCode.EXCLUDED_INFLUENCERS,
     description: 'Not one of the listed influencers',
     sql: ({ ids }, s) => `${s.scores}.influencer_id <> ALL(${s.params.add(ids, 'uuid[]')})`,
     explain: ({ ids }, f) => (ids.includes(f.influencerId) ? 'excluded by the campaign' : null),
+    factsSql: (a, f) => `NOT (${f}.id::text = ANY(${jsonTexts(`${a} -> 'ids'`)}))`,
   },
 };
 
@@ -178,6 +203,23 @@ export function targetingReadsProfile(targeting: Targeting): boolean {
 export function targetingSql(targeting: Targeting, scope: SqlScope): string {
   if (targeting.length === 0) return 'true';
   return targeting.map((c) => `(${(CONDITIONS[c.code] as ConditionDefinition<typeof c.code>).sql(c.args as never, scope)})`).join(' AND ');
+}
+
+/**
+ * Every condition of a stored targeting (`targeting`, a jsonb expression) ANDed over one row of
+ * influencerFactsSql (`f`), with each condition's factsSql: true only where explainTargeting would
+ * find nothing (a scored influencer passing every condition); an unknown condition, or anything
+ * but an array, is false.
+ */
+export function targetingFactsSql(targeting: string, f: string): string {
+  const cases = Object.values(CONDITIONS)
+    .map((c) => `WHEN '${c.code}' THEN ${(c as ConditionDefinition<ConditionCode>).factsSql(`t.c -> 'args'`, f)}`)
+    .join('\n         ');
+  return `(${f}.score IS NOT NULL AND jsonb_typeof(${targeting}) = 'array' AND NOT EXISTS (
+       SELECT 1 FROM jsonb_array_elements(${targeting}) AS t(c)
+       WHERE NOT coalesce(CASE t.c ->> 'code'
+         ${cases}
+         ELSE false END, false)))`;
 }
 
 export interface FailedCondition {

@@ -1,17 +1,17 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { influencerIdOfUser, managedBrandsSql } from '../../core/access';
 import { ApiKeyScope, Role, type Principal, type UserPrincipal } from '../../core/context';
-import { hotTransaction, PreparedSql, type HotTransaction } from '../../core/database';
+import { hotTransaction, oneMessageTransaction, type HotTransaction } from '../../core/database';
 import { businessMetrics } from '../../core/business-metrics';
-import { badInput, ErrorCode, notFound } from '../../core/errors';
+import { badInput, notFound } from '../../core/errors';
 import { isUuid } from '../../core/ids';
 import { randomBytesPooled } from '../../core/random';
 import { EligibilityReason } from '../campaigns/campaigns.types';
 import { CampaignStatus } from '../campaigns/campaign.entity';
 import { explainTargeting, type InfluencerFacts, type Targeting } from '../campaigns/targeting';
-import { influencerFacts, influencerFactsSql, type InfluencerFactsRow } from '../campaigns/targeting-facts';
+import { influencerFacts, type InfluencerFactsRow } from '../campaigns/targeting-facts';
 import type { MatchingService } from '../matching/matching.service';
-import { campaignDataSql, claimDataSql, webhookEndpointsColumn, webhookEventsCte, WebhookEventType } from '../webhooks/webhook-events';
+import { claimDataSql, webhookEndpointsColumn, webhookEventsCte, WebhookEventType } from '../webhooks/webhook-events';
 import type { WebhooksService } from '../webhooks/webhooks.service';
 import { OfferStatus } from '../matching/offer.entity';
 import { claimFactsSql, hasProfileSql, NotificationKind, notificationsCte } from '../notifications/notification-events';
@@ -19,11 +19,9 @@ import { Claim, ClaimStatus } from './claim.entity';
 import {
   AlreadyClaimedError,
   AlreadyRedeemedError,
-  BudgetExhaustedError,
   CampaignNotActiveError,
   CLAIM_FAILURES,
   ClaimCancelledError,
-  ClaimCapReachedError,
   closedClaimError,
   IdempotencyKeyReusedError,
   InvalidCodeError,
@@ -34,6 +32,17 @@ import {
   SoldOutError,
   type ClaimFailure,
 } from './claims.errors';
+import {
+  CLAIM_FAST,
+  CLAIM_FIRST,
+  CLAIM_LOCK,
+  CLAIM_REFUSE,
+  CLAIM_REPLAY,
+  CLAIM_STATEMENTS,
+  CLAIM_TAKE,
+  refusalAnswers,
+  UNCAPPED_REFUSALS,
+} from './claims.sql';
 
 /** 128 random bits in Crockford-style base32 groups: unguessable, and easy to read out at a counter. */
 export function redemptionCode(): string {
@@ -87,100 +96,6 @@ function refusalOf(offer: LockedOffer, facts: InfluencerFacts | null): ClaimFail
 /** What is stored for an idempotency key that got a failure, for CLAIM_FAILURES to rebuild (a success stores its claim id). */
 const storedAnswer = (failure: ClaimFailure): string => JSON.stringify(CLAIM_FAILURES.store(failure));
 
-/**
- * The claim's first statement, after BEGIN: takes the idempotency key ($2, may be null) of the
- * user's ($1) influencer profile, locks the offer ($3) and reads its campaign and the
- * influencer's eligibility facts. A retry with the same key waits at the key's INSERT until the
- * first attempt commits, then takes nothing (fresh = false) and replays the stored answer.
- *
- * When the campaign's brand caps active claims per influencer, it also takes the influencer's cap
- * lock (transaction-scoped), so one influencer's claims on the brand's campaigns pass one at a
- * time and CLAIM_TAKE's count sees every claim that passed before. Lock order, the same for every
- * claim: key, offer, cap lock, campaign row (CLAIM_TAKE). The cap lock is taken after the offer's
- * (the lateral join needs the locked offer row), so a claim waiting for it never holds a lock
- * another claim of the influencer waits for in turn; the campaign row comes last and alone.
- */
-const CLAIM_FIRST = new PreparedSql(
-  'claim_offer_first',
-  ['uuid', 'text', 'uuid'],
-  `WITH me AS (SELECT id FROM influencers WHERE user_id = $1 AND opted_in_at IS NOT NULL),
-   taken_key AS (
-     INSERT INTO claim_requests (influencer_id, idempotency_key, offer_id)
-     SELECT id, $2, $3 FROM me WHERE $2 IS NOT NULL
-     ON CONFLICT DO NOTHING RETURNING 1)
-   SELECT me.id AS influencer_id, EXISTS (SELECT 1 FROM taken_key) AS fresh, o.*, cap.cap_locked,
-          f.id AS facts_id, f.country, f.language, f.score, f.reach, f.networks, f.topics
-   FROM me
-   LEFT JOIN LATERAL (
-     SELECT o.id, o.campaign_id, o.status, o.expires_at <= now() AS expired, c.status AS campaign_status, c.targeting,
-            c.starts_at <= now() AND c.ends_at > now() AS running, b.max_active_claims_per_influencer AS claim_cap
-     FROM offers o JOIN campaigns c ON c.id = o.campaign_id JOIN organizations b ON b.id = c.brand_id
-     WHERE o.id = $3 AND o.influencer_id = me.id FOR UPDATE OF o) o ON true
-   LEFT JOIN LATERAL (
-     SELECT true AS cap_locked FROM (SELECT pg_advisory_xact_lock(hashtextextended('claim-cap:' || me.id, 0))) l
-     WHERE o.claim_cap IS NOT NULL) cap ON true
-   LEFT JOIN LATERAL (${influencerFactsSql('inf.id = me.id', 'coalesce((SELECT id FROM score_runs WHERE is_current), -1)')}) f ON true`,
-);
-
-/**
- * CLAIM_TAKE's webhook events (claim.created, and campaign.sold_out when the claim took the last
- * unit), CTEs appended to its WITH list: they read its `claim` and `campaign` CTEs (the locked row).
- */
-const CLAIM_TAKE_WEBHOOKS = `${webhookEventsCte('wh', [
-  {
-    type: WebhookEventType.CLAIM_CREATED,
-    rows: `SELECT k.brand_id, ${claimDataSql('c', { fresh: true })} AS data FROM claim c CROSS JOIN campaign k`,
-  },
-  {
-    type: WebhookEventType.CAMPAIGN_SOLD_OUT,
-    rows: `SELECT k.brand_id, ${campaignDataSql('k', { status: `'SOLD_OUT'`, remaining: '0' })} AS data FROM campaign k
-              WHERE EXISTS (SELECT 1 FROM claim) AND (SELECT remaining FROM campaign) = 1`,
-  },
-])}`;
-
-/**
- * Takes a unit of campaign $1 for offer $2 of influencer $3, creates the claim with code $4,
- * closes the offer and records the answer for key $5 (the claim, or why there was no unit: the
- * stored failure $6 holds under the verdict's code) in one statement sent with the COMMIT, and
- * returns that answer. `campaign` locks the row and reads its latest version, which the UPDATE
- * then changes (a unit taken, the perk's value spent), or leaves alone when `verdict` names a
- * reason. The cap's count runs only for a capped brand ($7 not null: CLAIM_FIRST holds the
- * influencer's cap lock), in this statement's snapshot, taken after that lock: it sees every
- * claim before it.
- */
-const CLAIM_TAKE = new PreparedSql(
-  'claim_offer_take',
-  ['uuid', 'uuid', 'uuid', 'text', 'text', 'jsonb', 'int'],
-  `WITH campaign AS (SELECT id, brand_id, name, inventory, ended_at, status, remaining, budget, budget_spent, perk_value_cents
-                    FROM campaigns WHERE id = $1 FOR UPDATE),
-   verdict AS (
-     SELECT CASE WHEN remaining = 0 THEN 'SOLD_OUT' WHEN status <> 'ACTIVE' THEN 'CAMPAIGN_NOT_ACTIVE'
-                 WHEN budget_spent + perk_value_cents > budget THEN 'BUDGET_EXHAUSTED'
-                 WHEN $7 IS NOT NULL AND (SELECT count(*) FROM claims cl JOIN campaigns k ON k.id = cl.campaign_id
-                                          WHERE cl.influencer_id = $3 AND cl.status = 'ACTIVE' AND k.brand_id = campaign.brand_id) >= $7
-                 THEN 'CLAIM_CAP_REACHED' END AS refusal
-     FROM campaign),
-   taken AS (
-     UPDATE campaigns c SET remaining = c.remaining - 1, budget_spent = c.budget_spent + c.perk_value_cents, updated_at = now(),
-            status = CASE WHEN c.remaining = 1 THEN 'SOLD_OUT'::campaign_status ELSE c.status END
-     FROM campaign, verdict WHERE c.id = campaign.id AND verdict.refusal IS NULL RETURNING c.id),
-   claim AS (
-     INSERT INTO claims (offer_id, campaign_id, influencer_id, code)
-     SELECT $2, id, $3, $4 FROM taken
-     RETURNING id, offer_id, campaign_id, influencer_id, code, status, claimed_at),
-   closed AS (
-     UPDATE offers SET status = 'CLAIMED', closed_at = now() WHERE id = $2 AND EXISTS (SELECT 1 FROM claim)),
-   refused AS (SELECT $6 -> refusal AS answer FROM verdict WHERE NOT EXISTS (SELECT 1 FROM claim)),
-   answered AS (
-     UPDATE claim_requests SET result =
-       CASE WHEN EXISTS (SELECT 1 FROM claim) THEN jsonb_build_object('claimId', (SELECT id FROM claim))
-            ELSE (SELECT answer FROM refused) END
-     WHERE influencer_id = $3 AND idempotency_key = $5),
-   ${CLAIM_TAKE_WEBHOOKS}
-   SELECT claim.*, (SELECT answer FROM refused) AS refused, ${webhookEndpointsColumn('wh')}
-   FROM (SELECT 1) AS one LEFT JOIN claim ON true`,
-);
-
 /** claim.cancelled, from cancelClaim's `u` (the claim as cancelled). */
 const CLAIM_CANCELLED_WEBHOOKS = webhookEventsCte('wh', [
   {
@@ -211,46 +126,9 @@ const CLAIM_REDEEMED_NOTIFICATION = notificationsCte('notified', [
   },
 ]);
 
-/**
- * What CLAIM_TAKE may record for a key when there was no unit to take, by its verdict's code (the
- * cap's answer, which names the brand's limit, is added per claim).
- */
-const TAKE_REFUSALS = Object.fromEntries(
-  [new SoldOutError(), new CampaignNotActiveError(), new BudgetExhaustedError()].map((f) => [f.errorCode, CLAIM_FAILURES.store(f)]),
-);
-const UNCAPPED_REFUSALS = JSON.stringify(TAKE_REFUSALS);
-const refusalAnswers = (cap: number | null): string =>
-  cap === null
-    ? UNCAPPED_REFUSALS
-    : JSON.stringify({ ...TAKE_REFUSALS, [ErrorCode.CLAIM_CAP_REACHED]: CLAIM_FAILURES.store(new ClaimCapReachedError(cap)) });
-
-/**
- * Ends the refusal of a claim: records the answer ($5) for the key ($4, may be null) of influencer
- * $3, and closes offer $1 when it was found past its lifetime ($2), with the COMMIT.
- */
-const CLAIM_REFUSE = new PreparedSql(
-  'claim_offer_refuse',
-  ['uuid', 'boolean', 'uuid', 'text', 'jsonb'],
-  `WITH expired AS (UPDATE offers SET status = 'EXPIRED', closed_at = now() WHERE id = $1 AND $2)
-   UPDATE claim_requests SET result = $5 WHERE influencer_id = $3 AND idempotency_key = $4`,
-);
-
-/**
- * A retry's answer, read with the COMMIT: the offer key $2 of influencer $1 was taken for, the
- * answer stored for it and, when that was a claim, the claim as it is now.
- */
-const CLAIM_REPLAY = new PreparedSql(
-  'claim_offer_replay',
-  ['uuid', 'text'],
-  `SELECT r.offer_id AS key_offer_id, r.result, c.id, c.offer_id, c.campaign_id, c.influencer_id, c.code, c.status,
-          c.claimed_at, c.redeemed_at, c.cancelled_at
-   FROM claim_requests r LEFT JOIN claims c ON c.id = (r.result ->> 'claimId')::uuid
-   WHERE r.influencer_id = $1 AND r.idempotency_key = $2`,
-);
-
-/** The claim a statement returned (CLAIM_TAKE's new one, CLAIM_REPLAY's stored one). */
-function claimOf(tx: HotTransaction, row: Record<string, unknown>): Claim {
-  return tx.manager.getRepository(Claim).create({
+/** The claim a statement returned (a taking statement's new one, CLAIM_REPLAY's stored one). */
+function claimOf(db: DataSource | EntityManager, row: Record<string, unknown>): Claim {
+  return db.getRepository(Claim).create({
     id: row.id as string,
     offerId: row.offer_id as string,
     campaignId: row.campaign_id as string,
@@ -277,12 +155,13 @@ export class ClaimsService {
    * idempotency key the first answer, success or failure, is stored in the same transaction and
    * every retry gets it back; a parallel retry waits on the key's row until the first commits.
    *
-   * Two round trips (each one costs this process a socket write, the dearest thing it does): BEGIN
-   * with one statement that takes the key, locks the offer and reads the campaign and the
-   * eligibility facts; then the statement that takes the unit (or records why not) with COMMIT.
-   * The campaign row, which every claimer of a campaign needs, is locked only by that last
-   * message, so it is held while the server works and not while answers travel. A refusal found
-   * by the first statement, and a retry's stored answer, are written or read with the COMMIT.
+   * Each round trip to Postgres costs this process (and the server) a socket write and a wake-up,
+   * the dearest things either does, so a claim that can be decided in SQL takes one: BEGIN, the
+   * key and the offer's lock, the claim (or the campaign's refusal), COMMIT, in one message
+   * (claims.sql.ts, CLAIM_FAST). Anything that needs explaining (not eligible, an offer no longer
+   * open, a retry, a capped brand) writes nothing there and takes the long way (claimAtLength).
+   * The campaign row, which every claimer of a campaign needs, is locked only by the last
+   * statement of a message, so it is held while the server works and not while answers travel.
    *
    * Every value travels one way: a PreparedSql's EXECUTE, its values inlined as literals, so it
    * can share a simple-protocol message with BEGIN or COMMIT (and tracing strips the values from
@@ -295,20 +174,50 @@ export class ClaimsService {
       throw badInput('idempotencyKey must be 8-128 letters, digits, ".", "_", ":" or "-" (a UUID works)', 'idempotencyKey');
     }
     const key = idempotencyKey ?? null;
-    const first = CLAIM_FIRST.execute(user.userId, key, offerId);
     const webhooks: { endpointIds?: string[] | null } = {};
     let replayed = false;
-    const statements = [CLAIM_FIRST, CLAIM_TAKE, CLAIM_REFUSE, CLAIM_REPLAY];
-    const result = await hotTransaction(this.dataSource, statements, first, async ([row], tx) => {
+    const [, [fast]] = await oneMessageTransaction(this.dataSource, CLAIM_STATEMENTS, [
+      CLAIM_LOCK.execute(user.userId, key, offerId),
+      CLAIM_FAST.execute(user.userId, key, offerId, redemptionCode(), UNCAPPED_REFUSALS),
+    ]);
+    let result: ClaimResult;
+    if (fast.fast) {
+      webhooks.endpointIds = fast.webhook_endpoint_ids as string[] | null;
+      // The failure is rebuilt from the answer just stored, as a retry will be: a verdict without one throws.
+      result = fast.id ? claimOf(this.dataSource, fast) : CLAIM_FAILURES.rebuild(fast.refused);
+    } else {
+      result = await this.claimAtLength(user, offerId, key, webhooks, () => (replayed = true));
+    }
+    // After the commit and the connection's release: only when the statement wrote deliveries.
+    this.webhooks.requestDelivery(webhooks.endpointIds);
+    businessMetrics.claims.inc({ outcome: replayed ? 'replayed' : result instanceof Claim ? 'claimed' : result.errorCode });
+    businessMetrics.claimWays.inc({ way: fast.fast ? 'one_message' : 'two_messages' });
+    return result;
+  }
+
+  /**
+   * The long way, two round trips: BEGIN with CLAIM_FIRST, which takes the key, locks the offer
+   * and reads the campaign and the eligibility facts; then, decided here, the statement that takes
+   * the unit (or records why not, or reads a retry's stored answer) with the COMMIT.
+   */
+  private claimAtLength(
+    user: UserPrincipal,
+    offerId: string,
+    key: string | null,
+    webhooks: { endpointIds?: string[] | null },
+    onReplay: () => void,
+  ): Promise<ClaimResult> {
+    const first = CLAIM_FIRST.execute(user.userId, key, offerId);
+    return hotTransaction(this.dataSource, CLAIM_STATEMENTS, first, async ([row], tx) => {
       if (!row) throw notFound('Influencer profile');
       const influencerId = row.influencer_id as string;
       if (key !== null && !row.fresh) {
-        replayed = true;
+        onReplay();
         const [stored] = await tx.finish(CLAIM_REPLAY.execute(influencerId, key));
         if (stored.key_offer_id !== offerId) return new IdempotencyKeyReusedError();
         if ((stored.result as { claimId?: string }).claimId) {
           if (!stored.id) throw new Error(`the claim a stored answer names is gone: ${JSON.stringify(stored.result)}`);
-          return claimOf(tx, stored);
+          return claimOf(tx.manager, stored);
         }
         return CLAIM_FAILURES.rebuild(stored.result);
       }
@@ -326,10 +235,6 @@ export class ClaimsService {
       }
       return this.takeUnit(tx, influencerId, offerId, offer.campaign_id, key, offer.claim_cap, webhooks);
     });
-    // After the commit and the connection's release: only when the statement wrote deliveries.
-    this.webhooks.requestDelivery(webhooks.endpointIds);
-    businessMetrics.claims.inc({ outcome: replayed ? 'replayed' : result instanceof Claim ? 'claimed' : result.errorCode });
-    return result;
   }
 
   /** Takes the unit (CLAIM_TAKE) with the COMMIT; the answer says whether there was one. */
@@ -346,7 +251,7 @@ export class ClaimsService {
     webhooks.endpointIds = row.webhook_endpoint_ids as string[] | null;
     // The failure is rebuilt from the answer just stored, as a retry will be: a verdict without one throws.
     if (!row.id) return CLAIM_FAILURES.rebuild(row.refused);
-    return claimOf(tx, row);
+    return claimOf(tx.manager, row);
   }
 
   /**
