@@ -31,8 +31,10 @@ const dayString = (n: number) => daysAgo(n).slice(0, 10);
 /**
  * Progress through the phases, held at each by a lock a phase needs (a run on a few hundred rows
  * is otherwise over in a blink): LOADING waits on account_snapshots (the other reads finish, so
- * part of the rows are counted), WRITING on influencer_topic_scores (its second CREATE TABLE ...
- * LIKE), SWITCHING on influencer_scores (ATTACH PARTITION). Every answer seen is recorded.
+ * part of the rows are counted), WRITING on influencer_topic_scores (the CREATE TABLE ... LIKE of
+ * its snapshot table; the other two tables are written meanwhile, and the phase is not complete
+ * while one is still to come, even an empty one as here), SWITCHING on influencer_scores (ATTACH
+ * PARTITION). Every answer seen is recorded.
  */
 describe('score run progress (real Postgres, Redis and worker)', () => {
   let database: { url: string; drop: () => Promise<void> };

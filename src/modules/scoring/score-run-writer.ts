@@ -59,15 +59,16 @@ export async function writeSnapshot(
   await dropSnapshotTables(client, runId);
 
   // Rows handed to COPY, counted at each yield (every ROWS_PER_YIELD rows), of the exact total.
-  // Building indexes after the loads is work too: counted as a tenth of a table's rows.
+  // Building indexes after the loads is work too: counted as a tenth of a table's rows, plus one
+  // unit per table, so the phase is not complete while a table (even an empty one) is still to come.
   const counts = [s.score.length, s.topicIds.length, result.nodeRank.length];
   const written = [0, 0, 0];
-  const total = counts.reduce((a, b) => a + b, 0) * 1.1;
+  const total = counts.reduce((a, b) => a + b * 1.1 + 1, 0);
   const wrote = (table: number, rows: number) => {
     written[table] = rows;
     onProgress(written[0] + written[1] + written[2], total);
   };
-  const tableDone = (table: number) => wrote(table, counts[table] * 1.1);
+  const tableDone = (table: number) => wrote(table, counts[table] * 1.1 + 1);
   // Each table is created, loaded and indexed in one transaction on its own connection: COPY
   // FREEZE (which needs the table created in the same transaction) marks its pages all-visible,
   // so search and matching read the scores through index-only scans without the VACUUM that a
