@@ -8,7 +8,8 @@ import { credibilityOf } from './credibility';
 import { figuresOf, type Figures } from './figures';
 import { engagementPart, passOnFactor, selectivityOf, type EngagementArrays, type PassOn } from './kernels';
 import { buildPairs } from './pairs';
-import { Arena, rankNodes, type Ranks } from './pagerank';
+import { Arena } from './arena';
+import { rankNodes, type Ranks } from './pagerank';
 import { defaultThreads, inHalves, shared, ThreadLog } from './threads';
 import type { InfluencerScores, ModelInput, ModelOptions, ModelResult } from './types';
 
@@ -102,7 +103,10 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
     report(stepsDone, COMPUTE_TOTAL);
   };
   const { nodes, edges, posts, influencers } = input;
-  const pairs = buildPairs(input, options, log);
+  // Memory the run's edges no longer need, once grouped (consumeEdges): the pairs' weights and
+  // the per-node counts below go there.
+  const spare = new Arena(true);
+  const pairs = buildPairs(input, { ...options, arena: spare }, log);
   phase('pairs');
   const { inStart, src, weight, edgeStart, edgeActor, edgeUnits, edgePost } = pairs;
   const threads = options.threads ?? defaultThreads(pairs.count);
@@ -120,12 +124,12 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
 
   // Distinct targets of every node, for its selectivity. The pairs read them at random, so they
   // are read from a 16-bit copy that mostly stays in cache; the exact count past 65,534.
-  const distinctTargets = share(new Int32Array(nodes));
+  const distinctTargets = spare.int32(nodes).fill(0);
   for (let p = 0; p < pairs.count; p++) distinctTargets[src[p]]++;
-  const targetsSeen = share(new Uint16Array(nodes));
+  const targetsSeen = spare.uint16(nodes);
   for (let n = 0; n < nodes; n++) targetsSeen[n] = Math.min(distinctTargets[n], 0xffff);
 
-  const postsInWindow = share(new Int32Array(nodes));
+  const postsInWindow = spare.int32(nodes).fill(0);
   for (let p = 0; p < posts.count; p++) if (posts.inWindow[p]) postsInWindow[posts.author[p]]++;
 
   const count = influencers.count;
@@ -215,8 +219,10 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
     prior: passOn ? passOn.credibility : input.quality,
     passOn,
     threads,
-    whilePairs: new Arena(edgeActor.buffer, true),
-    afterPairs: new Arena(weight.buffer, true),
+    // The edges' memory but for the pairs (the per-node counts are done with), and the edges'
+    // starts; the pairs' own memory joins once they are blocked.
+    arena: new Arena(true).addFreeOf([edgeActor.buffer, edgeUnits.buffer, edgePost.buffer], [src, weight]).free(edgeStart),
+    reusePairs: true,
     log,
     tolerance,
     onIteration: (done, change) => {
