@@ -393,15 +393,18 @@ function sharedColumn<T extends Column>(type: ColumnType<T>, length: number): T 
 /**
  * The five columns of `capacity` rows in one shared buffer (4-byte columns first, so each is
  * aligned): once the model has grouped the interactions by target in place, the whole buffer is
- * memory it can reuse (computeScores' consumeEdges).
+ * memory it can reuse (computeScores' consumeEdges). Target and kind come last: the grouped edges
+ * no longer read them, so with the rows past the last one of the age column (its weights) they
+ * are one free run of 5 bytes a row and more, where the pairs' weights (8 bytes a pair, about 0.6
+ * pairs a row) fit.
  */
 function interactionBuffer(capacity: number) {
   const buffer = new SharedArrayBuffer(17 * capacity);
   return {
     actor: new Int32Array(buffer, 0, capacity),
-    target: new Int32Array(buffer, 4 * capacity, capacity),
-    post: new Int32Array(buffer, 8 * capacity, capacity),
-    ageDays: new Float32Array(buffer, 12 * capacity, capacity),
+    post: new Int32Array(buffer, 4 * capacity, capacity),
+    ageDays: new Float32Array(buffer, 8 * capacity, capacity),
+    target: new Int32Array(buffer, 12 * capacity, capacity),
     kind: new Uint8Array(buffer, 16 * capacity, capacity),
   };
 }
