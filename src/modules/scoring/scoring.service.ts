@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { businessMetrics } from '../../core/business-metrics';
+import { collectGarbage } from '../../core/collect-garbage';
 import { decodeCursor, encodeCursor, toConnection } from '../../core/connection';
 import { affectedRows } from '../../core/database';
 import type { Logger } from '../../core/logger';
@@ -217,9 +218,13 @@ export class ScoringService {
 
       progress.enter(ScoreRunPhase.COMPUTING);
       const computing = performance.now();
+      // The loader's temporaries (post ids and their index, per-node follower counts) go before
+      // the model allocates; so do each step's (betweenSteps).
+      collectGarbage();
       const result = computeScores(loaded.model, {
         version: this.modelVersion,
         consumeEdges: true,
+        betweenSteps: collectGarbage,
         onProgress: report,
         onFallback: (parts) => log.warn({ runId: run.id, parts }, 'score model parts fell back from a worker thread to the main thread'),
       });

@@ -96,6 +96,7 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
   let stepsDone = 0;
   const report = options.onProgress ?? (() => undefined);
   const phase = (name: keyof typeof COMPUTE_STEPS) => {
+    options.betweenSteps?.();
     const now = performance.now();
     phases[name] = Math.round(now - phaseStart) / 1000;
     phaseStart = now;
@@ -111,6 +112,13 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
   const { inStart, src, weight, edgeStart, edgeActor, edgeUnits, edgePost } = pairs;
   const threads = options.threads ?? defaultThreads(pairs.count);
   const share = <T extends Int32Array | Uint16Array | Float64Array>(array: T) => (threads > 1 ? shared(array) : array);
+  // New arrays a worker thread writes: shared memory from the start. A copy into shared memory
+  // would write every page, and the topics' arrays are mostly never touched (maxTopics slots per
+  // influencer, about a tenth of them written): 100 MB more at 1M influencers.
+  const zeros = <T extends Int32Array | Uint16Array | Float64Array>(
+    type: { new (length: number): T; new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
+    length: number,
+  ): T => (threads > 1 ? new type(new SharedArrayBuffer(type.BYTES_PER_ELEMENT * length)) : new type(length));
 
   // Version 2: how much each engager, and each pair, counts.
   let passOn: PassOn | null = null;
@@ -143,32 +151,21 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
     stepsDone += COMPUTE_STEPS.figures;
   }
   const maxTopics = PARAMS.maxTopics;
-  const out: InfluencerScores = {
-    score: new Uint8Array(count),
-    reach: new Float64Array(count),
-    amplification: new Float64Array(count),
-    authority: new Float64Array(count),
-    reachRaw: share(new Float64Array(count)),
-    amplificationRaw: share(new Float64Array(count)),
-    authorityRaw: new Float64Array(count),
-    engagers: share(new Int32Array(count)),
-    reactions: share(new Int32Array(count)),
-    posts: share(new Int32Array(count)),
-    audienceQuality: share(new Float64Array(count)),
-    credibleEngagers: share(new Int32Array(count)),
-    confidence: new Float64Array(count),
-    topicStart: share(new Int32Array(count + 1)),
-    topicIds: share(new Uint16Array(count * maxTopics)),
-    topicScores: new Uint8Array(count * maxTopics),
-    topicEngagement: share(new Float64Array(count * maxTopics)),
-    outreach: figures?.outreach ?? new Uint8Array(count),
-    outreachRaw: figures?.outreachRaw ?? new Float64Array(count),
-    engagedAccounts: figures?.engagedAccounts ?? new Int32Array(count),
-    engagedInteractions: figures?.engagedInteractions ?? new Int32Array(count),
-    activity: figures?.activity ?? new Uint8Array(count),
-    activeWeeks: figures?.activeWeeks ?? new Uint8Array(count),
+  // What the engagement pass writes; the arrays only the scores' step writes are made after
+  // PageRank, so that the run's peak (the end of this pass) does not hold them.
+  const engaged = {
+    reachRaw: zeros(Float64Array, count),
+    amplificationRaw: zeros(Float64Array, count),
+    engagers: zeros(Int32Array, count),
+    reactions: zeros(Int32Array, count),
+    posts: zeros(Int32Array, count),
+    audienceQuality: zeros(Float64Array, count),
+    credibleEngagers: zeros(Int32Array, count),
+    topicStart: zeros(Int32Array, count + 1),
+    topicIds: zeros(Uint16Array, count * maxTopics),
+    topicEngagement: zeros(Float64Array, count * maxTopics),
   };
-  const credibleReach = share(new Float64Array(count));
+  const credibleReach = zeros(Float64Array, count);
 
   // Reach, amplification and topic engagement first: they do not need PageRank, which can then
   // lay its arrays out in the memory of the edges.
@@ -190,17 +187,8 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
       distinctTargets,
       postTopicStart: share(posts.topicStart),
       postTopicIds: share(posts.topicIds),
-      reachRaw: out.reachRaw,
-      amplificationRaw: out.amplificationRaw,
+      ...engaged,
       credibleReach,
-      audienceQuality: out.audienceQuality,
-      credibleEngagers: out.credibleEngagers,
-      engagers: out.engagers,
-      reactions: out.reactions,
-      posts: out.posts,
-      topicStart: out.topicStart,
-      topicIds: out.topicIds,
-      topicEngagement: out.topicEngagement,
     },
     input.maxTopicId,
     count,
@@ -232,6 +220,31 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
   });
 
   phase('pagerank');
+  const out: InfluencerScores = {
+    score: new Uint8Array(count),
+    reach: new Float64Array(count),
+    amplification: new Float64Array(count),
+    authority: new Float64Array(count),
+    reachRaw: engaged.reachRaw,
+    amplificationRaw: engaged.amplificationRaw,
+    authorityRaw: new Float64Array(count),
+    engagers: engaged.engagers,
+    reactions: engaged.reactions,
+    posts: engaged.posts,
+    audienceQuality: engaged.audienceQuality,
+    credibleEngagers: engaged.credibleEngagers,
+    confidence: new Float64Array(count),
+    topicStart: engaged.topicStart,
+    topicIds: engaged.topicIds.slice(0, topicsWritten),
+    topicScores: new Uint8Array(topicsWritten),
+    topicEngagement: engaged.topicEngagement.slice(0, topicsWritten),
+    outreach: figures?.outreach ?? new Uint8Array(count),
+    outreachRaw: figures?.outreachRaw ?? new Float64Array(count),
+    engagedAccounts: figures?.engagedAccounts ?? new Int32Array(count),
+    engagedInteractions: figures?.engagedInteractions ?? new Int32Array(count),
+    activity: figures?.activity ?? new Uint8Array(count),
+    activeWeeks: figures?.activeWeeks ?? new Uint8Array(count),
+  };
   for (let i = 0; i < count; i++) {
     let nodeRankSum = 0;
     for (let o = ownedStart[i], ownedEnd = ownedStart[i + 1]; o < ownedEnd; o++) {
@@ -255,9 +268,6 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
       out.topicScores[k] = clampScore(believed(0.5 * authority + 0.5 * componentScore(out.topicEngagement[k], PARAMS.reference.topic)));
     }
   }
-  out.topicIds = out.topicIds.slice(0, topicsWritten);
-  out.topicScores = out.topicScores.slice(0, topicsWritten);
-  out.topicEngagement = out.topicEngagement.slice(0, topicsWritten);
 
   phase('scores');
   if (log.fallbacks.length > 0 && options.onFallback) options.onFallback(log.fallbacks);

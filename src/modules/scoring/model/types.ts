@@ -124,6 +124,11 @@ export interface ModelOptions {
   /** Compute outreach and activity beside the score (default true; false leaves them 0, for tests). */
   figures?: boolean;
   /**
+   * Called after each step (a score run passes a full garbage collection): the collector then
+   * gives back a step's temporaries before the next step allocates, rather than after the peak.
+   */
+  betweenSteps?: () => void;
+  /**
    * Work done of the total, after each step and each PageRank iteration (COMPUTE_STEPS): for a
    * run's progress. Called a few dozen times per computation, never per node or pair.
    */
