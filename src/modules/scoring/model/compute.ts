@@ -203,13 +203,17 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
   const weights = weightsOf(version);
   const tolerance = options.tolerance ?? PARAMS.tolerance;
   let firstChange = Infinity;
+  // The edges' memory but for the pairs (the per-node counts are done with), and the edges'
+  // starts; the pairs' own memory joins once they are blocked. What PageRank leaves of it holds
+  // the scores' step's arrays.
+  const arena = new Arena(true).addFreeOf([edgeActor.buffer, edgeUnits.buffer, edgePost.buffer], [src, weight]).free(edgeStart);
   const { rank, iterations, residual, received } = rankNodes(nodes, pairs, {
     prior: passOn ? passOn.credibility : input.quality,
     passOn,
     threads,
     // The edges' memory but for the pairs (the per-node counts are done with), and the edges'
     // starts; the pairs' own memory joins once they are blocked.
-    arena: new Arena(true).addFreeOf([edgeActor.buffer, edgeUnits.buffer, edgePost.buffer], [src, weight]).free(edgeStart),
+    arena,
     reusePairs: true,
     log,
     tolerance,
@@ -222,22 +226,23 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
   phase('pagerank');
   const out: InfluencerScores = {
     score: new Uint8Array(count),
-    reach: new Float64Array(count),
-    amplification: new Float64Array(count),
-    authority: new Float64Array(count),
+    // Every slot written below.
+    reach: arena.float64(count),
+    amplification: arena.float64(count),
+    authority: arena.float64(count),
     reachRaw: engaged.reachRaw,
     amplificationRaw: engaged.amplificationRaw,
-    authorityRaw: new Float64Array(count),
+    authorityRaw: arena.float64(count),
     engagers: engaged.engagers,
     reactions: engaged.reactions,
     posts: engaged.posts,
     audienceQuality: engaged.audienceQuality,
     credibleEngagers: engaged.credibleEngagers,
-    confidence: new Float64Array(count),
+    confidence: arena.float64(count),
     topicStart: engaged.topicStart,
-    topicIds: engaged.topicIds.slice(0, topicsWritten),
+    topicIds: arena.uint16(topicsWritten),
     topicScores: new Uint8Array(topicsWritten),
-    topicEngagement: engaged.topicEngagement.slice(0, topicsWritten),
+    topicEngagement: arena.float64(topicsWritten),
     outreach: figures?.outreach ?? new Uint8Array(count),
     outreachRaw: figures?.outreachRaw ?? new Float64Array(count),
     engagedAccounts: figures?.engagedAccounts ?? new Int32Array(count),
@@ -245,6 +250,8 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
     activity: figures?.activity ?? new Uint8Array(count),
     activeWeeks: figures?.activeWeeks ?? new Uint8Array(count),
   };
+  out.topicIds.set(engaged.topicIds.subarray(0, topicsWritten));
+  out.topicEngagement.set(engaged.topicEngagement.subarray(0, topicsWritten));
   for (let i = 0; i < count; i++) {
     let nodeRankSum = 0;
     for (let o = ownedStart[i], ownedEnd = ownedStart[i + 1]; o < ownedEnd; o++) {
