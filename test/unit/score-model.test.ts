@@ -337,6 +337,12 @@ describe('score model: the fast paths match the definition', () => {
     expect(differences(consumed.nodeRank, kept.nodeRank)).toBe(0);
     // The edges' own memory was reused: they are no longer the input.
     expect(differences(Float64Array.from(given.edges.target), Float64Array.from(modelInput(graph).edges.target))).toBeGreaterThan(0);
+    // The pairs' columns went into the grouped edges' dead memory, where they fit.
+    const again = modelInput(graph);
+    again.edges = sharedEdges(again.edges);
+    const edgeBuffers: ArrayBufferLike[] = [again.edges.target.buffer, again.edges.kind.buffer];
+    const pairs = buildPairs(again, { threads: 2, consumeEdges: true });
+    expect([pairs.weight.buffer, pairs.src.buffer].filter((buffer) => edgeBuffers.includes(buffer)).length).toBeGreaterThan(0);
   });
 
   it.each([
