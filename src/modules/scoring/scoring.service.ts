@@ -211,7 +211,7 @@ export class ScoringService {
     const client = await this.connect('perks-score-run');
     try {
       const phaseStart = { loading: performance.now() };
-      const loaded = await loadModelInput(client, windowOf(run.runDate), report);
+      const loaded = await loadModelInput(client, windowOf(run.runDate), report, { version: this.modelVersion });
       stats.loadingSeconds = seconds(phaseStart.loading);
       const peakMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
       stats.peakRssMbAfterLoading = peakMb();
@@ -229,6 +229,8 @@ export class ScoringService {
         onFallback: (parts) => log.warn({ runId: run.id, parts }, 'score model parts fell back from a worker thread to the main thread'),
       });
       stats.computingSeconds = seconds(computing);
+      // The computation's own arrays (pairs, credibility, the untrimmed topics) before writing.
+      collectGarbage();
       stats.peakRssMbAfterComputing = peakMb();
       Object.assign(stats, {
         influencers: loaded.model.influencers.count,

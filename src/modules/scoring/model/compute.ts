@@ -104,6 +104,10 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
     report(stepsDone, COMPUTE_TOTAL);
   };
   const { nodes, edges, posts, influencers } = input;
+  // A loader may read only the prior of the version it was asked for.
+  const prior = version === 2 ? input.evidence : input.quality;
+  if (prior.length !== nodes)
+    throw new Error(`model version ${version}: ${version === 2 ? 'evidence' : 'quality'} has ${prior.length} of ${nodes} nodes`);
   // Memory the run's edges no longer need, once grouped (consumeEdges): the pairs' weights and
   // the per-node counts below go there.
   const spare = new Arena(true);

@@ -18,9 +18,9 @@ export interface ModelInput {
     /** Index into posts, or -1. */
     post: Int32Array;
   };
-  /** Version 1's teleport prior per node (accountQuality of its snapshot, or PARAMS.unknownQuality). */
+  /** Version 1's teleport prior per node (accountQuality of its snapshot, or PARAMS.unknownQuality); may be empty for version 2. */
   quality: Float64Array;
-  /** Version 2's evidence per node: evidenceQuality of its newest connector snapshot, or NO_EVIDENCE. */
+  /** Version 2's evidence per node: evidenceQuality of its newest connector snapshot, or NO_EVIDENCE; may be empty for version 1. */
   evidence: Float64Array;
   posts: {
     count: number;
