@@ -16,6 +16,7 @@ import {
 } from '../../src/modules/scoring/score-model';
 import { modelInput, random, randomGraph, type Edge, type GraphSpec } from '../helpers/model-input';
 import { sharedEdges } from '../../src/modules/scoring/model/threads';
+import { pairSourcesInPlace } from '../../src/modules/scoring/model/pairs';
 
 const RESHARE = 1;
 const LIKE = 4;
@@ -303,6 +304,9 @@ describe('score model: the fast paths match the definition', () => {
     for (const field of ['edgeStart', 'edgeActor', 'edgeUnits', 'edgePost', 'inStart', 'src', 'weight'] as const) {
       expect([field, differences(Float64Array.from(twoPairs[field]), Float64Array.from(onePairs[field]))]).toEqual([field, 0]);
     }
+    // PageRank's sources, written again over the edges' actors once the engagement pass is done.
+    const again = pairSourcesInPlace(onePairs.edgeStart, onePairs.edgeActor.slice(), input.nodes);
+    expect(differences(Float64Array.from(again), Float64Array.from(onePairs.src))).toBe(0);
     const one = computeScores(input, { threads: 1, version: v });
     const two = computeScores(input, { threads: 2, version: v });
     const [single, threaded] = [one.influencers, two.influencers];

@@ -7,7 +7,7 @@ import { clampScore, componentScore, CREDIBILITY, ENGAGEMENT_CONSTANTS, MODEL_VE
 import { credibilityOf } from './credibility';
 import { figuresOf, type Figures } from './figures';
 import { engagementPart, passOnFactor, selectivityOf, type EngagementArrays, type PassOn } from './kernels';
-import { buildPairs } from './pairs';
+import { buildPairs, pairSourcesInPlace } from './pairs';
 import { Arena } from './arena';
 import { rankNodes, type Ranks } from './pagerank';
 import { defaultThreads, inHalves, shared, ThreadLog } from './threads';
@@ -155,21 +155,25 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
     stepsDone += COMPUTE_STEPS.figures;
   }
   const maxTopics = PARAMS.maxTopics;
-  // What the engagement pass writes; the arrays only the scores' step writes are made after
-  // PageRank, so that the run's peak (the end of this pass) does not hold them.
+  // The pairs' sources are read for the last time until PageRank (which gets them again from the
+  // edges): their memory holds the engagement pass's per-influencer figures, every slot of which
+  // the pass writes. The arrays only the scores' step writes are made after PageRank, so that the
+  // run's peak (the end of this pass) does not hold them.
+  // Only there (and new memory): the edges' spare memory stays whole for PageRank.
+  const sources = new Arena(true).free(src);
   const engaged = {
-    reachRaw: zeros(Float64Array, count),
-    amplificationRaw: zeros(Float64Array, count),
-    engagers: zeros(Int32Array, count),
-    reactions: zeros(Int32Array, count),
-    posts: zeros(Int32Array, count),
-    audienceQuality: zeros(Float64Array, count),
-    credibleEngagers: zeros(Int32Array, count),
+    reachRaw: sources.float64(count),
+    amplificationRaw: sources.float64(count),
+    engagers: sources.int32(count),
+    reactions: sources.int32(count),
+    posts: sources.int32(count),
+    audienceQuality: sources.float64(count),
+    credibleEngagers: sources.int32(count),
     topicStart: zeros(Int32Array, count + 1),
     topicIds: zeros(Uint16Array, count * maxTopics),
     topicEngagement: zeros(Float64Array, count * maxTopics),
   };
-  const credibleReach = zeros(Float64Array, count);
+  const credibleReach = sources.float64(count);
 
   // Reach, amplification and topic engagement first: they do not need PageRank, which can then
   // lay its arrays out in the memory of the edges.
@@ -184,7 +188,6 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
       edgeUnits,
       edgePost,
       inStart: share(inStart),
-      src: share(src),
       weight,
       passOn,
       targetsSeen,
@@ -207,25 +210,31 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
   const weights = weightsOf(version);
   const tolerance = options.tolerance ?? PARAMS.tolerance;
   let firstChange = Infinity;
-  // The edges' memory but for the pairs (the per-node counts are done with), and the edges'
-  // starts; the pairs' own memory joins once they are blocked. What PageRank leaves of it holds
-  // the scores' step's arrays.
-  const arena = new Arena(true).addFreeOf([edgeActor.buffer, edgeUnits.buffer, edgePost.buffer], [src, weight]).free(edgeStart);
-  const { rank, iterations, residual, received } = rankNodes(nodes, pairs, {
-    prior: passOn ? passOn.credibility : input.quality,
-    passOn,
-    threads,
-    // The edges' memory but for the pairs (the per-node counts are done with), and the edges'
-    // starts; the pairs' own memory joins once they are blocked.
-    arena,
-    reusePairs: true,
-    log,
-    tolerance,
-    onIteration: (done, change) => {
-      if (done === 1) firstChange = change;
-      report(stepsDone + COMPUTE_STEPS.pagerank * convergenceOf(firstChange, change, tolerance, done, PARAMS.maxIterations), COMPUTE_TOTAL);
+  // The pairs' sources again, over the edges' actors; then the edges' memory but for them and
+  // the pairs' weights (the per-node counts are done with), and the edges' starts. The pairs' own
+  // memory joins once they are blocked. What PageRank leaves of it holds the scores' step's arrays.
+  const pairSrc = pairSourcesInPlace(edgeStart, edgeActor, nodes);
+  const arena = new Arena(true).addFreeOf([edgeActor.buffer, edgeUnits.buffer, edgePost.buffer], [pairSrc, weight]).free(edgeStart);
+  const { rank, iterations, residual, received } = rankNodes(
+    nodes,
+    { ...pairs, src: pairSrc },
+    {
+      prior: passOn ? passOn.credibility : input.quality,
+      passOn,
+      threads,
+      arena,
+      reusePairs: true,
+      log,
+      tolerance,
+      onIteration: (done, change) => {
+        if (done === 1) firstChange = change;
+        report(
+          stepsDone + COMPUTE_STEPS.pagerank * convergenceOf(firstChange, change, tolerance, done, PARAMS.maxIterations),
+          COMPUTE_TOTAL,
+        );
+      },
     },
-  });
+  );
 
   phase('pagerank');
   const out: InfluencerScores = {

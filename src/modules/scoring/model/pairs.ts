@@ -181,6 +181,25 @@ export function buildPairs(
 }
 
 /**
+ * The pairs' sources again, from the grouped edges (each pair is a run of one actor within its
+ * target's edges), as buildPairs wrote them: written over the first slots of `edgeActor` itself
+ * (a pair's slot is never past its run's first edge), so they take no memory of their own. For a
+ * run that gave the sources' memory to the engagement pass (which reads the actors).
+ */
+export function pairSourcesInPlace(edgeStart: Int32Array, edgeActor: Int32Array, nodes: number): Int32Array {
+  let p = 0;
+  for (let t = 0; t < nodes; t++) {
+    let last = -1;
+    for (let e = edgeStart[t], to = edgeStart[t + 1]; e < to; e++) {
+      const actor = edgeActor[e];
+      if (e === edgeStart[t] || actor !== last) edgeActor[p++] = actor;
+      last = actor;
+    }
+  }
+  return edgeActor.subarray(0, p);
+}
+
+/**
  * The kept edges copied into `out` grouped by target (a counting sort's scatter); `edgeStart`:
  * each target's first slot, as it is again afterwards. The scatter writes at random all over the
  * edges: on two threads, each takes the targets that hold half of the edges (both read every
