@@ -329,7 +329,7 @@ describe('score model: the fast paths match the definition', () => {
     // In shared memory, as the loader reads them: grouped on two threads.
     const given = modelInput(graph);
     given.edges = sharedEdges(given.edges);
-    const consumed = computeScores(given, { threads: 2, version: v, consumeEdges: true });
+    const consumed = computeScores(given, { threads: 2, version: v, consumeEdges: true, releaseInput: true });
     expect(consumed.stats.workerParts).toBe(kept.stats.workerParts);
     expect(consumed.stats.ignoredEdges).toBe(3_000);
     expect(consumed.stats.edges).toBe(kept.stats.edges);
@@ -341,6 +341,8 @@ describe('score model: the fast paths match the definition', () => {
     expect(differences(consumed.nodeRank, kept.nodeRank)).toBe(0);
     // The edges' own memory was reused: they are no longer the input.
     expect(differences(Float64Array.from(given.edges.target), Float64Array.from(modelInput(graph).edges.target))).toBeGreaterThan(0);
+    // What the model read for the last time before its peak was dropped from the input.
+    expect([given.posts.author.length, given.posts.inWindow.length, given.evidence.length]).toEqual([0, 0, v === 2 ? 0 : given.nodes]);
     // The pairs' columns went into the grouped edges' dead memory, where they fit.
     const again = modelInput(graph);
     again.edges = sharedEdges(again.edges);

@@ -224,6 +224,7 @@ export class ScoringService {
       const result = computeScores(loaded.model, {
         version: this.modelVersion,
         consumeEdges: true,
+        releaseInput: true,
         betweenSteps: collectGarbage,
         onProgress: report,
         onFallback: (parts) => log.warn({ runId: run.id, parts }, 'score model parts fell back from a worker thread to the main thread'),

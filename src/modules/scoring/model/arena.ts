@@ -65,6 +65,12 @@ export class Arena {
     return this.shared ? new Int32Array(new SharedArrayBuffer(4 * length)) : new Int32Array(length);
   }
 
+  float32(length: number): Float32Array {
+    const place = this.take(4, length);
+    if (place) return new Float32Array(place.buffer, place.at, length);
+    return this.shared ? new Float32Array(new SharedArrayBuffer(4 * length)) : new Float32Array(length);
+  }
+
   uint16(length: number): Uint16Array {
     const place = this.take(2, length);
     if (place) return new Uint16Array(place.buffer, place.at, length);

@@ -105,9 +105,12 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
   };
   const { nodes, edges, posts, influencers } = input;
   // A loader may read only the prior of the version it was asked for.
-  const prior = version === 2 ? input.evidence : input.quality;
-  if (prior.length !== nodes)
-    throw new Error(`model version ${version}: ${version === 2 ? 'evidence' : 'quality'} has ${prior.length} of ${nodes} nodes`);
+  const priorName = version === 2 ? 'evidence' : 'quality';
+  if (input[priorName].length !== nodes)
+    throw new Error(`model version ${version}: ${priorName} has ${input[priorName].length} of ${nodes} nodes`);
+  // releaseInput: what is read for the last time is dropped from the input (empty arrays), so
+  // that the collector frees it at the next step, before the run's peak.
+  const release = (drop: () => void) => (options.releaseInput ? drop() : undefined);
   // Memory the run's edges no longer need, once grouped (consumeEdges): the pairs' weights and
   // the per-node counts below go there.
   const spare = new Arena(true);
@@ -127,8 +130,9 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
   // Version 2: how much each engager, and each pair, counts.
   let passOn: PassOn | null = null;
   if (version === 2) {
-    const { credibility, mutual, unknown } = credibilityOf(nodes, pairs, input.evidence, threads, log);
+    const { credibility, mutual, unknown } = credibilityOf(nodes, pairs, input.evidence, threads, log, spare);
     passOn = { credibility, mutual, unknown, mutualFactor: CREDIBILITY.mutualFactor };
+    release(() => (input.evidence = new Float64Array(0)));
     phase('credibility');
   } else {
     stepsDone += COMPUTE_STEPS.credibility;
@@ -148,12 +152,11 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
   // Outreach and activity, beside the score: they only read the pairs (before PageRank reuses
   // their memory) and the posts, and nothing the score reads comes from them.
   let figures: Figures | null = null;
-  if (options.figures ?? true) {
-    figures = figuresOf(input, pairs, distinctTargets, PARAMS.windowDays);
-    phase('figures');
-  } else {
-    stepsDone += COMPUTE_STEPS.figures;
-  }
+  if (options.figures ?? true) figures = figuresOf(input, pairs, distinctTargets, PARAMS.windowDays);
+  // The posts' authors, flags and ages are done with (their topics are the engagement pass's).
+  release(() => Object.assign(posts, { author: new Int32Array(0), inWindow: new Uint8Array(0), ageDays: new Uint8Array(0) }));
+  if (figures) phase('figures');
+  else stepsDone += COMPUTE_STEPS.figures;
   const maxTopics = PARAMS.maxTopics;
   // The pairs' sources are read for the last time until PageRank (which gets them again from the
   // edges): their memory holds the engagement pass's per-influencer figures, every slot of which

@@ -121,6 +121,12 @@ export interface ModelOptions {
    * the run holds the edges once (a score run's own input; false for an input computed again).
    */
   consumeEdges?: boolean;
+  /**
+   * The caller gives up the input's arrays the model reads for the last time before its peak
+   * (version 2's evidence, the posts' authors, flags and ages): they are replaced in `input` by
+   * empty arrays once read, so that the collector can free them (a score run's own input).
+   */
+  releaseInput?: boolean;
   /** Compute outreach and activity beside the score (default true; false leaves them 0, for tests). */
   figures?: boolean;
   /**
