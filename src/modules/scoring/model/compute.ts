@@ -151,19 +151,20 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
   const count = influencers.count;
   // Outreach and activity, beside the score: they only read the pairs (before PageRank reuses
   // their memory) and the posts, and nothing the score reads comes from them.
+  // The pairs' sources are read for the last time until PageRank (which gets them again from the
+  // edges): their memory holds figures' and the engagement pass's per-influencer arrays (new
+  // memory past it).
+  const sources = new Arena(true).free(src);
   let figures: Figures | null = null;
-  if (options.figures ?? true) figures = figuresOf(input, pairs, distinctTargets, PARAMS.windowDays);
+  if (options.figures ?? true) figures = figuresOf(input, pairs, distinctTargets, PARAMS.windowDays, sources);
   // The posts' authors, flags and ages are done with (their topics are the engagement pass's).
   release(() => Object.assign(posts, { author: new Int32Array(0), inWindow: new Uint8Array(0), ageDays: new Uint8Array(0) }));
   if (figures) phase('figures');
   else stepsDone += COMPUTE_STEPS.figures;
   const maxTopics = PARAMS.maxTopics;
-  // The pairs' sources are read for the last time until PageRank (which gets them again from the
-  // edges): their memory holds the engagement pass's per-influencer figures, every slot of which
-  // the pass writes. The arrays only the scores' step writes are made after PageRank, so that the
-  // run's peak (the end of this pass) does not hold them.
-  // Only there (and new memory): the edges' spare memory stays whole for PageRank.
-  const sources = new Arena(true).free(src);
+  // The engagement pass's per-influencer figures (every slot of which it writes) in the sources'
+  // memory, not the edges' spare memory, which stays whole for PageRank. The arrays only the
+  // scores' step writes are made after PageRank, so that the run's peak does not hold them.
   const engaged = {
     reachRaw: sources.float64(count),
     amplificationRaw: sources.float64(count),
