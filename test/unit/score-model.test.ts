@@ -318,6 +318,52 @@ describe('score model: the fast paths match the definition', () => {
     expect(differences(two.nodeRank, one.nodeRank)).toBe(0);
   });
 
+  /** The edges in one shared buffer with `spare` rows of room, the columns laid out as the loader lays them out. */
+  function inOneBuffer(edges: ModelInput['edges'], spare: number): ModelInput['edges'] {
+    const [count, capacity] = [edges.count, edges.count + spare];
+    const buffer = new SharedArrayBuffer(17 * capacity);
+    const column = <T extends Int32Array | Float32Array | Uint8Array>(
+      values: T,
+      type: new (b: SharedArrayBuffer, at: number, n: number) => T,
+      at: number,
+    ): T => {
+      const into = new type(buffer, at * capacity, capacity);
+      into.set(values as never);
+      return into.subarray(0, count) as T;
+    };
+    return {
+      count,
+      actor: column(edges.actor, Int32Array, 0),
+      post: column(edges.post, Int32Array, 4),
+      ageDays: column(edges.ageDays, Float32Array, 8),
+      target: column(edges.target, Int32Array, 12),
+      kind: column(edges.kind, Uint8Array, 16),
+    };
+  }
+
+  it.each([
+    [1, 1],
+    [1, 2],
+    [2, 1],
+    [2, 2],
+  ] as const)(
+    'scores (version %i, %i thread(s)) bit for bit the same when its edges lie in one buffer with room to spare, as the loader reads them',
+    (v, threads) => {
+      const graph = randomGraph(3_000, 60_000, 9);
+      const kept = computeScores(modelInput(graph), { threads, version: v });
+      const given = modelInput(graph);
+      // Room enough that the pairs' sources and weights both go into the edges' buffer.
+      given.edges = inOneBuffer(given.edges, given.edges.count);
+      const consumed = computeScores(given, { threads, version: v, consumeEdges: true, releaseInput: true });
+      for (const field of Object.keys(kept.influencers) as Array<keyof typeof kept.influencers>) {
+        const [a, b] = [kept.influencers[field], consumed.influencers[field]];
+        expect([field, differences(Float64Array.from(b), Float64Array.from(a))]).toEqual([field, 0]);
+      }
+      expect(differences(consumed.credibility, kept.credibility)).toBe(0);
+      expect(differences(consumed.nodeRank, kept.nodeRank)).toBe(0);
+    },
+  );
+
   it.each([1, 2] as const)('scores (version %i) bit for bit the same when the run gives its edges up (grouped in place)', (v) => {
     const graph = randomGraph(3_000, 60_000, 7);
     // Edges the model drops (self-interactions, and interactions before the window), among the rest.

@@ -214,11 +214,13 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
   const weights = weightsOf(version);
   const tolerance = options.tolerance ?? PARAMS.tolerance;
   let firstChange = Infinity;
-  // The pairs' sources again, over the edges' actors; then the edges' memory but for them and
-  // the pairs' weights (the per-node counts are done with), and the edges' starts. The pairs' own
-  // memory joins once they are blocked. What PageRank leaves of it holds the scores' step's arrays.
+  // The pairs' sources again, over the edges' actors; then the edges' memory but for what is
+  // still read (the sources, the pairs' weights, and figures' and the engagement pass's arrays,
+  // which may lie there when the sources did), and the edges' starts. The pairs' own memory joins
+  // once they are blocked. What PageRank leaves of it holds the scores' step's arrays.
   const pairSrc = pairSourcesInPlace(edgeStart, edgeActor, nodes);
-  const arena = new Arena(true).addFreeOf([edgeActor.buffer, edgeUnits.buffer, edgePost.buffer], [pairSrc, weight]).free(edgeStart);
+  const live = [pairSrc, weight, credibleReach, ...Object.values(engaged), ...(figures ? Object.values(figures) : [])];
+  const arena = new Arena(true).addFreeOf([edgeActor.buffer, edgeUnits.buffer, edgePost.buffer], live).free(edgeStart);
   const { rank, iterations, residual, received } = rankNodes(
     nodes,
     { ...pairs, src: pairSrc },
