@@ -13,6 +13,8 @@ export interface RunSizes {
   /** Posts of the window and the window before it. */
   posts: number;
   topicScores: number;
+  /** Model version (credibility's arrays are version 2's); 2 when absent. */
+  version?: number;
 }
 
 /** Node's own memory (code, V8 heap, pg, buffers) besides the arrays: measured, about 90 MB. */
@@ -21,25 +23,29 @@ export const BASE_MB = 90;
 /** Bytes per array, alive together at the peak. */
 export function peakArrays(s: RunSizes): Array<{ name: string; bytes: number }> {
   const { influencers: i, nodes: n, interactions: e, pairs: p, posts: q, topicScores: t } = s;
-  return [
-    // The loader's five columns in one buffer (actor, target, post int32, age float32, kind uint8), grouped in
-    // place into the pairs' edge arrays, then PageRank's arena (its blocked pairs, out-weights).
-    { name: 'interactions (17 B each; later edge arrays and PageRank)', bytes: 17 * e },
-    { name: 'quality, evidence (float64 per node)', bytes: 16 * n },
+  const arrays = [
+    // The loader's five columns in one buffer (actor, post int32, age float32, target int32, kind uint8), grouped in
+    // place into the pairs' edge arrays; the dead target and kind columns hold the pairs' weights (8 B a pair, where
+    // they fit: up to 5 B a row and the loader's spare rows) and the per-node counts (10 B a node); then PageRank's
+    // arena (its blocked pairs, out-weights, ranks).
+    { name: 'interactions (17 B each; later pair weights, per-node counts, PageRank)', bytes: 17 * e },
+    { name: "the version's prior: quality or evidence (float64 per node)", bytes: 8 * n },
     // author int32, inWindow, ageDays uint8, topicStart int32, topicIds uint16 (about 1.5 per post).
     { name: 'posts (~13 B each)', bytes: 13 * q },
     // ids (16 B uuid), ownedStart, ownedNodes int32, followers float64.
     { name: 'influencers (~32 B each)', bytes: 32 * i },
     { name: 'edgeStart, inStart (int32 per node)', bytes: 8 * n },
-    // PageRank's teleport, leak and ranks are carved out of the weights once the pairs are blocked.
-    { name: 'pairs: src int32, weight float64', bytes: 12 * p },
-    { name: 'credibility (v2): mutual uint8 per pair; credibility float64, received float32, unknown uint8 per node', bytes: p + 13 * n },
-    { name: 'distinctTargets int32, targetsSeen uint16, postsInWindow int32 (per node)', bytes: 10 * n },
-    // 8 float64 (components, raw figures, audience quality, confidence) and credible reach, 5 int32, uint8 score; figures 22 B.
-    { name: 'per influencer: scores and figures (~122 B each)', bytes: 122 * i },
-    // topicIds uint16, topicScores uint8, topicEngagement float64, and their trimmed copies.
-    { name: 'topic scores (22 B each)', bytes: 22 * t },
+    // Once read by credibility and figures, their memory holds the engagement pass's 48 B per influencer.
+    { name: "pairs' sources int32 (later the engagement pass's figures, 48 B an influencer)", bytes: Math.max(4 * p, 48 * i) },
+    // outreach, activity, activeWeeks uint8, outreachRaw float64, engagedAccounts, engagedInteractions int32; topicStart.
+    { name: 'per influencer: figures and topicStart (~23 B each)', bytes: 23 * i },
+    // topicIds uint16, topicEngagement float64 for the slots written (the second thread's half twice until it moves down).
+    { name: 'topic scores being written (~15 B each)', bytes: 15 * t },
   ];
+  if (s.version !== 1) {
+    arrays.push({ name: 'credibility (v2): mutual uint8 per pair; credibility float64, unknown uint8 per node', bytes: p + 9 * n });
+  }
+  return arrays;
 }
 
 /** The predicted peak RSS in MB. */

@@ -16,6 +16,7 @@ import {
 } from '../../src/modules/scoring/score-model';
 import { modelInput, random, randomGraph, type Edge, type GraphSpec } from '../helpers/model-input';
 import { sharedEdges } from '../../src/modules/scoring/model/threads';
+import { pairSourcesInPlace } from '../../src/modules/scoring/model/pairs';
 
 const RESHARE = 1;
 const LIKE = 4;
@@ -303,6 +304,9 @@ describe('score model: the fast paths match the definition', () => {
     for (const field of ['edgeStart', 'edgeActor', 'edgeUnits', 'edgePost', 'inStart', 'src', 'weight'] as const) {
       expect([field, differences(Float64Array.from(twoPairs[field]), Float64Array.from(onePairs[field]))]).toEqual([field, 0]);
     }
+    // PageRank's sources, written again over the edges' actors once the engagement pass is done.
+    const again = pairSourcesInPlace(onePairs.edgeStart, onePairs.edgeActor.slice(), input.nodes);
+    expect(differences(Float64Array.from(again), Float64Array.from(onePairs.src))).toBe(0);
     const one = computeScores(input, { threads: 1, version: v });
     const two = computeScores(input, { threads: 2, version: v });
     const [single, threaded] = [one.influencers, two.influencers];
@@ -313,6 +317,52 @@ describe('score model: the fast paths match the definition', () => {
     expect(differences(two.credibility, one.credibility)).toBe(0);
     expect(differences(two.nodeRank, one.nodeRank)).toBe(0);
   });
+
+  /** The edges in one shared buffer with `spare` rows of room, the columns laid out as the loader lays them out. */
+  function inOneBuffer(edges: ModelInput['edges'], spare: number): ModelInput['edges'] {
+    const [count, capacity] = [edges.count, edges.count + spare];
+    const buffer = new SharedArrayBuffer(17 * capacity);
+    const column = <T extends Int32Array | Float32Array | Uint8Array>(
+      values: T,
+      type: new (b: SharedArrayBuffer, at: number, n: number) => T,
+      at: number,
+    ): T => {
+      const into = new type(buffer, at * capacity, capacity);
+      into.set(values as never);
+      return into.subarray(0, count) as T;
+    };
+    return {
+      count,
+      actor: column(edges.actor, Int32Array, 0),
+      post: column(edges.post, Int32Array, 4),
+      ageDays: column(edges.ageDays, Float32Array, 8),
+      target: column(edges.target, Int32Array, 12),
+      kind: column(edges.kind, Uint8Array, 16),
+    };
+  }
+
+  it.each([
+    [1, 1],
+    [1, 2],
+    [2, 1],
+    [2, 2],
+  ] as const)(
+    'scores (version %i, %i thread(s)) bit for bit the same when its edges lie in one buffer with room to spare, as the loader reads them',
+    (v, threads) => {
+      const graph = randomGraph(3_000, 60_000, 9);
+      const kept = computeScores(modelInput(graph), { threads, version: v });
+      const given = modelInput(graph);
+      // Room enough that the pairs' sources and weights both go into the edges' buffer.
+      given.edges = inOneBuffer(given.edges, given.edges.count);
+      const consumed = computeScores(given, { threads, version: v, consumeEdges: true, releaseInput: true });
+      for (const field of Object.keys(kept.influencers) as Array<keyof typeof kept.influencers>) {
+        const [a, b] = [kept.influencers[field], consumed.influencers[field]];
+        expect([field, differences(Float64Array.from(b), Float64Array.from(a))]).toEqual([field, 0]);
+      }
+      expect(differences(consumed.credibility, kept.credibility)).toBe(0);
+      expect(differences(consumed.nodeRank, kept.nodeRank)).toBe(0);
+    },
+  );
 
   it.each([1, 2] as const)('scores (version %i) bit for bit the same when the run gives its edges up (grouped in place)', (v) => {
     const graph = randomGraph(3_000, 60_000, 7);
@@ -325,7 +375,7 @@ describe('score model: the fast paths match the definition', () => {
     // In shared memory, as the loader reads them: grouped on two threads.
     const given = modelInput(graph);
     given.edges = sharedEdges(given.edges);
-    const consumed = computeScores(given, { threads: 2, version: v, consumeEdges: true });
+    const consumed = computeScores(given, { threads: 2, version: v, consumeEdges: true, releaseInput: true });
     expect(consumed.stats.workerParts).toBe(kept.stats.workerParts);
     expect(consumed.stats.ignoredEdges).toBe(3_000);
     expect(consumed.stats.edges).toBe(kept.stats.edges);
@@ -337,6 +387,14 @@ describe('score model: the fast paths match the definition', () => {
     expect(differences(consumed.nodeRank, kept.nodeRank)).toBe(0);
     // The edges' own memory was reused: they are no longer the input.
     expect(differences(Float64Array.from(given.edges.target), Float64Array.from(modelInput(graph).edges.target))).toBeGreaterThan(0);
+    // What the model read for the last time before its peak was dropped from the input.
+    expect([given.posts.author.length, given.posts.inWindow.length, given.evidence.length]).toEqual([0, 0, v === 2 ? 0 : given.nodes]);
+    // The pairs' columns went into the grouped edges' dead memory, where they fit.
+    const again = modelInput(graph);
+    again.edges = sharedEdges(again.edges);
+    const edgeBuffers: ArrayBufferLike[] = [again.edges.target.buffer, again.edges.kind.buffer];
+    const pairs = buildPairs(again, { threads: 2, consumeEdges: true });
+    expect([pairs.weight.buffer, pairs.src.buffer].filter((buffer) => edgeBuffers.includes(buffer)).length).toBeGreaterThan(0);
   });
 
   it.each([

@@ -1,6 +1,14 @@
 import type { ClientBase } from 'pg';
 import { copyOut, forEachInt, isNull, onSideConnections, readInt32, readInt64, readTimestampMs } from '../../core/pg-binary-copy';
-import { accountQuality, evidenceQuality, NO_EVIDENCE, PARAMS, type AccountEvidence, type ModelInput } from './score-model';
+import {
+  accountQuality,
+  evidenceQuality,
+  NO_EVIDENCE,
+  PARAMS,
+  type AccountEvidence,
+  type ModelInput,
+  type ModelVersion,
+} from './score-model';
 
 const DAY_MS = 86_400_000;
 /** Milliseconds from the Unix epoch to Postgres' epoch (2000-01-01), as in readTimestampMs. */
@@ -92,6 +100,7 @@ export async function loadModelInput(
   client: ClientBase,
   window: ScoreWindow,
   onProgress: (rowsRead: number, rowsExpected: number) => void,
+  options: { version?: ModelVersion } = {},
 ): Promise<LoadedInput> {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
@@ -99,8 +108,9 @@ export async function loadModelInput(
       await client.query(`SELECT pg_export_snapshot() AS snapshot, (SELECT coalesce(max(id), 0)::int FROM actors) AS max`)
     ).rows;
     const nodes = max + 1;
-    const quality = new Float64Array(nodes).fill(PARAMS.unknownQuality);
-    const evidence = new Float64Array(nodes).fill(NO_EVIDENCE);
+    // Only the prior the run's version reads (8 bytes a node at the run's peak); both without one.
+    const quality = new Float64Array(options.version === 2 ? 0 : nodes).fill(PARAMS.unknownQuality);
+    const evidence = new Float64Array(options.version === 1 ? 0 : nodes).fill(NO_EVIDENCE);
     const nodeFollowers = new Int32Array(nodes);
     const interactions = new InteractionColumns(await estimatedRows(client, 'interactions'));
     const sample = await windowSample(client, window);
@@ -265,9 +275,9 @@ async function loadInfluencers(client: ClientBase, onRows: (rows: number) => voi
 }
 
 interface NodeEvidence {
-  /** Version 1's teleport prior (accountQuality), PARAMS.unknownQuality where no snapshot. */
+  /** Version 1's teleport prior (accountQuality), PARAMS.unknownQuality where no snapshot; empty when not read. */
   quality: Float64Array;
-  /** Version 2's evidenceQuality, NO_EVIDENCE where no snapshot. */
+  /** Version 2's evidenceQuality, NO_EVIDENCE where no snapshot; empty when not read. */
   evidence: Float64Array;
   /** The snapshot's follower count, 0 where none. */
   followers: Int32Array;
@@ -288,7 +298,8 @@ async function loadAccountEvidence(
   onRows: (rows: number) => void,
 ): Promise<void> {
   const { quality, evidence, followers } = into;
-  const nodes = quality.length;
+  const nodes = followers.length;
+  const [withQuality, withEvidence] = [quality.length > 0, evidence.length > 0];
   const account: AccountEvidence = { followers: 0, following: 0, posts: 0, accountAgeDays: 0, verified: false };
   await copyOut(
     client,
@@ -304,8 +315,8 @@ async function loadAccountEvidence(
       account.posts = Math.floor(postsVerified / 2);
       account.verified = postsVerified % 2 === 1;
       account.accountAgeDays = (window.endMs - readTimestampMs(row, 3)) / DAY_MS;
-      quality[node] = accountQuality(account);
-      evidence[node] = evidenceQuality(account);
+      if (withQuality) quality[node] = accountQuality(account);
+      if (withEvidence) evidence[node] = evidenceQuality(account);
       followers[node] = account.followers;
     },
     onRows,
@@ -313,8 +324,8 @@ async function loadAccountEvidence(
   const erased = await client.query(`SELECT id, erased_quality, erased_evidence FROM actors WHERE erased_quality IS NOT NULL`);
   for (const row of erased.rows) {
     if (row.id >= nodes) continue;
-    quality[row.id] = row.erased_quality;
-    if (row.erased_evidence !== null) evidence[row.id] = row.erased_evidence;
+    if (withQuality) quality[row.id] = row.erased_quality;
+    if (withEvidence && row.erased_evidence !== null) evidence[row.id] = row.erased_evidence;
   }
 }
 
@@ -393,15 +404,18 @@ function sharedColumn<T extends Column>(type: ColumnType<T>, length: number): T 
 /**
  * The five columns of `capacity` rows in one shared buffer (4-byte columns first, so each is
  * aligned): once the model has grouped the interactions by target in place, the whole buffer is
- * memory it can reuse (computeScores' consumeEdges).
+ * memory it can reuse (computeScores' consumeEdges). Target and kind come last: the grouped edges
+ * no longer read them, so with the rows past the last one of the age column (its weights) they
+ * are one free run of 5 bytes a row and more, where the pairs' weights (8 bytes a pair, about 0.6
+ * pairs a row) fit.
  */
 function interactionBuffer(capacity: number) {
   const buffer = new SharedArrayBuffer(17 * capacity);
   return {
     actor: new Int32Array(buffer, 0, capacity),
-    target: new Int32Array(buffer, 4 * capacity, capacity),
-    post: new Int32Array(buffer, 8 * capacity, capacity),
-    ageDays: new Float32Array(buffer, 12 * capacity, capacity),
+    post: new Int32Array(buffer, 4 * capacity, capacity),
+    ageDays: new Float32Array(buffer, 8 * capacity, capacity),
+    target: new Int32Array(buffer, 12 * capacity, capacity),
     kind: new Uint8Array(buffer, 16 * capacity, capacity),
   };
 }

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { businessMetrics } from '../../core/business-metrics';
+import { collectGarbage } from '../../core/collect-garbage';
 import { decodeCursor, encodeCursor, toConnection } from '../../core/connection';
 import { affectedRows } from '../../core/database';
 import type { Logger } from '../../core/logger';
@@ -210,20 +211,27 @@ export class ScoringService {
     const client = await this.connect('perks-score-run');
     try {
       const phaseStart = { loading: performance.now() };
-      const loaded = await loadModelInput(client, windowOf(run.runDate), report);
+      const loaded = await loadModelInput(client, windowOf(run.runDate), report, { version: this.modelVersion });
       stats.loadingSeconds = seconds(phaseStart.loading);
       const peakMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
       stats.peakRssMbAfterLoading = peakMb();
 
       progress.enter(ScoreRunPhase.COMPUTING);
       const computing = performance.now();
+      // The loader's temporaries (post ids and their index, per-node follower counts) go before
+      // the model allocates; so do each step's (betweenSteps).
+      collectGarbage();
       const result = computeScores(loaded.model, {
         version: this.modelVersion,
         consumeEdges: true,
+        releaseInput: true,
+        betweenSteps: collectGarbage,
         onProgress: report,
         onFallback: (parts) => log.warn({ runId: run.id, parts }, 'score model parts fell back from a worker thread to the main thread'),
       });
       stats.computingSeconds = seconds(computing);
+      // The computation's own arrays (pairs, credibility, the untrimmed topics) before writing.
+      collectGarbage();
       stats.peakRssMbAfterComputing = peakMb();
       Object.assign(stats, {
         influencers: loaded.model.influencers.count,

@@ -7,8 +7,9 @@ import { clampScore, componentScore, CREDIBILITY, ENGAGEMENT_CONSTANTS, MODEL_VE
 import { credibilityOf } from './credibility';
 import { figuresOf, type Figures } from './figures';
 import { engagementPart, passOnFactor, selectivityOf, type EngagementArrays, type PassOn } from './kernels';
-import { buildPairs } from './pairs';
-import { Arena, rankNodes, type Ranks } from './pagerank';
+import { buildPairs, pairSourcesInPlace } from './pairs';
+import { Arena } from './arena';
+import { rankNodes, type Ranks } from './pagerank';
 import { defaultThreads, inHalves, shared, ThreadLog } from './threads';
 import type { InfluencerScores, ModelInput, ModelOptions, ModelResult } from './types';
 
@@ -95,6 +96,7 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
   let stepsDone = 0;
   const report = options.onProgress ?? (() => undefined);
   const phase = (name: keyof typeof COMPUTE_STEPS) => {
+    options.betweenSteps?.();
     const now = performance.now();
     phases[name] = Math.round(now - phaseStart) / 1000;
     phaseStart = now;
@@ -102,17 +104,35 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
     report(stepsDone, COMPUTE_TOTAL);
   };
   const { nodes, edges, posts, influencers } = input;
-  const pairs = buildPairs(input, options, log);
+  // A loader may read only the prior of the version it was asked for.
+  const priorName = version === 2 ? 'evidence' : 'quality';
+  if (input[priorName].length !== nodes)
+    throw new Error(`model version ${version}: ${priorName} has ${input[priorName].length} of ${nodes} nodes`);
+  // releaseInput: what is read for the last time is dropped from the input (empty arrays), so
+  // that the collector frees it at the next step, before the run's peak.
+  const release = (drop: () => void) => (options.releaseInput ? drop() : undefined);
+  // Memory the run's edges no longer need, once grouped (consumeEdges): the pairs' weights and
+  // the per-node counts below go there.
+  const spare = new Arena(true);
+  const pairs = buildPairs(input, { ...options, arena: spare }, log);
   phase('pairs');
   const { inStart, src, weight, edgeStart, edgeActor, edgeUnits, edgePost } = pairs;
   const threads = options.threads ?? defaultThreads(pairs.count);
   const share = <T extends Int32Array | Uint16Array | Float64Array>(array: T) => (threads > 1 ? shared(array) : array);
+  // New arrays a worker thread writes: shared memory from the start. A copy into shared memory
+  // would write every page, and the topics' arrays are mostly never touched (maxTopics slots per
+  // influencer, about a tenth of them written): 100 MB more at 1M influencers.
+  const zeros = <T extends Int32Array | Uint16Array | Float64Array>(
+    type: { new (length: number): T; new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
+    length: number,
+  ): T => (threads > 1 ? new type(new SharedArrayBuffer(type.BYTES_PER_ELEMENT * length)) : new type(length));
 
   // Version 2: how much each engager, and each pair, counts.
   let passOn: PassOn | null = null;
   if (version === 2) {
-    const { credibility, mutual, unknown } = credibilityOf(nodes, pairs, input.evidence, threads, log);
+    const { credibility, mutual, unknown } = credibilityOf(nodes, pairs, input.evidence, threads, log, spare);
     passOn = { credibility, mutual, unknown, mutualFactor: CREDIBILITY.mutualFactor };
+    release(() => (input.evidence = new Float64Array(0)));
     phase('credibility');
   } else {
     stepsDone += COMPUTE_STEPS.credibility;
@@ -120,51 +140,44 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
 
   // Distinct targets of every node, for its selectivity. The pairs read them at random, so they
   // are read from a 16-bit copy that mostly stays in cache; the exact count past 65,534.
-  const distinctTargets = share(new Int32Array(nodes));
+  const distinctTargets = spare.int32(nodes).fill(0);
   for (let p = 0; p < pairs.count; p++) distinctTargets[src[p]]++;
-  const targetsSeen = share(new Uint16Array(nodes));
+  const targetsSeen = spare.uint16(nodes);
   for (let n = 0; n < nodes; n++) targetsSeen[n] = Math.min(distinctTargets[n], 0xffff);
 
-  const postsInWindow = share(new Int32Array(nodes));
+  const postsInWindow = spare.int32(nodes).fill(0);
   for (let p = 0; p < posts.count; p++) if (posts.inWindow[p]) postsInWindow[posts.author[p]]++;
 
   const count = influencers.count;
   // Outreach and activity, beside the score: they only read the pairs (before PageRank reuses
   // their memory) and the posts, and nothing the score reads comes from them.
+  // The pairs' sources are read for the last time until PageRank (which gets them again from the
+  // edges): their memory holds figures' and the engagement pass's per-influencer arrays (new
+  // memory past it).
+  const sources = new Arena(true).free(src);
   let figures: Figures | null = null;
-  if (options.figures ?? true) {
-    figures = figuresOf(input, pairs, distinctTargets, PARAMS.windowDays);
-    phase('figures');
-  } else {
-    stepsDone += COMPUTE_STEPS.figures;
-  }
+  if (options.figures ?? true) figures = figuresOf(input, pairs, distinctTargets, PARAMS.windowDays, sources);
+  // The posts' authors, flags and ages are done with (their topics are the engagement pass's).
+  release(() => Object.assign(posts, { author: new Int32Array(0), inWindow: new Uint8Array(0), ageDays: new Uint8Array(0) }));
+  if (figures) phase('figures');
+  else stepsDone += COMPUTE_STEPS.figures;
   const maxTopics = PARAMS.maxTopics;
-  const out: InfluencerScores = {
-    score: new Uint8Array(count),
-    reach: new Float64Array(count),
-    amplification: new Float64Array(count),
-    authority: new Float64Array(count),
-    reachRaw: share(new Float64Array(count)),
-    amplificationRaw: share(new Float64Array(count)),
-    authorityRaw: new Float64Array(count),
-    engagers: share(new Int32Array(count)),
-    reactions: share(new Int32Array(count)),
-    posts: share(new Int32Array(count)),
-    audienceQuality: share(new Float64Array(count)),
-    credibleEngagers: share(new Int32Array(count)),
-    confidence: new Float64Array(count),
-    topicStart: share(new Int32Array(count + 1)),
-    topicIds: share(new Uint16Array(count * maxTopics)),
-    topicScores: new Uint8Array(count * maxTopics),
-    topicEngagement: share(new Float64Array(count * maxTopics)),
-    outreach: figures?.outreach ?? new Uint8Array(count),
-    outreachRaw: figures?.outreachRaw ?? new Float64Array(count),
-    engagedAccounts: figures?.engagedAccounts ?? new Int32Array(count),
-    engagedInteractions: figures?.engagedInteractions ?? new Int32Array(count),
-    activity: figures?.activity ?? new Uint8Array(count),
-    activeWeeks: figures?.activeWeeks ?? new Uint8Array(count),
+  // The engagement pass's per-influencer figures (every slot of which it writes) in the sources'
+  // memory, not the edges' spare memory, which stays whole for PageRank. The arrays only the
+  // scores' step writes are made after PageRank, so that the run's peak does not hold them.
+  const engaged = {
+    reachRaw: sources.float64(count),
+    amplificationRaw: sources.float64(count),
+    engagers: sources.int32(count),
+    reactions: sources.int32(count),
+    posts: sources.int32(count),
+    audienceQuality: sources.float64(count),
+    credibleEngagers: sources.int32(count),
+    topicStart: zeros(Int32Array, count + 1),
+    topicIds: zeros(Uint16Array, count * maxTopics),
+    topicEngagement: zeros(Float64Array, count * maxTopics),
   };
-  const credibleReach = share(new Float64Array(count));
+  const credibleReach = sources.float64(count);
 
   // Reach, amplification and topic engagement first: they do not need PageRank, which can then
   // lay its arrays out in the memory of the edges.
@@ -179,24 +192,14 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
       edgeUnits,
       edgePost,
       inStart: share(inStart),
-      src: share(src),
       weight,
       passOn,
       targetsSeen,
       distinctTargets,
       postTopicStart: share(posts.topicStart),
       postTopicIds: share(posts.topicIds),
-      reachRaw: out.reachRaw,
-      amplificationRaw: out.amplificationRaw,
+      ...engaged,
       credibleReach,
-      audienceQuality: out.audienceQuality,
-      credibleEngagers: out.credibleEngagers,
-      engagers: out.engagers,
-      reactions: out.reactions,
-      posts: out.posts,
-      topicStart: out.topicStart,
-      topicIds: out.topicIds,
-      topicEngagement: out.topicEngagement,
     },
     input.maxTopicId,
     count,
@@ -211,21 +214,63 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
   const weights = weightsOf(version);
   const tolerance = options.tolerance ?? PARAMS.tolerance;
   let firstChange = Infinity;
-  const { rank, iterations, residual, received } = rankNodes(nodes, pairs, {
-    prior: passOn ? passOn.credibility : input.quality,
-    passOn,
-    threads,
-    whilePairs: new Arena(edgeActor.buffer, true),
-    afterPairs: new Arena(weight.buffer, true),
-    log,
-    tolerance,
-    onIteration: (done, change) => {
-      if (done === 1) firstChange = change;
-      report(stepsDone + COMPUTE_STEPS.pagerank * convergenceOf(firstChange, change, tolerance, done, PARAMS.maxIterations), COMPUTE_TOTAL);
+  // The pairs' sources again, over the edges' actors; then the edges' memory but for what is
+  // still read (the sources, the pairs' weights, and figures' and the engagement pass's arrays,
+  // which may lie there when the sources did), and the edges' starts. The pairs' own memory joins
+  // once they are blocked. What PageRank leaves of it holds the scores' step's arrays.
+  const pairSrc = pairSourcesInPlace(edgeStart, edgeActor, nodes);
+  const live = [pairSrc, weight, credibleReach, ...Object.values(engaged), ...(figures ? Object.values(figures) : [])];
+  const arena = new Arena(true).addFreeOf([edgeActor.buffer, edgeUnits.buffer, edgePost.buffer], live).free(edgeStart);
+  const { rank, iterations, residual, received } = rankNodes(
+    nodes,
+    { ...pairs, src: pairSrc },
+    {
+      prior: passOn ? passOn.credibility : input.quality,
+      passOn,
+      threads,
+      arena,
+      reusePairs: true,
+      log,
+      tolerance,
+      onIteration: (done, change) => {
+        if (done === 1) firstChange = change;
+        report(
+          stepsDone + COMPUTE_STEPS.pagerank * convergenceOf(firstChange, change, tolerance, done, PARAMS.maxIterations),
+          COMPUTE_TOTAL,
+        );
+      },
     },
-  });
+  );
 
   phase('pagerank');
+  const out: InfluencerScores = {
+    score: new Uint8Array(count),
+    // Every slot written below.
+    reach: arena.float64(count),
+    amplification: arena.float64(count),
+    authority: arena.float64(count),
+    reachRaw: engaged.reachRaw,
+    amplificationRaw: engaged.amplificationRaw,
+    authorityRaw: arena.float64(count),
+    engagers: engaged.engagers,
+    reactions: engaged.reactions,
+    posts: engaged.posts,
+    audienceQuality: engaged.audienceQuality,
+    credibleEngagers: engaged.credibleEngagers,
+    confidence: arena.float64(count),
+    topicStart: engaged.topicStart,
+    topicIds: arena.uint16(topicsWritten),
+    topicScores: new Uint8Array(topicsWritten),
+    topicEngagement: arena.float64(topicsWritten),
+    outreach: figures?.outreach ?? new Uint8Array(count),
+    outreachRaw: figures?.outreachRaw ?? new Float64Array(count),
+    engagedAccounts: figures?.engagedAccounts ?? new Int32Array(count),
+    engagedInteractions: figures?.engagedInteractions ?? new Int32Array(count),
+    activity: figures?.activity ?? new Uint8Array(count),
+    activeWeeks: figures?.activeWeeks ?? new Uint8Array(count),
+  };
+  out.topicIds.set(engaged.topicIds.subarray(0, topicsWritten));
+  out.topicEngagement.set(engaged.topicEngagement.subarray(0, topicsWritten));
   for (let i = 0; i < count; i++) {
     let nodeRankSum = 0;
     for (let o = ownedStart[i], ownedEnd = ownedStart[i + 1]; o < ownedEnd; o++) {
@@ -249,9 +294,6 @@ export function computeScores(input: ModelInput, options: ModelOptions = {}): Mo
       out.topicScores[k] = clampScore(believed(0.5 * authority + 0.5 * componentScore(out.topicEngagement[k], PARAMS.reference.topic)));
     }
   }
-  out.topicIds = out.topicIds.slice(0, topicsWritten);
-  out.topicScores = out.topicScores.slice(0, topicsWritten);
-  out.topicEngagement = out.topicEngagement.slice(0, topicsWritten);
 
   phase('scores');
   if (log.fallbacks.length > 0 && options.onFallback) options.onFallback(log.fallbacks);

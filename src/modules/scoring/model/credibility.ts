@@ -11,6 +11,7 @@
  * holds no more than its own evidence seeded, however dense it is.
  */
 
+import { Arena } from './arena';
 import { CREDIBILITY } from './formulas';
 import { mutualPart, trustPart, type Pairs } from './kernels';
 import { inHalves, type ThreadLog } from './threads';
@@ -20,8 +21,6 @@ export interface Credibility {
   credibility: Float64Array;
   /** Per pair: 1 when its target also engages its actor. */
   mutual: Uint8Array;
-  /** Per node: the trust it received in the graph. */
-  received: Float32Array;
   /** Per node: 1 when no connector described it (no evidence). */
   unknown: Uint8Array;
 }
@@ -33,7 +32,18 @@ function halfTarget(nodes: number, pairs: Pairs): number {
   return split;
 }
 
-export function credibilityOf(nodes: number, pairs: Pairs, evidence: Float64Array, threads: number, log?: ThreadLog): Credibility {
+/**
+ * `arena`: where the rounds' per-node arrays go (they are given back to it at the end); new memory
+ * by default.
+ */
+export function credibilityOf(
+  nodes: number,
+  pairs: Pairs,
+  evidence: Float64Array,
+  threads: number,
+  log?: ThreadLog,
+  arena = new Arena(threads > 1),
+): Credibility {
   const { count, inStart, src, weight } = pairs;
   const memory = (bytes: number) => (threads > 1 ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const mutual = new Uint8Array(memory(count));
@@ -44,12 +54,12 @@ export function credibilityOf(nodes: number, pairs: Pairs, evidence: Float64Arra
     mutualPart(inStart, src, mutual, 0, nodes);
   }
 
-  const outWeight = new Float64Array(nodes);
+  const outWeight = arena.float64(nodes).fill(0);
   for (let p = 0; p < count; p++) outWeight[src[p]] += weight[p];
-  // Single precision is plenty for trust, and halves these arrays' memory at the run's peak.
-  const given = new Float32Array(memory(4 * nodes));
-  let received = new Float32Array(memory(4 * nodes));
-  let next = new Float32Array(memory(4 * nodes));
+  // Single precision is plenty for trust, and halves these arrays' memory.
+  const given = arena.float32(nodes);
+  let received = arena.float32(nodes).fill(0);
+  let next = arena.float32(nodes);
   const { trustRounds, trustDamping, mutualFactor } = CREDIBILITY;
   for (let round = 0; round < trustRounds; round++) {
     for (let n = 0; n < nodes; n++) {
@@ -72,5 +82,6 @@ export function credibilityOf(nodes: number, pairs: Pairs, evidence: Float64Arra
   }
   const unknown = new Uint8Array(memory(nodes));
   for (let n = 0; n < nodes; n++) unknown[n] = evidence[n] >= 0 ? 0 : 1;
-  return { credibility, mutual, received, unknown };
+  arena.free(outWeight).free(given).free(received).free(next);
+  return { credibility, mutual, unknown };
 }

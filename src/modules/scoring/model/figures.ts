@@ -11,6 +11,7 @@
  * influencers' activity: O(interactions + posts + influencers log influencers), typed arrays only.
  */
 
+import { Arena } from './arena';
 import type { Pairs } from './kernels';
 import type { ModelInput } from './types';
 
@@ -96,12 +97,15 @@ export interface Figures {
  * Outreach and activity of every influencer. `distinctTargets` is each node's count of distinct
  * accounts engaged in the window (as the score's selectivity counts them); the pairs' weights are
  * the score's saturated pair weights, self-interactions and out-of-window edges left out.
+ * `afterPairs`: memory that may be overwritten once the pairs have been read (a run's pairs'
+ * sources), for the later arrays; the temporaries among them are given back to it at the end.
  */
 export function figuresOf(
   input: Pick<ModelInput, 'nodes' | 'posts' | 'influencers'>,
   pairs: Pick<Pairs, 'count' | 'src' | 'weight' | 'edgeActor'>,
   distinctTargets: Int32Array,
   windowDays: number,
+  afterPairs = new Arena(),
 ): Figures {
   const { nodes, posts, influencers } = input;
   const { ownedStart, ownedNodes, count } = influencers;
@@ -110,9 +114,6 @@ export function figuresOf(
   let slots = 0;
   for (let o = 0; o < ownedNodes.length; o++) if (slotOf[ownedNodes[o]] < 0) slotOf[ownedNodes[o]] = slots++;
   const outWeight = new Float64Array(slots);
-  const given = new Int32Array(slots);
-  const weeks = new Uint16Array(slots);
-  const authored = new Int32Array(slots);
 
   // Pairs in (target, actor) order: the sums are the same run after run.
   const { src, weight, edgeActor } = pairs;
@@ -120,6 +121,9 @@ export function figuresOf(
     const slot = slotOf[src[p]];
     if (slot >= 0) outWeight[slot] += weight[p];
   }
+  const given = afterPairs.int32(slots).fill(0);
+  const weeks = afterPairs.uint16(slots).fill(0);
+  const authored = afterPairs.int32(slots).fill(0);
   for (let e = 0; e < edgeActor.length; e++) {
     const slot = slotOf[edgeActor[e]];
     if (slot >= 0) given[slot]++;
@@ -134,15 +138,16 @@ export function figuresOf(
   }
 
   const windowWeeks = weeksOf(windowDays);
+  // Every slot of these written below.
   const out: Figures = {
     outreach: new Uint8Array(count),
-    outreachRaw: new Float64Array(count),
-    engagedAccounts: new Int32Array(count),
-    engagedInteractions: new Int32Array(count),
+    outreachRaw: afterPairs.float64(count),
+    engagedAccounts: afterPairs.int32(count),
+    engagedInteractions: afterPairs.int32(count),
     activity: new Uint8Array(count),
     activeWeeks: new Uint8Array(count),
   };
-  const rawActivity = new Float64Array(count);
+  const rawActivity = afterPairs.float64(count);
   for (let i = 0; i < count; i++) {
     let raw = 0;
     let accounts = 0;
@@ -168,5 +173,6 @@ export function figuresOf(
     rawActivity[i] = activityRaw(postCount, active, windowWeeks);
   }
   out.activity = activityScores(rawActivity);
+  afterPairs.free(given).free(weeks).free(authored).free(rawActivity);
   return out;
 }

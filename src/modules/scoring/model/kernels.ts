@@ -432,7 +432,6 @@ export interface EngagementArrays {
   edgeUnits: Int32Array;
   edgePost: Int32Array;
   inStart: Int32Array;
-  src: Int32Array;
   weight: Float64Array;
   /** Version 2: how much each pair counts (null under version 1: every pair counts in full). */
   passOn: PassOn | null;
@@ -469,7 +468,7 @@ export function engagementPart(
   to: number,
   firstTopic: number,
 ): number {
-  const { ownedStart, ownedNodes, postsInWindow, edgeStart, edgeActor, edgeUnits, edgePost, inStart, src, weight } = a;
+  const { ownedStart, ownedNodes, postsInWindow, edgeStart, edgeActor, edgeUnits, edgePost, inStart, weight } = a;
   const { targetsSeen, distinctTargets, postTopicStart, postTopicIds, passOn } = a;
   const maxTopics = k.maxTopics;
   const topicScratch = new Float64Array(maxTopicId + 1);
@@ -498,18 +497,20 @@ export function engagementPart(
       let s = 0;
       for (let e = edgeStart[node], end = edgeStart[node + 1]; e < end; e++) {
         if (e === edgeStart[node] || edgeActor[e] !== edgeActor[e - 1]) {
-          const seen = targetsSeen[src[p]];
-          const targets = seen < 0xffff ? seen : distinctTargets[src[p]];
+          // The pair's source is its run's actor (so the pass needs no src column).
+          const actor = edgeActor[e];
+          const seen = targetsSeen[actor];
+          const targets = seen < 0xffff ? seen : distinctTargets[actor];
           const selectivity = selectivityOf(targets, k.selectivityTargets);
           unweighted += selectivity;
           if (passOn === null) {
             s = selectivity;
             credible++;
           } else {
-            s = selectivity * passOnFactor(passOn, src[p], p);
-            if (passOn.credibility[src[p]] >= k.credibleAt) credible++;
-            if (passOn.unknown[src[p]] === 1 && passOn.credibility[src[p]] < k.vouchedUnknown) {
-              vouched += selectivity * (k.vouchedUnknown - passOn.credibility[src[p]]) * (passOn.mutual[p] === 1 ? passOn.mutualFactor : 1);
+            s = selectivity * passOnFactor(passOn, actor, p);
+            if (passOn.credibility[actor] >= k.credibleAt) credible++;
+            if (passOn.unknown[actor] === 1 && passOn.credibility[actor] < k.vouchedUnknown) {
+              vouched += selectivity * (k.vouchedUnknown - passOn.credibility[actor]) * (passOn.mutual[p] === 1 ? passOn.mutualFactor : 1);
             }
           }
           weighted += s;

@@ -2,42 +2,10 @@
  * Weighted PageRank over the pair graph, pulled block by block for the cache, on one thread or two.
  */
 
+import { Arena } from './arena';
 import { PARAMS } from './formulas';
 import { blockPart, passOnFactor, pullPart, pullTopPart, type BlockedPairs, type Pairs, type PassOn } from './kernels';
 import { defaultThreads, inHalves, startPullWorker, type ThreadLog } from './threads';
-
-/**
- * Typed arrays carved out of a buffer whose contents are no longer needed (new memory when it is
- * full or absent). Touching fresh memory costs page faults, which add up at these sizes; reused
- * memory is not zeroed, so every array taken from here is written before it is read. New memory
- * is shared (a SharedArrayBuffer) when asked, so that a worker thread can read it.
- */
-export class Arena {
-  private used = 0;
-  constructor(
-    private readonly buffer: ArrayBufferLike | null = null,
-    private readonly shared = false,
-  ) {}
-
-  float64(length: number): Float64Array {
-    const at = this.take(8 * length);
-    if (at >= 0) return new Float64Array(this.buffer!, at, length);
-    return this.shared ? new Float64Array(new SharedArrayBuffer(8 * length)) : new Float64Array(length);
-  }
-
-  int32(length: number): Int32Array {
-    const at = this.take(4 * length);
-    if (at >= 0) return new Int32Array(this.buffer!, at, length);
-    return this.shared ? new Int32Array(new SharedArrayBuffer(4 * length)) : new Int32Array(length);
-  }
-
-  private take(bytes: number): number {
-    const at = Math.ceil(this.used / 8) * 8;
-    if (!this.buffer || (this.shared && !(this.buffer instanceof SharedArrayBuffer)) || at + bytes > this.buffer.byteLength) return -1;
-    this.used = at + bytes;
-    return at;
-  }
-}
 
 /** Sources per block of the PageRank pull: 2^17 ranks are 1 MB, which stays in a core's cache. */
 const RANK_BLOCK_BITS = 17;
@@ -193,8 +161,7 @@ export interface Ranks {
  */
 export function pageRank(nodes: number, pairs: Pairs, quality: Float64Array, options: { threads?: number } = {}): Ranks {
   const threads = options.threads ?? defaultThreads(pairs.count);
-  const arena = () => new Arena(null, threads > 1);
-  return rankNodes(nodes, pairs, { prior: quality, passOn: null, threads, whilePairs: arena(), afterPairs: arena() });
+  return rankNodes(nodes, pairs, { prior: quality, passOn: null, threads, arena: new Arena(threads > 1), reusePairs: false });
 }
 
 export interface RankSettings {
@@ -203,10 +170,13 @@ export interface RankSettings {
   /** Version 2: what each pair passes on; null: all of it (version 1). */
   passOn: PassOn | null;
   threads: number;
-  /** Memory that may be overwritten while the pairs are still read. */
-  whilePairs: Arena;
-  /** Memory that may be overwritten once the pairs have been read. */
-  afterPairs: Arena;
+  /** Memory that may be overwritten (new memory where it has no room). */
+  arena: Arena;
+  /**
+   * The pairs are the run's own: once they are blocked, the memory of their in-starts, sources
+   * and weights (and version 2's mutual flags) joins the arena.
+   */
+  reusePairs: boolean;
   log?: ThreadLog;
   /** The L1 change at which the iterations stop (default PARAMS.tolerance). */
   tolerance?: number;
@@ -215,37 +185,43 @@ export interface RankSettings {
 }
 
 /**
- * pageRank with its arrays taken from the settings' arenas. What a node does not pass on along
+ * pageRank with its arrays taken from the settings' arena. What a node does not pass on along
  * its pairs (all of it without out-pairs; under version 2 also what its credibility withholds)
  * goes back to the teleport vector.
  */
 export function rankNodes(nodes: number, pairs: Pairs, settings: RankSettings): Ranks {
-  const { prior, passOn, threads, whilePairs, afterPairs, log, tolerance = PARAMS.tolerance, onIteration } = settings;
+  const { prior, passOn, threads, arena, reusePairs, log, tolerance = PARAMS.tolerance, onIteration } = settings;
   const { count, src, weight } = pairs;
-  const outWeight = whilePairs.float64(nodes).fill(0);
+  const outWeight = arena.float64(nodes).fill(0);
   for (let p = 0; p < count; p++) outWeight[src[p]] += weight[p];
   // What each node passes on along its pairs (version 2; version 1: all of it).
   let passed: Float64Array | null = null;
   if (passOn) {
-    passed = whilePairs.float64(nodes).fill(0);
+    passed = arena.float64(nodes).fill(0);
     for (let p = 0; p < count; p++) passed[src[p]] += weight[p] * passOnFactor(passOn, src[p], p);
   }
   const parts = threads > 1 ? 2 : 1;
-  const blocked = blockPairs(nodes, pairs, outWeight, passOn, parts, whilePairs, log);
+  const blocked = blockPairs(nodes, pairs, outWeight, passOn, parts, arena, log);
+  if (reusePairs) {
+    arena.free(pairs.inStart).free(src).free(weight);
+    if (passOn) arena.free(passOn.mutual);
+  }
 
   // The pairs are read: the share of its rank each node gives back to the teleport vector (1
   // without out-pairs, 0 when it passes everything on), in the memory of the pairs' weights.
-  const leak = afterPairs.float64(nodes);
+  const leak = arena.float64(nodes);
   for (let n = 0; n < nodes; n++) leak[n] = outWeight[n] === 0 ? 1 : passed ? Math.max(0, 1 - passed[n] / outWeight[n]) : 0;
+  arena.free(outWeight);
+  if (passed) arena.free(passed);
   passed = null;
 
   let priorSum = 0;
   for (let n = 0; n < nodes; n++) priorSum += prior[n];
-  const teleport = afterPairs.float64(nodes);
+  const teleport = arena.float64(nodes);
   for (let n = 0; n < nodes; n++) teleport[n] = priorSum > 0 ? prior[n] / priorSum : 1 / nodes;
 
-  const sums = afterPairs.float64(blocked.targets.length);
-  const ranks = [afterPairs.float64(nodes), afterPairs.float64(nodes)];
+  const sums = arena.float64(blocked.targets.length);
+  const ranks = [arena.float64(nodes), arena.float64(nodes)];
   ranks[0].set(teleport);
   const { runTarget, runEnd } = blocked;
   const worker =
@@ -276,7 +252,7 @@ export function rankNodes(nodes: number, pairs: Pairs, settings: RankSettings): 
   const rank = ranks[iterations % 2];
   let received: Ranks['received'] = null;
   if (passOn) {
-    const top = afterPairs.float64(blocked.targets.length);
+    const top = arena.float64(blocked.targets.length);
     const args = (part: number) => [runTarget, runEnd, blocked.src, blocked.share, rank, sums, top, ...pullArgs(blocked, part)];
     // A failed worker's part is simply pulled again, in full.
     if (parts > 1) inHalves(pullTopPart, [], args(0), args(1), undefined, log);

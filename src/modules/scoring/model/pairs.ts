@@ -3,6 +3,7 @@
  * saturated weights, and the in-window edges grouped by target for the per-influencer pass.
  */
 
+import { Arena } from './arena';
 import { pairWeight, UNITS, WEIGHT_CONSTANTS } from './formulas';
 import {
   groupPart,
@@ -82,8 +83,15 @@ function groupInPlace(edges: ModelInput['edges'], edgeStart: Int32Array, nodes: 
  * Aggregates edges into (actor, target) pairs with decayed, kind-weighted, saturated weights.
  * `consumeEdges`: the edges' columns are grouped in place and become the pairs' edge arrays
  * (input.edges is no longer the input afterwards): the run's peak memory holds the edges once.
+ * The rest of the edges' memory (their target and kind columns, the rows past the kept ones, a
+ * loader's spare room) then joins `arena`, and the pairs' weights and sources are taken from it
+ * where they fit: the caller may take more from it (it is shared memory, or new shared memory).
  */
-export function buildPairs(input: ModelInput, options: { threads?: number; consumeEdges?: boolean } = {}, log?: ThreadLog): Pairs {
+export function buildPairs(
+  input: ModelInput,
+  options: { threads?: number; consumeEdges?: boolean; arena?: Arena } = {},
+  log?: ThreadLog,
+): Pairs {
   const { edges, nodes } = input;
   const c = WEIGHT_CONSTANTS;
 
@@ -106,10 +114,16 @@ export function buildPairs(input: ModelInput, options: { threads?: number; consu
     sum += size;
   }
   const threads = options.threads ?? defaultThreads(kept);
+  const arena = options.arena ?? new Arena(true);
   let out: { actor: Int32Array; units: Int32Array; post: Int32Array };
   if (options.consumeEdges) {
     edgeStart[nodes] = kept;
     out = groupInPlace(edges, edgeStart, nodes, threads, log);
+    const { actor, target, kind, ageDays, post } = edges;
+    arena.addFreeOf(
+      [actor, target, kind, ageDays, post].map((column) => column.buffer),
+      [out.actor, out.units, out.post],
+    );
   } else {
     // One buffer for the three, so that PageRank can reuse it once the edges have been read.
     const edgeBuffer = new SharedArrayBuffer(12 * kept);
@@ -147,8 +161,9 @@ export function buildPairs(input: ModelInput, options: { threads?: number; consu
   }
 
   // Sums are integers (exact in a double), so they do not depend on the order of a pair's edges.
-  const src = new Int32Array(new SharedArrayBuffer(4 * count));
-  const weight = new Float64Array(new SharedArrayBuffer(8 * count));
+  // The weights first: they need the most room.
+  const weight = arena.float64(count);
+  const src = arena.int32(count);
   let p = 0;
   for (let t = 0; t < nodes; t++) {
     const to = edgeStart[t + 1];
@@ -163,6 +178,25 @@ export function buildPairs(input: ModelInput, options: { threads?: number; consu
     }
   }
   return { count, inStart, src, weight, edgeStart, edgeActor, edgeUnits, edgePost, ignored: edges.count - kept };
+}
+
+/**
+ * The pairs' sources again, from the grouped edges (each pair is a run of one actor within its
+ * target's edges), as buildPairs wrote them: written over the first slots of `edgeActor` itself
+ * (a pair's slot is never past its run's first edge), so they take no memory of their own. For a
+ * run that gave the sources' memory to the engagement pass (which reads the actors).
+ */
+export function pairSourcesInPlace(edgeStart: Int32Array, edgeActor: Int32Array, nodes: number): Int32Array {
+  let p = 0;
+  for (let t = 0; t < nodes; t++) {
+    let last = -1;
+    for (let e = edgeStart[t], to = edgeStart[t + 1]; e < to; e++) {
+      const actor = edgeActor[e];
+      if (e === edgeStart[t] || actor !== last) edgeActor[p++] = actor;
+      last = actor;
+    }
+  }
+  return edgeActor.subarray(0, p);
 }
 
 /**

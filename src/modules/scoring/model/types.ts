@@ -18,9 +18,9 @@ export interface ModelInput {
     /** Index into posts, or -1. */
     post: Int32Array;
   };
-  /** Version 1's teleport prior per node (accountQuality of its snapshot, or PARAMS.unknownQuality). */
+  /** Version 1's teleport prior per node (accountQuality of its snapshot, or PARAMS.unknownQuality); may be empty for version 2. */
   quality: Float64Array;
-  /** Version 2's evidence per node: evidenceQuality of its newest connector snapshot, or NO_EVIDENCE. */
+  /** Version 2's evidence per node: evidenceQuality of its newest connector snapshot, or NO_EVIDENCE; may be empty for version 1. */
   evidence: Float64Array;
   posts: {
     count: number;
@@ -121,8 +121,19 @@ export interface ModelOptions {
    * the run holds the edges once (a score run's own input; false for an input computed again).
    */
   consumeEdges?: boolean;
+  /**
+   * The caller gives up the input's arrays the model reads for the last time before its peak
+   * (version 2's evidence, the posts' authors, flags and ages): they are replaced in `input` by
+   * empty arrays once read, so that the collector can free them (a score run's own input).
+   */
+  releaseInput?: boolean;
   /** Compute outreach and activity beside the score (default true; false leaves them 0, for tests). */
   figures?: boolean;
+  /**
+   * Called after each step (a score run passes a full garbage collection): the collector then
+   * gives back a step's temporaries before the next step allocates, rather than after the peak.
+   */
+  betweenSteps?: () => void;
   /**
    * Work done of the total, after each step and each PageRank iteration (COMPUTE_STEPS): for a
    * run's progress. Called a few dozen times per computation, never per node or pair.
