@@ -174,6 +174,16 @@ export class PreparedSql {
 
 const DUPLICATE_PREPARED_STATEMENT = '42P05';
 
+/**
+ * What opens a transaction of PreparedSql statements: BEGIN, and generic plans for them. Postgres
+ * otherwise plans a prepared statement anew for its values (a custom plan) whenever it estimates
+ * that cheaper than the plan it keeps, and the claim's statements, many CTEs each, fold their
+ * values (`$2 IS NULL`) into custom plans that it then keeps preferring: a full planning on every
+ * EXECUTE. Their generic plans are the same index lookups. SET LOCAL: the setting ends with the
+ * transaction, so the connection's other queries are planned as before.
+ */
+const BEGIN_PREPARED = 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan';
+
 export interface HotTransaction {
   /** The connection's EntityManager: its queries run inside the transaction. */
   manager: EntityManager;
@@ -203,7 +213,7 @@ export async function hotTransaction<T>(
     await PreparedSql.prepareAll(client, prepared);
     let open = true;
     try {
-      const [, first] = (await client.query(`BEGIN; ${firstSql}`)) as unknown as QueryResult[];
+      const [, , first] = (await client.query(`${BEGIN_PREPARED}; ${firstSql}`)) as unknown as QueryResult[];
       const result = await run(first.rows, {
         manager,
         finish: async (sql) => {
@@ -239,8 +249,8 @@ export async function oneMessageTransaction(
   return withPgClient(dataSource, async (client) => {
     await PreparedSql.prepareAll(client, prepared);
     try {
-      const results = (await client.query(`BEGIN; ${statements.join('; ')}; COMMIT`)) as unknown as QueryResult[];
-      return results.slice(1, 1 + statements.length).map((r) => r.rows);
+      const results = (await client.query(`${BEGIN_PREPARED}; ${statements.join('; ')}; COMMIT`)) as unknown as QueryResult[];
+      return results.slice(2, 2 + statements.length).map((r) => r.rows);
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;

@@ -16,6 +16,8 @@ export interface Env {
   NODE_ENV: NodeEnv;
   DATABASE_URL: string;
   DATABASE_POOL_SIZE: number;
+  /** Claim transactions one API process runs at once (the others wait their turn in the process). */
+  CLAIM_CONCURRENCY: number;
   REDIS_URL: string;
   BULLMQ_PREFIX: string;
   PORT: number;
@@ -220,6 +222,7 @@ export function loadEnv(source: Source = process.env): Env {
     NODE_ENV,
     DATABASE_URL,
     DATABASE_POOL_SIZE: r.int('DATABASE_POOL_SIZE', 10, 1, 200),
+    CLAIM_CONCURRENCY: r.int('CLAIM_CONCURRENCY', 2, 1, 200),
     REDIS_URL,
     BULLMQ_PREFIX: r.string('BULLMQ_PREFIX', 'perks', (v) =>
       /^[A-Za-z0-9_-]{1,64}$/.test(v) ? null : 'must be 1-64 letters, digits, "-" or "_"',

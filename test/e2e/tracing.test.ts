@@ -214,7 +214,9 @@ describe('traces (OpenTelemetry over OTLP) and business metrics', () => {
     // An eligible claim is one message: BEGIN, the key and the offer's lock, the claim, COMMIT.
     expect(statements).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^BEGIN; EXECUTE claim_offer_lock\(\.\.\.\); EXECUTE claim_offer_fast\(\.\.\.\); COMMIT$/),
+        expect.stringMatching(
+          /^BEGIN; SET LOCAL plan_cache_mode = force_generic_plan; EXECUTE claim_offer_lock\(\.\.\.\); EXECUTE claim_offer_fast\(\.\.\.\); COMMIT$/,
+        ),
       ]),
     );
     // Each query hangs under the operation: pg span -> ... -> graphql.execute -> ... -> HTTP server span.

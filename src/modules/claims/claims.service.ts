@@ -5,6 +5,7 @@ import { hotTransaction, oneMessageTransaction, type HotTransaction } from '../.
 import { businessMetrics } from '../../core/business-metrics';
 import { badInput, notFound } from '../../core/errors';
 import { isUuid } from '../../core/ids';
+import { Semaphore } from '../../core/semaphore';
 import { randomBytesPooled } from '../../core/random';
 import { EligibilityReason } from '../campaigns/campaigns.types';
 import { CampaignStatus } from '../campaigns/campaign.entity';
@@ -146,7 +147,19 @@ export class ClaimsService {
     private readonly dataSource: DataSource,
     private readonly matching: MatchingService,
     private readonly webhooks: WebhooksService,
-  ) {}
+    concurrency: number,
+  ) {
+    this.claimGate = new Semaphore(concurrency);
+  }
+
+  /**
+   * At most `concurrency` claim transactions of this process at Postgres at once. Claims of a hot
+   * campaign queue for its row there, and every transaction waiting costs Postgres a lock wait, a
+   * timer and a wake-up: measured on the claims bench (2 cores), about 1.7 ms of Postgres CPU per
+   * claim with up to 10 at once (the pool), 1.0-1.3 ms with 2, the same claims per second or more.
+   * Waiting here costs nothing. The claim's other work (HTTP, GraphQL, authentication) is not held.
+   */
+  private readonly claimGate: Semaphore;
 
   /**
    * Claims the unit an offer stands for, in one transaction: the offer row is locked (so one
@@ -176,10 +189,12 @@ export class ClaimsService {
     const key = idempotencyKey ?? null;
     const webhooks: { endpointIds?: string[] | null } = {};
     let replayed = false;
-    const [, [fast]] = await oneMessageTransaction(this.dataSource, CLAIM_STATEMENTS, [
-      CLAIM_LOCK.execute(user.userId, key, offerId),
-      CLAIM_FAST.execute(user.userId, key, offerId, redemptionCode(), UNCAPPED_REFUSALS),
-    ]);
+    const [, [fast]] = await this.claimGate.run(() =>
+      oneMessageTransaction(this.dataSource, CLAIM_STATEMENTS, [
+        CLAIM_LOCK.execute(user.userId, key, offerId),
+        CLAIM_FAST.execute(user.userId, key, offerId, redemptionCode(), UNCAPPED_REFUSALS),
+      ]),
+    );
     let result: ClaimResult;
     if (fast.fast) {
       webhooks.endpointIds = fast.webhook_endpoint_ids as string[] | null;
@@ -208,33 +223,35 @@ export class ClaimsService {
     onReplay: () => void,
   ): Promise<ClaimResult> {
     const first = CLAIM_FIRST.execute(user.userId, key, offerId);
-    return hotTransaction(this.dataSource, CLAIM_STATEMENTS, first, async ([row], tx) => {
-      if (!row) throw notFound('Influencer profile');
-      const influencerId = row.influencer_id as string;
-      if (key !== null && !row.fresh) {
-        onReplay();
-        const [stored] = await tx.finish(CLAIM_REPLAY.execute(influencerId, key));
-        if (stored.key_offer_id !== offerId) return new IdempotencyKeyReusedError();
-        if ((stored.result as { claimId?: string }).claimId) {
-          if (!stored.id) throw new Error(`the claim a stored answer names is gone: ${JSON.stringify(stored.result)}`);
-          return claimOf(tx.manager, stored);
+    return this.claimGate.run(() =>
+      hotTransaction(this.dataSource, CLAIM_STATEMENTS, first, async ([row], tx) => {
+        if (!row) throw notFound('Influencer profile');
+        const influencerId = row.influencer_id as string;
+        if (key !== null && !row.fresh) {
+          onReplay();
+          const [stored] = await tx.finish(CLAIM_REPLAY.execute(influencerId, key));
+          if (stored.key_offer_id !== offerId) return new IdempotencyKeyReusedError();
+          if ((stored.result as { claimId?: string }).claimId) {
+            if (!stored.id) throw new Error(`the claim a stored answer names is gone: ${JSON.stringify(stored.result)}`);
+            return claimOf(tx.manager, stored);
+          }
+          return CLAIM_FAILURES.rebuild(stored.result);
         }
-        return CLAIM_FAILURES.rebuild(stored.result);
-      }
-      if (!row.id) throw notFound('Offer');
-      const offer = row as unknown as LockedOffer;
-      // The cap's exactness rests on this lock: a plan that skipped it must fail loudly, not oversubscribe.
-      if (offer.claim_cap !== null && row.cap_locked !== true) throw new Error('claim_offer_first did not take the cap lock');
-      const facts = row.facts_id ? influencerFacts({ ...(row as unknown as InfluencerFactsRow), id: influencerId }) : null;
-      const refusal = refusalOf(offer, facts);
-      if (refusal) {
-        // The answer for the key (and an offer found past its lifetime) go with the COMMIT.
-        const expired = refusal instanceof OfferExpiredError;
-        if (expired || key !== null) await tx.finish(CLAIM_REFUSE.execute(offerId, expired, influencerId, key, storedAnswer(refusal)));
-        return refusal;
-      }
-      return this.takeUnit(tx, influencerId, offerId, offer.campaign_id, key, offer.claim_cap, webhooks);
-    });
+        if (!row.id) throw notFound('Offer');
+        const offer = row as unknown as LockedOffer;
+        // The cap's exactness rests on this lock: a plan that skipped it must fail loudly, not oversubscribe.
+        if (offer.claim_cap !== null && row.cap_locked !== true) throw new Error('claim_offer_first did not take the cap lock');
+        const facts = row.facts_id ? influencerFacts({ ...(row as unknown as InfluencerFactsRow), id: influencerId }) : null;
+        const refusal = refusalOf(offer, facts);
+        if (refusal) {
+          // The answer for the key (and an offer found past its lifetime) go with the COMMIT.
+          const expired = refusal instanceof OfferExpiredError;
+          if (expired || key !== null) await tx.finish(CLAIM_REFUSE.execute(offerId, expired, influencerId, key, storedAnswer(refusal)));
+          return refusal;
+        }
+        return this.takeUnit(tx, influencerId, offerId, offer.campaign_id, key, offer.claim_cap, webhooks);
+      }),
+    );
   }
 
   /** Takes the unit (CLAIM_TAKE) with the COMMIT; the answer says whether there was one. */
