@@ -16,6 +16,13 @@ interface Region {
 
 type View = Int32Array | Uint8Array | Uint16Array | Float32Array | Float64Array;
 
+/** A typed array's constructor, in the three forms the arena calls. */
+interface ViewType<T extends View> {
+  new (length: number): T;
+  new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): T;
+  readonly BYTES_PER_ELEMENT: number;
+}
+
 export class Arena {
   private readonly regions: Region[] = [];
 
@@ -54,27 +61,26 @@ export class Arena {
   }
 
   float64(length: number): Float64Array {
-    const place = this.take(8, length);
-    if (place) return new Float64Array(place.buffer, place.at, length);
-    return this.shared ? new Float64Array(new SharedArrayBuffer(8 * length)) : new Float64Array(length);
+    return this.view(Float64Array, length);
   }
 
   int32(length: number): Int32Array {
-    const place = this.take(4, length);
-    if (place) return new Int32Array(place.buffer, place.at, length);
-    return this.shared ? new Int32Array(new SharedArrayBuffer(4 * length)) : new Int32Array(length);
+    return this.view(Int32Array, length);
   }
 
   float32(length: number): Float32Array {
-    const place = this.take(4, length);
-    if (place) return new Float32Array(place.buffer, place.at, length);
-    return this.shared ? new Float32Array(new SharedArrayBuffer(4 * length)) : new Float32Array(length);
+    return this.view(Float32Array, length);
   }
 
   uint16(length: number): Uint16Array {
-    const place = this.take(2, length);
-    if (place) return new Uint16Array(place.buffer, place.at, length);
-    return this.shared ? new Uint16Array(new SharedArrayBuffer(2 * length)) : new Uint16Array(length);
+    return this.view(Uint16Array, length);
+  }
+
+  /** `length` values of `type`: in a region that has room, else in new (shared, when asked) memory. */
+  private view<T extends View>(type: ViewType<T>, length: number): T {
+    const place = this.take(type.BYTES_PER_ELEMENT, length);
+    if (place) return new type(place.buffer, place.at, length);
+    return this.shared ? new type(new SharedArrayBuffer(type.BYTES_PER_ELEMENT * length)) : new type(length);
   }
 
   /**
