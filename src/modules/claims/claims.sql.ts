@@ -34,7 +34,10 @@ const CURRENT_RUN = 'coalesce((SELECT id FROM score_runs WHERE is_current), -1)'
  * another claim of the influencer waits for in turn; the campaign row comes last and alone.
  */
 function firstSql(withFacts: boolean): string {
-  return `WITH me AS (SELECT id FROM influencers WHERE user_id = $1 AND opted_in_at IS NOT NULL),
+  // The one message's lock (no facts) also holds the influencer's row against an erasure (FOR KEY
+  // SHARE: only a delete waits for it, not a profile edit), so that CLAIM_FAST, which can only
+  // undo the key it took through that row, still finds it. The long way rolls back instead.
+  return `WITH me AS (SELECT id FROM influencers WHERE user_id = $1 AND opted_in_at IS NOT NULL${withFacts ? '' : ' FOR KEY SHARE'}),
    taken_key AS (
      INSERT INTO claim_requests (influencer_id, idempotency_key, offer_id)
      SELECT id, $2, $3 FROM me WHERE $2 IS NOT NULL
