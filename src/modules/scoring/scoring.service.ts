@@ -27,6 +27,9 @@ export interface ScoringSettings {
   progressIntervalMs?: number;
 }
 
+/** Runs from this many interactions collect garbage between their steps (their arrays are tens of MB and more). */
+const COLLECT_FROM_INTERACTIONS = 1_000_000;
+
 /**
  * A retryable refusal: another run holds the lock. The job does not wait for it: BullMQ retries it
  * with backoff (DEFAULT_JOB_OPTIONS: 5 attempts over about 30 s), and a run still refused after the
@@ -219,19 +222,22 @@ export class ScoringService {
       progress.enter(ScoreRunPhase.COMPUTING);
       const computing = performance.now();
       // The loader's temporaries (post ids and their index, per-node follower counts) go before
-      // the model allocates; so do each step's (betweenSteps).
-      collectGarbage();
+      // the model allocates; so do each step's (betweenSteps). Only for a run whose arrays weigh:
+      // a full collection of a process with a large heap of its own can hold its event loop for
+      // a while, which a run of a few thousand interactions does not repay.
+      const collect = loaded.model.edges.count >= COLLECT_FROM_INTERACTIONS ? collectGarbage : () => undefined;
+      collect();
       const result = computeScores(loaded.model, {
         version: this.modelVersion,
         consumeEdges: true,
         releaseInput: true,
-        betweenSteps: collectGarbage,
+        betweenSteps: collect,
         onProgress: report,
         onFallback: (parts) => log.warn({ runId: run.id, parts }, 'score model parts fell back from a worker thread to the main thread'),
       });
       stats.computingSeconds = seconds(computing);
       // The computation's own arrays (pairs, credibility, the untrimmed topics) before writing.
-      collectGarbage();
+      collect();
       stats.peakRssMbAfterComputing = peakMb();
       Object.assign(stats, {
         influencers: loaded.model.influencers.count,
