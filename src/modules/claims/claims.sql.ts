@@ -17,6 +17,9 @@ import { BudgetExhaustedError, CampaignNotActiveError, CLAIM_FAILURES, ClaimCapR
  * Both take the same locks in the same order: key, offer, cap lock, campaign row.
  */
 
+/** The claiming user's ($1) opted-in influencer profile, as every claim statement reads it. */
+const ME = 'SELECT id FROM influencers WHERE user_id = $1 AND opted_in_at IS NOT NULL';
+
 /** The current snapshot's run id, for influencerFactsSql (-1: no run yet). */
 const CURRENT_RUN = 'coalesce((SELECT id FROM score_runs WHERE is_current), -1)';
 
@@ -37,7 +40,7 @@ function firstSql(withFacts: boolean): string {
   // The one message's lock (no facts) also holds the influencer's row against an erasure (FOR KEY
   // SHARE: only a delete waits for it, not a profile edit), so that CLAIM_FAST, which can only
   // undo the key it took through that row, still finds it. The long way rolls back instead.
-  return `WITH me AS (SELECT id FROM influencers WHERE user_id = $1 AND opted_in_at IS NOT NULL${withFacts ? '' : ' FOR KEY SHARE'}),
+  return `WITH me AS (${ME}${withFacts ? '' : ' FOR KEY SHARE'}),
    taken_key AS (
      INSERT INTO claim_requests (influencer_id, idempotency_key, offer_id)
      SELECT id, $2, $3 FROM me WHERE $2 IS NOT NULL
@@ -161,7 +164,7 @@ export const CLAIM_TAKE = new PreparedSql(
 export const CLAIM_FAST = new PreparedSql(
   'claim_offer_fast',
   ['uuid', 'text', 'uuid', 'text', 'jsonb'],
-  `WITH me AS (SELECT id FROM influencers WHERE user_id = $1 AND opted_in_at IS NOT NULL),
+  `WITH me AS (${ME}),
    open_offer AS (
      SELECT o.campaign_id, c.targeting FROM me
      JOIN offers o ON o.id = $3 AND o.influencer_id = me.id
