@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, GraphQLRequestContext, GraphQLRequestListener } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { Request, RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import { GraphQLError } from 'graphql';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { PUBLIC_ERROR_CODES } from '../core/errors';
@@ -61,20 +61,26 @@ function routeOf(url: string): string {
   return 'other';
 }
 
-/** Times every HTTP request; mount it first. One shared listener, the start time in res.locals. */
-export function httpMetrics(metrics: ApiMetrics): RequestHandler {
-  const histogram = metrics.http;
-  function finished(this: Response): void {
-    const req = this.req as Request;
-    histogram.observe(
-      { method: req.method, route: routeOf(req.originalUrl), status: this.statusCode },
-      (performance.now() - (this.locals.metricsStartedAt as number)) / 1000,
-    );
-  }
-  return (_req, res, next) => {
-    res.locals.metricsStartedAt = performance.now();
-    res.on('finish', finished);
-    next();
+/**
+ * Records one finished HTTP request (the request log's finish listener calls it: one listener per
+ * request for both). The label sets are few (bounded routes, methods and statuses), so each one's
+ * series is looked up once and kept, instead of prom-client hashing the labels on every observation.
+ */
+export function httpObserver(metrics: ApiMetrics): (method: string, url: string, status: number, seconds: number) => void {
+  const seriesOf = seriesCache(metrics.http);
+  return (method, url, status, seconds) => {
+    const route = routeOf(url);
+    seriesOf(`${method} ${route} ${status}`, { method, route, status }).observe(seconds);
+  };
+}
+
+/** A histogram's series by a key naming its labels, each looked up once (the label sets must be bounded). */
+function seriesCache<L extends string>(histogram: Histogram<L>) {
+  const series = new Map<string, { observe(value: number): void }>();
+  return (key: string, labels: Partial<Record<L, string | number>>) => {
+    let s = series.get(key);
+    if (!s) series.set(key, (s = histogram.labels(labels)));
+    return s;
   };
 }
 
@@ -84,6 +90,7 @@ const MAX_OPERATION_NAMES = 200;
 /** Operation durations and errors. The listeners are one shared object, not one per request. */
 export function graphqlMetricsPlugin(metrics: ApiMetrics): ApolloServerPlugin<ApiContext> {
   const names = new Set<string>();
+  const seriesOf = seriesCache(metrics.operations);
   const operationOf = (ctx: GraphQLRequestContext<ApiContext>): string => {
     if (!ctx.operation) return 'unknown';
     const name = ctx.operationName;
@@ -97,10 +104,9 @@ export function graphqlMetricsPlugin(metrics: ApiMetrics): ApolloServerPlugin<Ap
     async willSendResponse(ctx) {
       const started = ctx.contextValue.res.locals.graphqlStartedAt as number | undefined;
       if (started === undefined) return;
-      metrics.operations.observe(
-        { operation: operationOf(ctx), type: ctx.operation?.operation ?? 'unknown' },
-        (performance.now() - started) / 1000,
-      );
+      const operation = operationOf(ctx);
+      const type = ctx.operation?.operation ?? 'unknown';
+      seriesOf(`${type} ${operation}`, { operation, type }).observe((performance.now() - started) / 1000);
     },
     async didEncounterErrors(ctx) {
       const operation = operationOf(ctx);

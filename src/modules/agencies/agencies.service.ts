@@ -106,10 +106,9 @@ export class AgenciesService {
     if (!run) return toConnection(new InfluencerConnection(), [] as Influencer[], args.first, 0, () => '', Boolean(args.after));
 
     const tables = snapshotTables(run.id);
-    const params = new SqlParams();
-    let from = `${tables.scores} s`;
     let sort = 's.score';
     let cursorCast: 'int' | 'float4' = 'int';
+    let topicId: number | null = null;
     if (args.orderBy === InfluencerOrderBy.REACH) {
       sort = 's.reach';
       cursorCast = 'float4';
@@ -118,31 +117,40 @@ export class AgenciesService {
       if (!slug) throw badInput('orderBy TOPIC_SCORE needs a topic: pass topic, or target topics', 'topic');
       const [topic] = await this.dataSource.query(`SELECT id FROM topics WHERE slug = $1`, [slug]);
       if (!topic) throw badInput(`Unknown topic ${slug}: the query \`topics\` lists the slugs`, 'topic');
-      from = `${tables.topics} ot JOIN ${tables.scores} s ON s.influencer_id = ot.influencer_id AND ot.topic_id = ${params.add(topic.id, 'int')}`;
+      topicId = topic.id;
       sort = 'ot.score';
     }
-    const where = `inf.opted_in_at IS NOT NULL AND ${targetingSql(targeting, { scores: 's', influencer: 'inf', topicScores: tables.topics, params })}`;
-    const filterParams = [...params.values];
-
-    let keyset = '';
-    if (args.after) {
-      const [value, id] = decodeKeysetCursor(args.after, cursorCast === 'int' ? 'int' : 'real');
-      keyset = `AND (${sort}, s.influencer_id) < (${params.add(value, cursorCast)}, ${params.add(id, 'uuid')})`;
-    }
-    const limit = params.add(args.first + 1, 'int');
-    const pageSql = `SELECT s.influencer_id AS "influencerId", ${sort} AS sort, s.score, s.reach, s.amplification, s.authority,
+    const keyset = args.after ? decodeKeysetCursor(args.after, cursorCast === 'int' ? 'int' : 'real') : null;
+    /** The rows searched, as SQL (FROM ... WHERE ...) with its parameters added to `params`. */
+    const searched = (params: SqlParams): string => {
+      const from =
+        topicId === null
+          ? `${tables.scores} s`
+          : `${tables.topics} ot JOIN ${tables.scores} s ON s.influencer_id = ot.influencer_id AND ot.topic_id = ${params.add(topicId, 'int')}`;
+      const where = targetingSql(targeting, { scores: 's', influencer: 'inf', topicScores: tables.topics, params });
+      return `FROM ${from} JOIN influencers inf ON inf.id = s.influencer_id WHERE inf.opted_in_at IS NOT NULL AND ${where}`;
+    };
+    // The caches are keyed by what the SQL is made of, which is far shorter than the SQL (hashing a
+    // 1.5 kB key on every request shows under load); the SQL is built only when a cache misses.
+    const searchKey = `${run.id}|${topicId}|${JSON.stringify(targeting)}`;
+    const pageKey = `${searchKey}|${sort}|${args.first}|${keyset ? JSON.stringify(keyset) : ''}`;
+    const page = await this.pages.getOrLoad(pageKey, async () => {
+      const params = new SqlParams();
+      const rows = searched(params);
+      const after = keyset
+        ? `AND (${sort}, s.influencer_id) < (${params.add(keyset[0], cursorCast)}, ${params.add(keyset[1], 'uuid')})`
+        : '';
+      const pageSql = `SELECT s.influencer_id AS "influencerId", ${sort} AS sort, s.score, s.reach, s.amplification, s.authority,
               s.reach_raw AS "reachRaw", s.amplification_raw AS "amplificationRaw", s.authority_raw AS "authorityRaw",
               s.engagers, s.reactions, s.posts, s.audience_quality AS "audienceQuality", s.credible_engagers AS "credibleEngagers", s.confidence,
               ${FIGURE_COLUMNS},
               inf.user_id AS "userId", inf.display_name AS "displayName", inf.country,
               inf.language, inf.opted_in_at AS "optedInAt", inf.created_at AS "createdAt", inf.updated_at AS "updatedAt"
-       FROM ${from} JOIN influencers inf ON inf.id = s.influencer_id
-       WHERE ${where} ${keyset}
+       ${rows} ${after}
        ORDER BY ${sort} DESC, s.influencer_id DESC
-       LIMIT ${limit}`;
-    const page = await this.pages.getOrLoad(`${run.id}|${pageSql}|${JSON.stringify(params.values)}`, async () => {
-      const rows: SearchRow[] = await this.dataSource.query(pageSql, params.values);
-      return rows.map((r) => searchHit(r, run));
+       LIMIT ${params.add(args.first + 1, 'int')}`;
+      const found: SearchRow[] = await this.dataSource.query(pageSql, params.values);
+      return found.map((r) => searchHit(r, run));
     });
     for (const hit of page) reader.prime(hit.score);
     const cursors = new Map(page.map((hit) => [hit.influencer, hit.cursor]));
@@ -154,12 +162,16 @@ export class AgenciesService {
       (i) => cursors.get(i)!,
       Boolean(args.after),
     );
-    const countSql = `SELECT count(*)::int AS n FROM ${from} JOIN influencers inf ON inf.id = s.influencer_id WHERE ${where}`;
     let total: Promise<number> | undefined;
     // Counted only when the client selects totalCount.
     Object.defineProperty(connection, 'totalCount', {
       enumerable: true,
-      get: () => (total ??= this.cachedCount(`${run.id}|${countSql}|${JSON.stringify(filterParams)}`, countSql, filterParams)),
+      get: () =>
+        (total ??= this.counts.getOrLoad(searchKey, async () => {
+          const params = new SqlParams();
+          const rows: Array<{ n: number }> = await this.dataSource.query(`SELECT count(*)::int AS n ${searched(params)}`, params.values);
+          return rows[0].n;
+        })),
     });
     return connection;
   }
@@ -185,9 +197,5 @@ export class AgenciesService {
       reasons: failed.map((f) => Object.assign(new EligibilityReason(), f)),
       scoredOn: facts.score === null ? null : (run?.runDate ?? null),
     });
-  }
-
-  private cachedCount(key: string, sql: string, params: unknown[]): Promise<number> {
-    return this.counts.getOrLoad(key, () => this.dataSource.query(sql, params).then((rows: Array<{ n: number }>) => rows[0].n));
   }
 }
