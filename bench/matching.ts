@@ -106,11 +106,19 @@ async function pgbenchFloor(
   const id = await launchedCampaign(services, brand, transactions, transactions);
   try {
     await services.matching.matchCampaign(id);
+    const describe = (r: PgbenchFigures) =>
+      `pgbench ${r.script.padEnd(14)} ${r.tps} tps (${r.transactions} transactions at ${r.clients} clients, ${r.failed} failed, latency ${r.latencyMs} ms; CPU per transaction: Postgres ${r.postgresMicrosPerTransaction ?? '?'} µs, pgbench ${r.clientMicrosPerTransaction ?? '?'} µs); claims ${r.claims}, remaining ${r.remaining}: ${r.oversold ? 'OVERSOLD' : 'no oversell'}`;
     const runs = await pgbenchClaims(dataSource, url, id, clients, transactions);
-    for (const r of runs) {
-      console.log(
-        `pgbench ${r.script.padEnd(14)} ${r.tps} tps (${r.transactions} transactions at ${clients} clients, ${r.failed} failed, latency ${r.latencyMs} ms; CPU per transaction: Postgres ${r.postgresMicrosPerTransaction ?? '?'} µs, pgbench ${r.clientMicrosPerTransaction ?? '?'} µs); claims ${r.claims}, remaining ${r.remaining}: ${r.oversold ? 'OVERSOLD' : 'no oversell'}`,
-      );
+    for (const r of runs) console.log(describe(r));
+    // --pgbench-clients 2,10: the same scripts at other client counts, for information only (the
+    // ratio is to the run at the API's connections). How Postgres's CPU per transaction grows with
+    // the transactions queued at the campaign's row differs between machines.
+    const flagAt = process.argv.indexOf('--pgbench-clients');
+    const others = flagAt < 0 ? [] : (process.argv[flagAt + 1] ?? '').split(',').map(Number);
+    for (const at of others.filter((n) => Number.isInteger(n) && n >= 1 && n !== clients)) {
+      const extra = await pgbenchClaims(dataSource, url, id, at, Math.floor(transactions / at) * at);
+      for (const r of extra) console.log(`(for information) ${describe(r)}`);
+      runs.push(...extra);
     }
     const tpsOf = (script: PgbenchFigures['script']) => runs.find((r) => r.script === script)?.tps ?? null;
     return { runs, fourStatementTps: tpsOf('four-statement'), oneStatementTps: tpsOf('one-statement') };

@@ -20,6 +20,7 @@ import { cpuMicrosPerRequest, postgresCpuSeconds } from './lib';
 
 export interface PgbenchFigures {
   script: 'four-statement' | 'one-statement';
+  clients: number;
   transactions: number;
   failed: number;
   tps: number;
@@ -137,6 +138,7 @@ INSERT INTO claims (offer_id, campaign_id, influencer_id, code) SELECT (x.o).id,
       const oversold = check.claims > check.inventory || check.remaining < 0 || check.inventory - check.remaining !== check.claims;
       results.push({
         script,
+        clients,
         transactions: done,
         failed,
         tps: Math.round(tps),

@@ -194,7 +194,7 @@ async function main(): Promise<void> {
         '       npm run bench -- scores [--influencers N] [--interactions M] [--seed S] [--versions 1,2] [--runs N]',
         '       npm run bench -- search [--influencers N] [--interactions M] [--seconds N] [--connections N]',
         '       npm run bench -- matching [--eligible N]',
-        '       npm run bench -- claims [--units N] [--claimers N] [--connections N] [--budget N] [--cap N]',
+        '       npm run bench -- claims [--units N] [--claimers N] [--connections N] [--budget N] [--cap N] [--pgbench-clients 2,10]',
         '       npm run bench -- export [--sizes 10000,100000] [--runs N] [--heap-cap MB]',
         '       npm run bench -- tolerance [--influencers N] [--interactions M] [--seed S] [--tolerances 1e-6,1e-7,1e-8,1e-9]',
         '       npm run bench -- trust [--influencers N] [--interactions M] [--seed S]',
