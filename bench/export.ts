@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createDataSource } from '../ormconfig';
 import { ensureDatabase } from '../src/core/database';
 import { signAccessToken } from '../src/modules/accounts/tokens';
-import { flag, startApi } from './lib';
+import { flag, listFlag, startApi } from './lib';
 
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0';
 const METRICS_TOKEN = 'bench-metrics-token-0123456789';
@@ -71,8 +71,7 @@ async function heapOf(url: string): Promise<number> {
  * resident set and heap are sampled: memory must not grow with the row count.
  */
 export async function benchExport(): Promise<Record<string, unknown>> {
-  const at = process.argv.indexOf('--sizes');
-  const sizes = (at > 0 ? process.argv[at + 1] : '10000,100000').split(',').map(Number);
+  const sizes = listFlag('sizes', [10_000, 100_000]);
   const repeat = flag('runs', 1);
   const base = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/perks_bench');
   base.pathname = '/perks_bench_export';

@@ -23,6 +23,12 @@ export function flag(name: string, fallback: number): number {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
+/** A flag's comma-separated numbers (`--sizes 10000,100000`), or `fallback` when it is not given. */
+export function listFlag(name: string, fallback: number[]): number[] {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? (process.argv[i + 1] ?? '').split(',').map(Number) : fallback;
+}
+
 export async function startApi(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   return startProcess('dist/src/main.js', env, 'API listening');
 }

@@ -11,7 +11,7 @@ import { signAccessToken } from '../src/modules/accounts/tokens';
 import { PerkKind } from '../src/modules/campaigns/campaign.entity';
 import { createServices, type Services } from '../src/modules/services';
 import { loadEnv } from '../src/core/env';
-import { cpuMicrosPerRequest, cpuSecondsOf, ensureScored, flag, postgresCpuSeconds, seededDatabase, startApi } from './lib';
+import { cpuMicrosPerRequest, cpuSecondsOf, ensureScored, flag, listFlag, postgresCpuSeconds, seededDatabase, startApi } from './lib';
 import { findPgbench, pgbenchClaims, type PgbenchFigures } from './pgbench';
 
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0';
@@ -113,9 +113,7 @@ async function pgbenchFloor(
     // --pgbench-clients 2,10: the same scripts at other client counts, for information only (the
     // ratio is to the run at the API's connections). How Postgres's CPU per transaction grows with
     // the transactions queued at the campaign's row differs between machines.
-    const flagAt = process.argv.indexOf('--pgbench-clients');
-    const others = flagAt < 0 ? [] : (process.argv[flagAt + 1] ?? '').split(',').map(Number);
-    for (const at of others.filter((n) => Number.isInteger(n) && n >= 1 && n !== clients)) {
+    for (const at of listFlag('pgbench-clients', []).filter((n) => Number.isInteger(n) && n >= 1 && n !== clients)) {
       const extra = await pgbenchClaims(dataSource, url, id, at, Math.floor(transactions / at) * at);
       for (const r of extra) console.log(`(for information) ${describe(r)}`);
       runs.push(...extra);

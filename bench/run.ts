@@ -8,7 +8,7 @@ import { ScoreRunTrigger } from '../src/modules/scoring/score-run.entity';
 import path from 'node:path';
 import { median } from '../src/modules/activity/synthetic/trust-figures';
 import { MODEL_VERSION, type ModelVersion } from '../src/modules/scoring/score-model';
-import { flag, graphql, load, runForOutput, seededDatabase, startApi } from './lib';
+import { flag, graphql, listFlag, load, runForOutput, seededDatabase, startApi } from './lib';
 import { benchExport } from './export';
 import { benchClaims, benchMatching } from './matching';
 import { benchSearch } from './search';
@@ -133,8 +133,7 @@ async function benchScores(): Promise<Record<string, unknown>> {
   const interactions = flag('interactions', 2_000_000);
   const seed = flag('seed', 1);
   const runs = flag('runs', 1);
-  const at = process.argv.indexOf('--versions');
-  const versions = (at > 0 ? process.argv[at + 1] : String(MODEL_VERSION)).split(',').map(Number);
+  const versions = listFlag('versions', [MODEL_VERSION]);
   await seededDatabase(influencers, interactions, seed);
   const results: Array<Record<string, number>> = [];
   const size = ['--influencers', String(influencers), '--interactions', String(interactions), '--seed', String(seed)];
